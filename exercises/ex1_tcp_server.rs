@@ -1,0 +1,57 @@
+//! Exercise 1, server side: a TCP server that welcomes one client, then stops.
+//!
+//! Handout: Exercise 1, part 1 (steps 4 to 11).
+//!
+//! Terminal 1: `cargo ex ex1_tcp_server`
+//! Terminal 2: `cargo ex ex1_tcp_client` (or the reference: `cargo run --example ex1_tcp_client`)
+//! Check your work: `cargo grade --test ex1_tcp`
+#![allow(unreachable_code, unused_variables, unused_mut, unused_imports)] // until every TODO is done
+#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+
+use socket2::{Domain, Socket, Type};
+use tp_sockets::{bind_error, finish, sock};
+
+pub fn main() -> ExitCode {
+    finish(run())
+}
+
+fn run() -> Result<(), String> {
+    let address = SocketAddr::from(([127, 0, 0, 1], 60000));
+
+    // TODO (step 4): create an IPv4 (Domain::IPV4) TCP (Type::STREAM) socket with Socket::new.
+    // Turn an error into a message with .map_err(|e| format!("cannot create a socket: {e}"))?
+    let socket: Socket = todo!("step 4: create the socket");
+    sock::allow_quick_restart(&socket).map_err(|e| format!("cannot set SO_REUSEADDR: {e}"))?;
+
+    // TODO (step 5): bind the socket to `address` (socket.bind takes `&address.into()`).
+    // Report a failure with .map_err(|e| bind_error(address, &e))?
+    todo!("step 5: bind");
+
+    // TODO (step 6): put the socket in listening mode (socket.listen, with a backlog of 128).
+    todo!("step 6: listen");
+    println!("listening on {address}");
+
+    let listener = TcpListener::from(socket);
+
+    // TODO (step 7): accept one client: you get a new socket for it and the client's address.
+    let (mut client, client_address): (TcpStream, SocketAddr) = todo!("step 7: accept");
+
+    // TODO (step 8): read at most 1024 bytes from the client into a buffer.
+    let mut buffer = [0u8; 1024];
+    let received: usize = todo!("step 8: receive");
+
+    // TODO (step 9): send the bytes b"Welcome to this server" to the client.
+    todo!("step 9: send");
+
+    // TODO (step 10): print `received "<message>" from <client address>`
+    // (String::from_utf8_lossy turns bytes into text; {:?} adds the quotes).
+    todo!("step 10: print what was received");
+
+    // TODO (step 11): close the client's socket, then the listening socket.
+    todo!("step 11: close");
+    Ok(())
+}

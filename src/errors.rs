@@ -1,0 +1,109 @@
+//! One line per failure: what happened and what to try.
+//!
+//! Every program reports a failure the user can cause (no server, port taken, bad input, timeout)
+//! as a single line on stderr and exit code 1, never as a panic. The functions here write that
+//! line for the socket errors every exercise meets; the program adds which address it was using.
+
+use std::fmt::Display;
+use std::io;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+/// Ends a program: `Ok` exits 0; `Err(message)` prints `error: message` on stderr and exits 1.
+pub fn finish(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Explains why `connect()` to `address` failed.
+///
+/// `server` is the example that should be listening there (`ex1_tcp_server`), named in the hint.
+/// "Connection refused" (ECONNREFUSED, WSAECONNREFUSED on Windows) means the machine answered but
+/// no socket listens on that port: the usual cause is a server that was not started yet.
+pub fn connect_error(address: impl Display, err: &io::Error, server: &str) -> String {
+    match err.kind() {
+        io::ErrorKind::ConnectionRefused => format!(
+            "cannot connect to {address}: nothing is listening there (connection refused); \
+             start the server first, in another terminal: cargo run --example {server}"
+        ),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
+            "cannot connect to {address}: no answer in time; check the address and port, \
+             and that the server is running: cargo run --example {server}"
+        ),
+        io::ErrorKind::AddrNotAvailable | io::ErrorKind::HostUnreachable => format!(
+            "cannot connect to {address}: this address cannot be reached from here; \
+             check the address (127.0.0.1 is this machine)"
+        ),
+        _ => format!("cannot connect to {address}: {err}"),
+    }
+}
+
+/// Explains why `bind()` to `address` failed.
+///
+/// - "Address in use" (EADDRINUSE, WSAEADDRINUSE): another socket holds that port; on Linux and
+///   macOS that includes a connection of a finished program still in TIME_WAIT, unless both sockets
+///   set SO_REUSEADDR.
+/// - "Permission denied" (EACCES): on Linux, ports below 1024 need administrator rights
+///   (root or CAP_NET_BIND_SERVICE); macOS (since 10.14) and Windows have no such rule.
+/// - "Address not available" (EADDRNOTAVAIL): the IP address is not one of this machine's.
+pub fn bind_error(address: SocketAddr, err: &io::Error) -> String {
+    let port = address.port();
+    match err.kind() {
+        io::ErrorKind::AddrInUse => format!(
+            "cannot listen on {address}: port {port} is already in use (is another server still \
+             running?); stop that program, or choose another port"
+        ),
+        io::ErrorKind::PermissionDenied if port < 1024 => format!(
+            "cannot listen on {address}: port {port} is below 1024 and needs administrator \
+             rights; choose a port from 1024 to 65535"
+        ),
+        io::ErrorKind::AddrNotAvailable => format!(
+            "cannot listen on {address}: {} is not an address of this machine; use 127.0.0.1",
+            address.ip()
+        ),
+        _ => format!("cannot listen on {address}: {err}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(s: &str) -> SocketAddr {
+        s.parse().expect("test address")
+    }
+
+    #[test]
+    fn refused_connection_names_the_address_and_the_server_to_start() {
+        let err = io::Error::from(io::ErrorKind::ConnectionRefused);
+        let line = connect_error("127.0.0.1:60000", &err, "ex1_tcp_server");
+        assert!(line.contains("127.0.0.1:60000"), "{line}");
+        assert!(line.contains("start the server first"), "{line}");
+        assert!(
+            line.contains("cargo run --example ex1_tcp_server"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn port_in_use_names_the_port() {
+        let err = io::Error::from(io::ErrorKind::AddrInUse);
+        let line = bind_error(addr("127.0.0.1:60000"), &err);
+        assert!(line.contains("port 60000 is already in use"), "{line}");
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn permission_denied_below_1024_explains_the_rule() {
+        let err = io::Error::from(io::ErrorKind::PermissionDenied);
+        let line = bind_error(addr("127.0.0.1:80"), &err);
+        assert!(line.contains("below 1024"), "{line}");
+        assert!(line.contains("administrator"), "{line}");
+    }
+}

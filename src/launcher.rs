@@ -1,0 +1,42 @@
+//! What every launcher in `examples/` does before it runs the program.
+//!
+//! A launcher is built from `solutions/` (the reference) or, with the cargo feature `exercises`,
+//! from `exercises/` (the student's file). The tests start the launcher binary that cargo left in
+//! `target/*/examples/`; if that binary was built for the other feature set (say `cargo test`
+//! ran after `cargo grade`, and only the test files were rebuilt), the tests would silently grade
+//! the wrong code. They set `TP_SOCKETS_EXPECT` to the build they want, and the launcher refuses
+//! to run when it is not that build.
+
+use std::process::ExitCode;
+
+/// The build this binary is: `"exercises"` (the student's files) or `"solutions"` (the references).
+pub const BUILD: &str = if cfg!(feature = "exercises") {
+    "exercises"
+} else {
+    "solutions"
+};
+
+/// The environment variable the test harness sets to the build it expects.
+pub const EXPECT_VAR: &str = "TP_SOCKETS_EXPECT";
+
+/// The exit code of a launcher that refuses to run because it is the wrong build.
+pub const WRONG_BUILD: u8 = 3;
+
+/// Runs `program` unless the test harness expects the other build (then exits with code 3).
+pub fn run(program: fn() -> ExitCode) -> ExitCode {
+    match std::env::var(EXPECT_VAR) {
+        Ok(expected) if expected != BUILD => {
+            eprintln!(
+                "error: this program was built from {BUILD}/ but the tests expect {expected}/; \
+                 rebuild every program first: cargo build --examples{}",
+                if expected == "exercises" {
+                    " --features exercises"
+                } else {
+                    ""
+                }
+            );
+            ExitCode::from(WRONG_BUILD)
+        }
+        _ => program(),
+    }
+}

@@ -1,0 +1,486 @@
+//! The test harness shared by every exercise's test file.
+//!
+//! A test never knows whether it checks a reference (`cargo test`) or a student's file
+//! (`cargo grade`, i.e. `cargo test --features exercises`): it starts "the example binary NAME"
+//! built for the current feature set, from `target/<profile>/examples/` (see [`program`]).
+//!
+//! Everything here is bounded: a server must print its `listening on` line within
+//! [`START_DEADLINE`], a client must exit within the timeout it is given, and every child process
+//! is killed and reaped when its handle is dropped, also when the test panics. A skeleton that
+//! hangs fails its test in seconds and never stalls the suite.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)] // each test file uses a part; a failed expect is a failed test
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a server may take to print its `listening on` line.
+pub const START_DEADLINE: Duration = Duration::from_secs(5);
+/// How long a client run may take by default before it is killed.
+pub const RUN_DEADLINE: Duration = Duration::from_secs(5);
+
+/// The build the current test binary was compiled for, hence the build it must test.
+pub const BUILD: &str = tp_sockets::launcher::BUILD;
+
+/// The example binary `name`, built for the current feature set if it is not up to date.
+///
+/// `cargo test --test ex1_tcp` (or `cargo grade --test ex1_tcp`) rebuilds only that test file,
+/// not the programs it runs, so the harness runs `cargo build --example NAME` itself, once per
+/// program and test binary: the program under test is always the code on disk. A file that does
+/// not compile fails only the tests that run it, with the compiler's message.
+#[track_caller]
+pub fn program(name: &str) -> PathBuf {
+    static BUILT: Mutex<BTreeMap<String, Result<PathBuf, String>>> = Mutex::new(BTreeMap::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let result = built
+        .entry(name.to_string())
+        .or_insert_with(|| build(name))
+        .clone();
+    drop(built);
+    result.unwrap_or_else(|message| panic!("{message}"))
+}
+
+fn build(name: &str) -> Result<PathBuf, String> {
+    // Test binaries live in <target>/[<triple>/]<profile>/deps/, examples in .../<profile>/examples/.
+    let exe = std::env::current_exe().map_err(|e| format!("path of the test binary: {e}"))?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("the test binary is not in target/<profile>/deps/")?;
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .ok_or("no target directory")?;
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args(["build", "--quiet", "--example", name, "--manifest-path"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir);
+    match profile_dir.file_name().and_then(|p| p.to_str()) {
+        Some("debug") | None => {}
+        Some("release") => {
+            cargo.arg("--release");
+        }
+        Some(profile) => {
+            cargo.args(["--profile", profile]);
+        }
+    }
+    if let Some(triple) = profile_dir
+        .parent()
+        .filter(|dir| *dir != target_dir)
+        .and_then(Path::file_name)
+    {
+        cargo.arg("--target").arg(triple);
+    }
+    if BUILD == "exercises" {
+        cargo.args(["--features", "exercises"]);
+    }
+    let output = cargo
+        .output()
+        .map_err(|e| format!("cannot run cargo to build {name}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{name} does not compile ({BUILD}/{name}.rs):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let path = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "cargo built {name} but {} is missing",
+            path.display()
+        ))
+    }
+}
+
+/// A `Command` for the example `name`, told which build the tests expect.
+pub fn command(name: &str) -> Command {
+    let mut cmd = Command::new(program(name));
+    cmd.env(tp_sockets::launcher::EXPECT_VAR, BUILD)
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
+
+/// Text a child wrote on one of its pipes, collected by a background thread.
+#[derive(Default)]
+struct Captured {
+    /// What was read so far, and whether the pipe is closed (the program exited).
+    state: Mutex<(String, bool)>,
+    changed: Condvar,
+}
+
+impl Captured {
+    fn collect(pipe: impl Read + Send + 'static) -> Arc<Captured> {
+        let captured = Arc::new(Captured::default());
+        let sink = Arc::clone(&captured);
+        thread::spawn(move || {
+            let mut reader = BufReader::new(pipe);
+            let mut line = Vec::new();
+            // Lossy: a program may print bytes that are not UTF-8; the test still sees the rest.
+            while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                sink.state
+                    .lock()
+                    .unwrap()
+                    .0
+                    .push_str(&String::from_utf8_lossy(&line));
+                sink.changed.notify_all();
+                line.clear();
+            }
+            sink.state.lock().unwrap().1 = true;
+            sink.changed.notify_all();
+        });
+        captured
+    }
+
+    fn text(&self) -> String {
+        self.state.lock().unwrap().0.clone()
+    }
+
+    /// Waits (at most `timeout`) until the pipe is closed and everything in it was read.
+    fn wait_closed(&self, timeout: Duration) {
+        let state = self.state.lock().unwrap();
+        let _ = self
+            .changed
+            .wait_timeout_while(state, timeout, |(_, closed)| !*closed);
+    }
+
+    /// Waits until a complete line satisfies `wanted`; returns it, or `None` at the deadline or
+    /// as soon as the program has closed its output without printing such a line.
+    fn wait_for_line(&self, wanted: impl Fn(&str) -> bool, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().unwrap();
+        loop {
+            let (text, closed) = &*state;
+            if let Some(line) = text
+                .split_inclusive('\n')
+                .filter(|l| l.ends_with('\n'))
+                .map(str::trim_end)
+                .find(|l| wanted(l))
+            {
+                return Some(line.to_string());
+            }
+            if *closed {
+                return None;
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            state = self.changed.wait_timeout(state, left).unwrap().0;
+        }
+    }
+}
+
+/// A running program. Dropping it kills and reaps the process.
+pub struct Running {
+    name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Arc<Captured>,
+    stderr: Arc<Captured>,
+}
+
+/// Starts the example `name` with `args`; its stdin is a pipe the test can write to.
+pub fn spawn(name: &str, args: &[&str]) -> Running {
+    let mut child = command(name)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+    let stdout = Captured::collect(child.stdout.take().expect("piped stdout"));
+    let stderr = Captured::collect(child.stderr.take().expect("piped stderr"));
+    Running {
+        name: name.to_string(),
+        stdin: child.stdin.take(),
+        child,
+        stdout,
+        stderr,
+    }
+}
+
+/// Starts the server `name` and waits (at most [`START_DEADLINE`]) for its `listening on` line.
+#[track_caller]
+pub fn start_server(name: &str, args: &[&str]) -> Running {
+    let mut server = spawn(name, args);
+    if server
+        .wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE)
+        .is_none()
+    {
+        let status = server.wait(Duration::from_millis(200));
+        server.refuse_wrong_build(status);
+        panic!(
+            "{name} did not print `listening on <address>` within {START_DEADLINE:?} \
+             (exit status: {status:?})\n{}",
+            server.transcript()
+        );
+    }
+    server
+}
+
+impl Running {
+    /// The address from the `listening on <address>` line.
+    pub fn address(&self) -> SocketAddr {
+        let line = self
+            .stdout
+            .wait_for_line(|l| l.starts_with("listening on "), Duration::ZERO)
+            .expect("server printed its listening line");
+        let text = line["listening on ".len()..].trim();
+        text.parse()
+            .unwrap_or_else(|e| panic!("`{line}`: `{text}` is not an address:port ({e})"))
+    }
+
+    /// Waits for a line on stdout satisfying `wanted`.
+    pub fn wait_for_stdout(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Option<String> {
+        self.stdout.wait_for_line(wanted, timeout)
+    }
+
+    /// Waits for a line on stderr satisfying `wanted`.
+    pub fn wait_for_stderr(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Option<String> {
+        self.stderr.wait_for_line(wanted, timeout)
+    }
+
+    /// Writes `text` to the program's stdin.
+    pub fn type_in(&mut self, text: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        // The program may have exited already; the test then fails on what it printed.
+        let _ = stdin
+            .write_all(text.as_bytes())
+            .and_then(|()| stdin.flush());
+    }
+
+    /// Closes the program's stdin (what Ctrl-D does in a terminal).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits at most `timeout` for the program to exit; `None` if it is still running.
+    pub fn wait(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll child") {
+                // Let the reader threads take the last output.
+                self.stdout.wait_closed(Duration::from_secs(1));
+                self.stderr.wait_closed(Duration::from_secs(1));
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for the program to exit and returns its exit code; panics if it does not exit in
+    /// time or was killed by a signal (a crash).
+    #[track_caller]
+    pub fn exit_code(&mut self, timeout: Duration) -> i32 {
+        let status = self.wait(timeout);
+        self.refuse_wrong_build(status);
+        match status.and_then(|s| s.code()) {
+            Some(code) => code,
+            None => panic!(
+                "{} did not exit within {timeout:?} (status: {status:?})\n{}",
+                self.name,
+                self.transcript()
+            ),
+        }
+    }
+
+    /// Everything printed so far.
+    pub fn stdout(&self) -> String {
+        self.stdout.text()
+    }
+
+    /// Everything printed so far on stderr.
+    pub fn stderr(&self) -> String {
+        self.stderr.text()
+    }
+
+    /// Both outputs, for failure messages.
+    pub fn transcript(&self) -> String {
+        format!(
+            "--- {} stdout ---\n{}--- {} stderr ---\n{}",
+            self.name,
+            self.stdout(),
+            self.name,
+            self.stderr()
+        )
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("poll child").is_none()
+    }
+
+    fn refuse_wrong_build(&self, status: Option<ExitStatus>) {
+        refuse_wrong_build(status.and_then(|s| s.code()), &self.stderr(), &self.name);
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn refuse_wrong_build(code: Option<i32>, stderr: &str, name: &str) {
+    if code == Some(i32::from(tp_sockets::launcher::WRONG_BUILD)) && stderr.contains("tests expect")
+    {
+        panic!("{name} is a stale build: {}", stderr.trim());
+    }
+}
+
+/// What a finished (or killed) run printed.
+#[derive(Debug)]
+pub struct Outcome {
+    pub name: String,
+    /// The exit code; `None` when the program was killed at its deadline or by a signal.
+    pub code: Option<i32>,
+    pub timed_out: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Panics unless the program exited 0.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        assert_eq!(self.code, Some(0), "{} should exit 0\n{self}", self.name);
+        self
+    }
+
+    /// Panics unless the program exited with `code` after printing exactly one line on stderr,
+    /// with no panic message or backtrace: the kit's rule for errors a user can cause.
+    #[track_caller]
+    pub fn assert_clean_failure(&self, code: i32) -> &str {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "{} should exit {code}\n{self}",
+            self.name
+        );
+        assert_one_clear_line(&self.stderr);
+        self.stderr.trim()
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit code {:?}{}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code,
+            if self.timed_out {
+                " (killed at its deadline)"
+            } else {
+                ""
+            },
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// Panics unless `stderr` is exactly one non-empty line with no trace of a panic.
+#[track_caller]
+pub fn assert_one_clear_line(stderr: &str) {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one line on stderr, got:\n{stderr}"
+    );
+    for sign in ["panicked", "backtrace", "RUST_BACKTRACE"] {
+        assert!(!stderr.contains(sign), "stderr shows a panic:\n{stderr}");
+    }
+}
+
+/// Runs the example `name` to completion with `stdin` as its input, killing it at `timeout`.
+#[track_caller]
+pub fn run_with(name: &str, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
+    let started = Instant::now();
+    let output = assert_cmd::Command::from_std(command(name))
+        .args(args)
+        .write_stdin(stdin)
+        .timeout(timeout)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+    let outcome = Outcome {
+        name: name.to_string(),
+        code: output.status.code(),
+        timed_out: started.elapsed() >= timeout,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    refuse_wrong_build(outcome.code, &outcome.stderr, name);
+    outcome
+}
+
+/// Runs the example `name` with no input and the default deadline.
+#[track_caller]
+pub fn run(name: &str, args: &[&str]) -> Outcome {
+    run_with(name, args, "", RUN_DEADLINE)
+}
+
+/// The handout's fixed ports, held by one test at a time across every test binary.
+pub struct FixedPorts {
+    _lock: File,
+}
+
+/// The handout's ports (60000 for servers, 62000 for the bound client).
+pub const HANDOUT_PORTS: [u16; 2] = [60000, 62000];
+
+/// Takes the lock on the handout's fixed ports (60000, 62000), waiting for other tests that
+/// hold it, and checks that no program outside the tests is listening on them.
+///
+/// The lock is a file lock (flock on Unix, LockFileEx on Windows), so it serializes tests in
+/// the same binary (each test opens its own handle) and across test binaries run in parallel.
+pub fn fixed_ports() -> FixedPorts {
+    let path = std::env::temp_dir().join("tp-sockets-fixed-ports.lock");
+    let file = File::create(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot lock {}: {e}", path.display()),
+        }
+    }
+    for port in HANDOUT_PORTS {
+        // A connection that succeeds means some program outside the tests listens there.
+        // (A bind test would also trip on connections of earlier tests waiting in TIME_WAIT.)
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        if std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok() {
+            panic!(
+                "port {port} is in use by a program outside the tests (a server started \
+                 by hand?): stop it and run the tests again"
+            );
+        }
+    }
+    FixedPorts { _lock: file }
+}
+
+/// Whether this machine has an IPv6 loopback (`::1`); tests that need it skip otherwise.
+pub fn has_ipv6_loopback() -> bool {
+    TcpListener::bind("[::1]:0").is_ok()
+}
