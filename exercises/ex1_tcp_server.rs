@@ -5,7 +5,13 @@
 //! Terminal 1: `cargo ex ex1_tcp_server`
 //! Terminal 2: `cargo ex ex1_tcp_client` (or the reference: `cargo run --example ex1_tcp_client`)
 //! Check your work: `cargo grade --test ex1_tcp`
-#![allow(unreachable_code, unused_variables, unused_mut, unused_imports)] // until every TODO is done
+#![allow(
+    unreachable_code,
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    dead_code
+)] // until every TODO is done
 #![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::{Read, Write};

@@ -6,6 +6,9 @@
 
 pub mod errors;
 pub mod launcher;
+pub mod netstat;
+pub mod prompt;
 pub mod sock;
+pub mod welcome;
 
 pub use errors::{bind_error, connect_error, finish};

@@ -1,8 +1,11 @@
-//! Socket options the servers share.
+//! Opening sockets the way several programs do: by host name, and with the options servers share.
 
 use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 
 use socket2::Socket;
+
+use crate::errors::{bind_error, connect_error};
 
 /// Lets a server bind its port again right after a previous run, while that run's last
 /// connections still wait in TIME_WAIT.
@@ -18,4 +21,44 @@ pub fn allow_quick_restart(socket: &Socket) -> io::Result<()> {
     } else {
         socket.set_reuse_address(true)
     }
+}
+
+/// Resolves `host` (a name like `localhost`, or an IPv4 or IPv6 literal) with `port`.
+pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
+    let addresses: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot find the address of `{host}`: {e}"))?
+        .collect();
+    if addresses.is_empty() {
+        return Err(format!("`{host}` has no address"));
+    }
+    Ok(addresses)
+}
+
+/// Opens a TCP listener on `host`:`port` (port 0: the OS chooses), trying each address the
+/// host name resolves to. `TcpListener::bind` does socket(), bind() and listen() in one call,
+/// and sets SO_REUSEADDR on Linux and macOS (see [`allow_quick_restart`]).
+pub fn listen(host: &str, port: u16) -> Result<TcpListener, String> {
+    let mut last = String::new();
+    for address in resolve(host, port)? {
+        match TcpListener::bind(address) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = bind_error(address, &e),
+        }
+    }
+    Err(last)
+}
+
+/// Connects to `host`:`port`, trying each address the name resolves to in turn (`localhost`
+/// may give `::1` and then `127.0.0.1`). On failure, explains the last error and names the
+/// example (`server`) that should be listening.
+pub fn connect(host: &str, port: u16, server: &str) -> Result<TcpStream, String> {
+    let mut last = String::new();
+    for address in resolve(host, port)? {
+        match TcpStream::connect(address) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = connect_error(address, &e, server),
+        }
+    }
+    Err(last)
 }

@@ -484,3 +484,82 @@ pub fn fixed_ports() -> FixedPorts {
 pub fn has_ipv6_loopback() -> bool {
     TcpListener::bind("[::1]:0").is_ok()
 }
+
+/// A port that is free right now on 127.0.0.1 (the OS picks it; nobody listens on it after).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// A server run by the test itself, so that a client exercise is checked on its own: it answers
+/// `Welcome to this server` to every client, after reading the client's message until the
+/// client shuts down its side (or 1024 bytes, or 5 s), and records who connected and what they
+/// sent. Stops when dropped.
+pub struct TestServer {
+    pub address: SocketAddr,
+    seen: Arc<Mutex<Vec<(SocketAddr, String)>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts it on `address` (port 0: the OS picks).
+    pub fn start(address: &str) -> TestServer {
+        let listener = TcpListener::bind(address).unwrap_or_else(|e| panic!("{address}: {e}"));
+        listener.set_nonblocking(true).unwrap();
+        let address = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (seen2, stop2) = (Arc::clone(&seen), Arc::clone(&stop));
+        let thread = thread::spawn(move || {
+            while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+                let (mut stream, peer) = match listener.accept() {
+                    Ok(accepted) => accepted,
+                    Err(_) => {
+                        thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut message = Vec::new();
+                let _ = (&mut stream).take(1024).read_to_end(&mut message);
+                let _ = stream.write_all(tp_sockets::welcome::WELCOME.as_bytes());
+                seen2
+                    .lock()
+                    .unwrap()
+                    .push((peer, String::from_utf8_lossy(&message).into_owned()));
+            }
+        });
+        TestServer {
+            address,
+            seen,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Who connected, and what each sent, in order.
+    pub fn seen(&self) -> Vec<(SocketAddr, String)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Sends `message` the way Exercise 2's clients do (then shuts down its sending side) and
+/// returns the reply, with a deadline.
+pub fn ask(address: SocketAddr, message: &str) -> std::io::Result<String> {
+    let mut stream = std::net::TcpStream::connect_timeout(&address, RUN_DEADLINE)?;
+    stream.set_read_timeout(Some(RUN_DEADLINE))?;
+    tp_sockets::welcome::ask(&mut stream, message)
+}

@@ -1,0 +1,52 @@
+//! Exercise 3, client side: the port and the message come from the command line.
+//!
+//! Handout: Exercise 3.
+//!
+//! Terminal 1: `cargo run --example ex3_args_server -- 60000`
+//! Terminal 2: `cargo ex ex3_args_client -- 60000 Bonjour`
+//! Check your work: `cargo grade --test ex3_args`
+#![allow(
+    unreachable_code,
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    dead_code
+)] // until every TODO is done
+#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tp_sockets::{finish, sock, welcome};
+
+/// Send a message to a TCP server and print its reply.
+#[derive(Parser)]
+struct Args {
+    // TODO (Exercise 3): declare the arguments, each with a /// line that --help shows:
+    // - `port: u16`, positional, from 1 to 65535
+    //   (#[arg(value_parser = clap::value_parser!(u16).range(1..))]);
+    // - `message: Vec<String>`, the rest of the line, at least one word
+    //   (#[arg(required = true, num_args = 1..)]);
+    // - `host: String`, an option `--host` whose default is 127.0.0.1.
+}
+
+pub fn main() -> ExitCode {
+    // Exercise 3: argv[1] is the port, the rest is the message. clap checks them: a port
+    // that is not a number from 1 to 65535 is refused with a usage message and exit code 2.
+    let args = Args::parse();
+    finish(run(&args))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    // TODO (Exercise 3): join the words of the message with spaces, and connect to the host
+    // and port from the command line with sock::connect(&args.host, args.port, "ex3_args_server")?
+    let message: String = todo!("Exercise 3: the message");
+    let mut stream: std::net::TcpStream = todo!("Exercise 3: connect");
+    let server = stream
+        .peer_addr()
+        .map_err(|e| format!("getpeername failed: {e}"))?;
+    let reply = welcome::ask(&mut stream, &message)
+        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+    println!("server replied: {reply}");
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! Exercise 2, step 5: which address and port did the OS give the client's socket?
+//!
+//! Handout: Exercise 2, step 5 (getsockname).
+//!
+//! Terminal 1: `cargo run --example ex2_tcp_loop` (or `ex1_tcp_server`)
+//! Terminal 2: `cargo run --example ex2_getsockname`
+
+use std::net::{SocketAddr, TcpStream};
+use std::process::ExitCode;
+
+use tp_sockets::{connect_error, finish, welcome};
+
+pub fn main() -> ExitCode {
+    finish(run())
+}
+
+fn run() -> Result<(), String> {
+    let server = SocketAddr::from(([127, 0, 0, 1], 60000));
+    let mut stream =
+        TcpStream::connect(server).map_err(|e| connect_error(server, &e, "ex2_tcp_loop"))?;
+
+    // Step 5: getsockname() (local_addr in Rust) tells the address and port the socket is bound
+    // to. The client never called bind(): connect() bound it to a free "ephemeral" port the OS
+    // chose (Linux draws them from 32768-60999, Windows and macOS from 49152-65535).
+    let local = stream
+        .local_addr()
+        .map_err(|e| format!("getsockname failed: {e}"))?;
+    // getpeername() (peer_addr) tells the other end: the server's address and port.
+    let peer = stream
+        .peer_addr()
+        .map_err(|e| format!("getpeername failed: {e}"))?;
+    println!("local address: {local}");
+    println!("server address: {peer}");
+
+    let reply = welcome::ask(&mut stream, "Hello from the client")
+        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+    println!("server replied: {reply}");
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The socket table, as `netstat` shows it: what ex2_netstat prints, and what tests look at.
+//!
+//! The rows come from the kernel through the `netstat2` crate: netlink sock_diag on Linux,
+//! libproc on macOS, iphlpapi (GetExtendedTcpTable) on Windows. Sockets in TIME_WAIT belong to
+//! no process any more, so they have no PID; on Windows, seeing other users' processes needs an
+//! administrator prompt.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+
+use netstat2::{AddressFamilyFlags, ProtocolFlags, ProtocolSocketInfo, TcpState};
+
+/// One socket of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketRow {
+    /// `tcp`, `tcp6`, `udp` or `udp6`, as netstat writes them.
+    pub proto: &'static str,
+    /// The socket's own address and port.
+    pub local: SocketAddr,
+    /// The other end of a TCP connection; `None` for a listening TCP socket or a UDP socket.
+    pub remote: Option<SocketAddr>,
+    /// The TCP state (`LISTEN`, `ESTABLISHED`, `TIME_WAIT`, ...); empty for UDP.
+    pub state: &'static str,
+    /// The processes that own the socket, when the OS says.
+    pub pids: Vec<u32>,
+}
+
+impl SocketRow {
+    /// Whether the socket's local or remote port is `port`.
+    pub fn uses_port(&self, port: u16) -> bool {
+        self.local.port() == port || self.remote.is_some_and(|r| r.port() == port)
+    }
+}
+
+/// Every TCP and UDP socket of this machine, IPv4 and IPv6.
+pub fn sockets() -> io::Result<Vec<SocketRow>> {
+    let families = AddressFamilyFlags::IPV4 | AddressFamilyFlags::IPV6;
+    let protocols = ProtocolFlags::TCP | ProtocolFlags::UDP;
+    let infos = netstat2::get_sockets_info(families, protocols).map_err(io::Error::other)?;
+    Ok(infos
+        .into_iter()
+        .map(|info| {
+            let pids = info.associated_pids;
+            match info.protocol_socket_info {
+                ProtocolSocketInfo::Tcp(tcp) => {
+                    let listening = tcp.state == TcpState::Listen;
+                    SocketRow {
+                        proto: if tcp.local_addr.is_ipv6() {
+                            "tcp6"
+                        } else {
+                            "tcp"
+                        },
+                        local: SocketAddr::new(tcp.local_addr, tcp.local_port),
+                        remote: (!listening)
+                            .then(|| SocketAddr::new(tcp.remote_addr, tcp.remote_port)),
+                        state: state_name(tcp.state),
+                        pids,
+                    }
+                }
+                ProtocolSocketInfo::Udp(udp) => SocketRow {
+                    proto: if udp.local_addr.is_ipv6() {
+                        "udp6"
+                    } else {
+                        "udp"
+                    },
+                    local: SocketAddr::new(udp.local_addr, udp.local_port),
+                    remote: None,
+                    state: "",
+                    pids,
+                },
+            }
+        })
+        .collect())
+}
+
+/// The state's name as netstat prints it on Linux and macOS.
+pub fn state_name(state: TcpState) -> &'static str {
+    match state {
+        TcpState::Closed => "CLOSED",
+        TcpState::Listen => "LISTEN",
+        TcpState::SynSent => "SYN_SENT",
+        TcpState::SynReceived => "SYN_RECEIVED",
+        TcpState::Established => "ESTABLISHED",
+        TcpState::FinWait1 => "FIN_WAIT_1",
+        TcpState::FinWait2 => "FIN_WAIT_2",
+        TcpState::CloseWait => "CLOSE_WAIT",
+        TcpState::Closing => "CLOSING",
+        TcpState::LastAck => "LAST_ACK",
+        TcpState::TimeWait => "TIME_WAIT",
+        TcpState::DeleteTcb => "DELETE_TCB",
+        TcpState::Unknown => "UNKNOWN",
+    }
+}
+
+/// The name of process `pid`, where the OS lets any program read it (Linux: /proc/PID/comm).
+pub fn process_name(pid: u32) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .ok()
+        .map(|name| name.trim().to_string())
+}
+
+/// An address as netstat writes it, with `*:*` for "no remote end".
+struct Shown(Option<SocketAddr>);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(address) => f.pad(&address.to_string()),
+            None => f.pad("*:*"),
+        }
+    }
+}
+
+/// The table's header line.
+pub const HEADER: &str = "Proto  Local address                            Remote address                           State         Process";
+
+impl fmt::Display for SocketRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let process = if self.pids.is_empty() {
+            "-".to_string()
+        } else {
+            self.pids
+                .iter()
+                .map(|&pid| match process_name(pid) {
+                    Some(name) => format!("{pid}/{name}"),
+                    None => pid.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        write!(
+            f,
+            "{:<6} {:<40} {:<40} {:<13} {}",
+            self.proto,
+            Shown(Some(self.local)),
+            Shown(self.remote),
+            self.state,
+            process
+        )
+    }
+}

@@ -1,0 +1,94 @@
+//! Questions asked at a prompt (Exercise 2, step 4): ask, check, explain, ask again.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+/// Asks `question` until `parse` accepts the answer. A rejected answer gets `parse`'s
+/// explanation on stderr and the question again. Closed input (Ctrl-D, or the end of a piped
+/// file) is an error: nobody is left to answer.
+pub fn ask<T>(
+    input: &mut impl BufRead,
+    question: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    loop {
+        print!("{question}");
+        // The question has no newline: flush so it shows before we wait.
+        let _ = io::stdout().flush();
+        let mut line = String::new();
+        match input.read_line(&mut line) {
+            Ok(0) => {
+                println!();
+                return Err(format!(
+                    "no answer to `{}`: the input was closed (Ctrl-D)",
+                    question.trim_end().trim_end_matches(':')
+                ));
+            }
+            // Typed answers are echoed by the terminal; piped ones are not, so show them.
+            Ok(_) if !io::stdin().is_terminal() => println!("{}", line.trim_end()),
+            Ok(_) => {}
+            Err(e) => return Err(format!("cannot read the answer: {e}")),
+        }
+        match parse(line.trim()) {
+            Ok(value) => return Ok(value),
+            Err(why) => eprintln!("{why}"),
+        }
+    }
+}
+
+/// A port typed by a person: a whole number from 1 to 65535.
+pub fn parse_port(text: &str) -> Result<u16, String> {
+    if text.is_empty() {
+        return Err("please type a port number, from 1 to 65535".to_string());
+    }
+    if !text.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "`{text}` is not a number; type a port number from 1 to 65535"
+        ));
+    }
+    match text.parse::<u16>() {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(format!("{text} is not a port: ports go from 1 to 65535")),
+    }
+}
+
+/// A message typed by a person: any text but nothing.
+pub fn parse_message(text: &str) -> Result<String, String> {
+    if text.is_empty() {
+        Err("the message is empty; type some text to send".to_string())
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_are_whole_numbers_from_1_to_65535() {
+        assert_eq!(parse_port("60000"), Ok(60000));
+        assert_eq!(parse_port("1"), Ok(1));
+        assert_eq!(parse_port("65535"), Ok(65535));
+        for bad in [
+            "",
+            "abc",
+            "0",
+            "65536",
+            "70000",
+            "-5",
+            "6e4",
+            "99999999999999999999",
+        ] {
+            assert!(parse_port(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn ask_repeats_until_the_answer_is_good_and_fails_on_closed_input() {
+        let mut input = io::Cursor::new("abc\n\n70000\n 62000 \n");
+        assert_eq!(ask(&mut input, "port: ", parse_port), Ok(62000));
+        let mut closed = io::Cursor::new("abc\n");
+        let err = ask(&mut closed, "port: ", parse_port).unwrap_err();
+        assert!(err.contains("input was closed"), "{err}");
+    }
+}

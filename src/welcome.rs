@@ -1,0 +1,90 @@
+//! The exchange of Exercises 1 to 3: the client sends one message, the server answers
+//! `Welcome to this server`.
+//!
+//! Exercise 1 writes every call by hand; from Exercise 2 on, the programs call these two
+//! functions for the part already learned and spend their lines on the new step.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::time::Duration;
+
+/// What the server answers every client.
+pub const WELCOME: &str = "Welcome to this server";
+
+/// The largest message a server reads, and the largest reply a client reads, in one exchange.
+pub const BUFFER: usize = 1024;
+
+/// Server side: reads the client's message (one `recv` of at most [`BUFFER`] bytes), answers
+/// [`WELCOME`], and returns the message. An empty message means the client closed without
+/// sending anything; it still gets the answer if it is listening.
+pub fn answer(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
+    let mut buffer = [0u8; BUFFER];
+    let received = stream.read(&mut buffer)?;
+    match stream.write_all(WELCOME.as_bytes()) {
+        // A client that sent nothing and left cannot hear the answer: not an error.
+        Err(e) if received == 0 && is_peer_gone(&e) => {}
+        other => other?,
+    }
+    Ok(buffer[..received].to_vec())
+}
+
+/// How long a server waits for a client's message before it moves on to the next client.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts the next client of `listener`, answers it, and prints one line about it:
+/// `client N from ADDRESS: received "MESSAGE"`. Whatever that client does (sends nothing,
+/// waits forever, resets the connection), it costs at most [`CLIENT_TIMEOUT`] and a line on
+/// stderr: the server goes on with the next one.
+pub fn welcome_next(listener: &TcpListener, count: u64) {
+    let (mut client, address) = match listener.accept() {
+        Ok(accepted) => accepted,
+        Err(e) => {
+            eprintln!("client {count}: accept failed: {e}");
+            return;
+        }
+    };
+    // A client that connects and then says nothing must not block the others for ever.
+    let _ = client.set_read_timeout(Some(CLIENT_TIMEOUT));
+    let _ = client.set_write_timeout(Some(CLIENT_TIMEOUT));
+    match answer(&mut client) {
+        Ok(message) if message.is_empty() => {
+            println!("client {count} from {address}: closed without sending anything");
+        }
+        Ok(message) => println!(
+            "client {count} from {address}: received {:?}",
+            String::from_utf8_lossy(&message)
+        ),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            eprintln!("client {count} from {address}: sent nothing in {CLIENT_TIMEOUT:?}; closed");
+        }
+        Err(e) => eprintln!("client {count} from {address}: connection lost: {e}"),
+    }
+}
+
+/// Client side: sends `message`, then `shutdown(Write)`: the client says "I have nothing more
+/// to send" (TCP sends FIN) before the server closes, so the client is always the side that
+/// closes first, whichever server it talks to. Then it reads the reply until the server closes
+/// (at most [`BUFFER`] bytes).
+pub fn ask(stream: &mut TcpStream, message: &str) -> io::Result<String> {
+    stream.write_all(message.as_bytes())?;
+    stream.shutdown(Shutdown::Write)?;
+    let mut reply = Vec::new();
+    stream.take(BUFFER as u64).read_to_end(&mut reply)?;
+    Ok(String::from_utf8_lossy(&reply).into_owned())
+}
+
+/// Whether `err` means the other side closed or reset the connection.
+pub fn is_peer_gone(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::BrokenPipe
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::UnexpectedEof
+    )
+}

@@ -1,0 +1,53 @@
+//! Exercise 2, step 5: `ex2_getsockname` prints the address and port the OS gave its socket
+//! (getsockname) and the server's (getpeername). The server is the test's own, on the
+//! handout's port 60000.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod common;
+
+use std::net::SocketAddr;
+
+use common::{TestServer, fixed_ports, run};
+
+const CLIENT: &str = "ex2_getsockname";
+
+fn printed(stdout: &str, label: &str) -> SocketAddr {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("no `{label}` line in:\n{stdout}"));
+    line.trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("`{line}` is not an address ({e})"))
+}
+
+#[test]
+fn the_printed_local_port_is_the_one_the_server_saw() {
+    let _ports = fixed_ports();
+    let server = TestServer::start("127.0.0.1:60000");
+    let client = run(CLIENT, &[]);
+    client.assert_success();
+    let local = printed(&client.stdout, "local address:");
+    let peer = printed(&client.stdout, "server address:");
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1, "{client}");
+    assert_eq!(local, seen[0].0, "the server saw another address\n{client}");
+    assert_ne!(local.port(), 0);
+    assert_eq!(peer, "127.0.0.1:60000".parse().unwrap());
+    assert!(
+        client
+            .stdout
+            .contains("server replied: Welcome to this server")
+    );
+}
+
+#[test]
+fn each_run_gets_a_port_chosen_by_the_os() {
+    let _ports = fixed_ports();
+    let server = TestServer::start("127.0.0.1:60000");
+    let first = printed(&run(CLIENT, &[]).assert_success().stdout, "local address:");
+    let second = printed(&run(CLIENT, &[]).assert_success().stdout, "local address:");
+    assert_ne!(first.port(), second.port(), "two runs, two ephemeral ports");
+    assert_eq!(server.seen().len(), 2);
+}

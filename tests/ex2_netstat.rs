@@ -1,0 +1,151 @@
+//! Exercise 2, steps 2-3: `ex2_netstat` shows the sockets on the given ports and their state.
+//! The sockets it looks at are made by the test itself, on ports the OS picks.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod common;
+
+use std::io::Read;
+use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
+use std::time::{Duration, Instant};
+
+use common::{Outcome, fixed_ports, free_port, run};
+
+const VIEWER: &str = "ex2_netstat";
+
+fn view(port: u16) -> Outcome {
+    let outcome = run(VIEWER, &["--port", &port.to_string()]);
+    outcome.assert_success();
+    outcome
+}
+
+/// The rows of the table, each split into its columns.
+fn rows(outcome: &Outcome) -> Vec<Vec<String>> {
+    outcome
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Proto"))
+        .skip(1)
+        .map(|l| l.split_whitespace().map(str::to_string).collect())
+        .collect()
+}
+
+fn has_row(outcome: &Outcome, proto: &str, local: &str, remote: &str, state: &str) -> bool {
+    rows(outcome)
+        .iter()
+        .any(|r| r.len() >= 4 && r[0] == proto && r[1] == local && r[2] == remote && r[3] == state)
+}
+
+#[test]
+fn before_the_client_it_shows_the_server_listening_with_its_process() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let outcome = view(port);
+    let local = format!("127.0.0.1:{port}");
+    assert!(
+        has_row(&outcome, "tcp", &local, "*:*", "LISTEN"),
+        "{outcome}"
+    );
+    let me = std::process::id().to_string();
+    let row = rows(&outcome)
+        .into_iter()
+        .find(|r| r[3] == "LISTEN")
+        .unwrap();
+    if cfg!(target_os = "linux") {
+        assert!(
+            row[4].starts_with(&me),
+            "owner {} is not this test ({me})",
+            row[4]
+        );
+    }
+}
+
+#[test]
+fn during_the_connection_it_shows_both_ends_established() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = listener.local_addr().unwrap();
+    let client = TcpStream::connect(server).unwrap();
+    let (_accepted, _) = listener.accept().unwrap();
+    let client_addr = client.local_addr().unwrap();
+    let outcome = view(server.port());
+    let (s, c) = (server.to_string(), client_addr.to_string());
+    assert!(has_row(&outcome, "tcp", &s, &c, "ESTABLISHED"), "{outcome}");
+    assert!(has_row(&outcome, "tcp", &c, &s, "ESTABLISHED"), "{outcome}");
+}
+
+/// The client closes first (its FIN goes out before the server's), so the client's end of the
+/// connection is the one left in TIME_WAIT; the server's end is gone.
+#[test]
+fn after_the_client_closed_first_its_end_waits_in_time_wait() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = listener.local_addr().unwrap();
+    let client = TcpStream::connect(server).unwrap();
+    let (mut accepted, _) = listener.accept().unwrap();
+    let client_addr = client.local_addr().unwrap();
+    client.shutdown(Shutdown::Both).unwrap();
+    drop(client);
+    // The server reads the end of the stream (the client's FIN), then closes its side.
+    let mut rest = Vec::new();
+    accepted
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    accepted.read_to_end(&mut rest).unwrap();
+    drop(accepted);
+    drop(listener);
+
+    let (s, c) = (server.to_string(), client_addr.to_string());
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let outcome = view(server.port());
+        if has_row(&outcome, "tcp", &c, &s, "TIME_WAIT") {
+            assert!(
+                !rows(&outcome).iter().any(|r| r[1] == s),
+                "the server's end should be gone\n{outcome}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no TIME_WAIT row for {c}\n{outcome}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn when_nothing_uses_the_port_it_says_so() {
+    let port = free_port();
+    let outcome = view(port);
+    assert!(
+        outcome
+            .stdout
+            .contains(&format!("no TCP or UDP socket uses port {port}")),
+        "{outcome}"
+    );
+}
+
+#[test]
+fn udp_sockets_are_listed_too() {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let outcome = view(port);
+    let local = format!("127.0.0.1:{port}");
+    assert!(
+        rows(&outcome)
+            .iter()
+            .any(|r| r[0] == "udp" && r[1] == local),
+        "{outcome}"
+    );
+}
+
+#[test]
+fn without_options_it_looks_at_the_handout_ports() {
+    let _ports = fixed_ports();
+    let _listener = TcpListener::bind("127.0.0.1:60000").unwrap();
+    let outcome = run(VIEWER, &[]);
+    outcome.assert_success();
+    assert!(
+        has_row(&outcome, "tcp", "127.0.0.1:60000", "*:*", "LISTEN"),
+        "{outcome}"
+    );
+}

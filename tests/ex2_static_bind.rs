@@ -1,0 +1,132 @@
+//! Exercise 2, step 6: `ex2_static_bind` binds its own port before connecting. Run twice in a
+//! row, the second run meets the first run's connection in TIME_WAIT. Each test uses a fresh
+//! client port (`--local-port`) and its own server, so that one test's TIME_WAIT (which lasts
+//! a minute) never spoils another test or the next `cargo test`; one test checks the handout's
+//! default, 62000.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Outcome, TestServer, fixed_ports, free_port, run};
+use tp_sockets::netstat;
+
+const CLIENT: &str = "ex2_static_bind";
+
+fn run_from(local_port: u16, server: &TestServer, reuse: bool) -> Outcome {
+    let (local, remote) = (local_port.to_string(), server.address.port().to_string());
+    let mut args = vec!["--local-port", &local, "--server-port", &remote];
+    if reuse {
+        args.push("--reuse");
+    }
+    run(CLIENT, &args)
+}
+
+fn in_time_wait(local_port: u16) -> bool {
+    netstat::sockets()
+        .unwrap()
+        .iter()
+        .any(|r| r.local.port() == local_port && r.state == "TIME_WAIT")
+}
+
+#[test]
+fn the_server_sees_the_port_the_client_bound() {
+    let server = TestServer::start("127.0.0.1:0");
+    let port = free_port();
+    let outcome = run_from(port, &server, false);
+    outcome.assert_success();
+    assert!(
+        outcome
+            .stdout
+            .contains(&format!("local address: 127.0.0.1:{port}"))
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains("server replied: Welcome to this server")
+    );
+    assert_eq!(server.seen()[0].0.port(), port);
+}
+
+/// The client closes first, so its end (its fixed port) is the one left in TIME_WAIT, and
+/// without SO_REUSEADDR the next bind() of that port fails.
+#[test]
+fn second_run_on_the_same_port_fails_while_in_time_wait() {
+    let server = TestServer::start("127.0.0.1:0");
+    let port = free_port();
+    run_from(port, &server, false).assert_success();
+    assert!(
+        in_time_wait(port),
+        "the client closed first: its port {port} should be in TIME_WAIT"
+    );
+    let second = run_from(port, &server, false);
+    if cfg!(target_os = "windows") {
+        println!("second run on this OS:\n{second}");
+        return;
+    }
+    let line = second.assert_clean_failure(1);
+    assert!(
+        line.contains(&format!("port {port} is still held")),
+        "{line}"
+    );
+    assert!(line.contains("TIME_WAIT"), "{line}");
+    assert!(line.contains("--reuse"), "{line}");
+}
+
+/// Linux lets a port in TIME_WAIT be bound again only if both the old socket and the new one
+/// set SO_REUSEADDR: setting it on the second run alone is too late. BSD systems (macOS) only
+/// look at the new socket.
+#[test]
+fn reuse_on_the_second_run_only_is_too_late_on_linux() {
+    let server = TestServer::start("127.0.0.1:0");
+    let port = free_port();
+    run_from(port, &server, false).assert_success();
+    let second = run_from(port, &server, true);
+    if cfg!(target_os = "linux") {
+        let line = second.assert_clean_failure(1);
+        assert!(line.contains("SO_REUSEADDR does not help"), "{line}");
+    } else {
+        println!("--reuse after a run without it, on this OS:\n{second}");
+    }
+}
+
+#[test]
+fn reuse_on_every_run_lets_every_run_succeed() {
+    let server = TestServer::start("127.0.0.1:0");
+    let port = free_port();
+    for run_number in 1..=3 {
+        let outcome = run_from(port, &server, true);
+        if cfg!(target_os = "linux") {
+            assert_eq!(outcome.code, Some(0), "run {run_number}\n{outcome}");
+        } else {
+            println!("run {run_number} with --reuse on this OS:\n{outcome}");
+        }
+    }
+    if cfg!(target_os = "linux") {
+        assert_eq!(server.seen().len(), 3);
+        assert!(server.seen().iter().all(|(peer, _)| peer.port() == port));
+    }
+}
+
+/// The handout's port. An earlier run (by hand, or an earlier `cargo test` less than a minute
+/// ago) may still hold it in TIME_WAIT: then the clear failure is the expected answer.
+#[test]
+fn by_default_it_binds_port_62000_and_connects_to_60000() {
+    let _ports = fixed_ports();
+    let server = TestServer::start("127.0.0.1:60000");
+    let outcome = run(CLIENT, &[]);
+    if outcome.code == Some(0) {
+        assert!(
+            outcome.stdout.contains("local address: 127.0.0.1:62000"),
+            "{outcome}"
+        );
+        assert_eq!(server.seen()[0].0.port(), 62000);
+    } else {
+        let line = outcome.assert_clean_failure(1);
+        assert!(line.contains("port 62000 is still held"), "{line}");
+        assert!(in_time_wait(62000), "{outcome}");
+    }
+    std::thread::sleep(Duration::from_millis(10));
+}

@@ -1,0 +1,133 @@
+//! Exercise 3: `ex3_args_server PORT [--host HOST]` and `ex3_args_client PORT MESSAGE...
+//! [--host HOST]` take their addresses from the command line, so every test here uses a port
+//! the OS picks and runs in parallel.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod common;
+
+use std::net::TcpListener;
+
+use common::{START_DEADLINE, free_port, has_ipv6_loopback, run, start_server};
+
+const SERVER: &str = "ex3_args_server";
+const CLIENT: &str = "ex3_args_client";
+
+fn server_port(server: &common::Running) -> String {
+    server.address().port().to_string()
+}
+
+#[test]
+fn a_message_of_several_words_goes_from_the_command_line_to_the_server() {
+    let server = start_server(SERVER, &["0"]);
+    let port = server_port(&server);
+    let client = run(CLIENT, &[&port, "Bonjour", "tout", "le", "monde"]);
+    client.assert_success();
+    assert!(
+        client
+            .stdout
+            .contains("server replied: Welcome to this server")
+    );
+    assert!(
+        server
+            .wait_for_stdout(
+                |l| l.ends_with("received \"Bonjour tout le monde\""),
+                START_DEADLINE
+            )
+            .is_some(),
+        "{}",
+        server.transcript()
+    );
+}
+
+#[test]
+fn the_server_keeps_serving_client_after_client() {
+    let mut server = start_server(SERVER, &["0"]);
+    let port = server_port(&server);
+    for i in 1..=3 {
+        run(CLIENT, &[&port, &format!("message {i}")]).assert_success();
+    }
+    assert!(
+        server
+            .wait_for_stdout(|l| l.starts_with("client 3 from"), START_DEADLINE)
+            .is_some()
+    );
+    assert!(server.is_running());
+}
+
+#[test]
+fn the_client_rejects_bad_ports_with_a_usage_error() {
+    for bad in ["70000", "abc", "0", "-1"] {
+        let client = run(CLIENT, &[bad, "Bonjour"]);
+        assert_eq!(client.code, Some(2), "port {bad}\n{client}");
+        assert!(client.stderr.contains("PORT"), "port {bad}\n{client}");
+        assert!(!client.stderr.contains("panicked"), "{client}");
+    }
+}
+
+#[test]
+fn the_client_needs_a_message_and_the_server_a_port() {
+    assert_eq!(run(CLIENT, &["60000"]).code, Some(2));
+    assert_eq!(run(SERVER, &[]).code, Some(2));
+    assert_eq!(run(SERVER, &["abc"]).code, Some(2));
+}
+
+#[test]
+fn help_explains_every_argument() {
+    for (name, words) in [
+        (CLIENT, ["PORT", "MESSAGE", "--host"]),
+        (SERVER, ["PORT", "--host", "port"]),
+    ] {
+        let help = run(name, &["--help"]);
+        help.assert_success();
+        for word in words {
+            assert!(
+                help.stdout.contains(word),
+                "{name} --help lacks {word}\n{help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn host_accepts_a_name() {
+    let server = start_server(SERVER, &["0"]);
+    let port = server_port(&server);
+    let client = run(CLIENT, &["--host", "localhost", &port, "by", "name"]);
+    client.assert_success();
+}
+
+#[test]
+fn host_accepts_an_ipv6_literal() {
+    if !has_ipv6_loopback() {
+        println!("skipped: this machine has no IPv6 loopback (::1)");
+        return;
+    }
+    let server = start_server(SERVER, &["0", "--host", "::1"]);
+    assert!(server.address().is_ipv6(), "{}", server.transcript());
+    let port = server_port(&server);
+    run(CLIENT, &["--host", "::1", &port, "over", "IPv6"]).assert_success();
+}
+
+#[test]
+fn client_without_a_server_says_to_start_it() {
+    let port = free_port().to_string();
+    let line = run(CLIENT, &[&port, "hello"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("cargo run --example ex3_args_server"),
+        "{line}"
+    );
+}
+
+#[test]
+fn server_whose_port_is_taken_says_so() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let line = run(SERVER, &[&port]).assert_clean_failure(1).to_string();
+    assert!(
+        line.contains(&format!("port {port} is already in use")),
+        "{line}"
+    );
+}
