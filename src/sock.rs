@@ -62,3 +62,19 @@ pub fn connect(host: &str, port: u16, server: &str) -> Result<TcpStream, String>
     }
     Err(last)
 }
+
+/// The line every IPv6 program prints when this machine cannot do IPv6.
+pub const NO_IPV6: &str = "IPv6 is not available on this machine (no ::1 loopback address); \
+                           enable IPv6, or use the IPv4 programs of Exercises 1 to 4";
+
+/// Whether `err`, from creating, binding or connecting an IPv6 socket, means this machine has
+/// no usable IPv6: no `::1` on the loopback interface (EADDRNOTAVAIL), or no IPv6 in the kernel
+/// at all (EAFNOSUPPORT: 97 on Linux, 47 on macOS, WSAEAFNOSUPPORT 10047 on Windows).
+pub fn ipv6_missing(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::Unsupported
+            | io::ErrorKind::NetworkUnreachable
+    ) || matches!(err.raw_os_error(), Some(97 | 47 | 10047))
+}

@@ -56,3 +56,29 @@ fn ex1_q2_ports_below_1024_need_administrator_rights_on_linux() {
         println!("binding port {port} on this OS: {result:?}");
     }
 }
+
+/// Advanced exercise: the default of IPV6_V6ONLY on a new IPv6 socket is the OS's choice:
+/// Linux takes it from `net.ipv6.bindv6only` (0: off), macOS has it off, Windows on.
+#[test]
+fn advanced_ipv6_v6only_default_is_the_systems_choice() {
+    let socket = match Socket::new(Domain::IPV6, Type::STREAM, None) {
+        Ok(socket) => socket,
+        Err(e) => {
+            println!("skipped: no IPv6 sockets here ({e})");
+            return;
+        }
+    };
+    let v6only = socket.only_v6().unwrap();
+    if cfg!(target_os = "linux") {
+        let sysctl = std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only").unwrap();
+        assert_eq!(v6only, sysctl.trim() == "1");
+    } else if cfg!(windows) {
+        assert!(v6only);
+    } else if cfg!(target_os = "macos") {
+        assert!(!v6only);
+    }
+    println!(
+        "IPV6_V6ONLY is {} by default here",
+        if v6only { "on" } else { "off" }
+    );
+}

@@ -1,0 +1,103 @@
+//! Exercise 4, client side: send one datagram, wait (not for ever) for the answer.
+//!
+//! Handout: Exercise 4.
+//!
+//! Terminal 1: `cargo run --example ex4_udp_server -- 60000`
+//! Terminal 2: `cargo run --example ex4_udp_client -- 60000 Bonjour`
+
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use tp_sockets::welcome::BUFFER;
+use tp_sockets::{finish, sock};
+
+/// Send a message to a UDP server and print its answer.
+#[derive(Parser)]
+struct Args {
+    /// The server's port (1 to 65535)
+    #[arg(value_parser = clap::value_parser!(u16).range(1..))]
+    port: u16,
+    /// The message to send; several words are joined with spaces
+    #[arg(required = true, num_args = 1..)]
+    message: Vec<String>,
+    /// The server's address or name: 127.0.0.1, localhost, ::1, ...
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// How long to wait for the answer, in seconds
+    #[arg(long, default_value_t = 2.0, value_parser = parse_seconds)]
+    timeout: f64,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
+        _ => Err("a number of seconds, above 0 and at most 3600 (e.g. 2 or 0.5)".to_string()),
+    }
+}
+
+pub fn main() -> ExitCode {
+    finish(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let server = sock::resolve(&args.host, args.port)?[0];
+    let timeout = Duration::from_secs_f64(args.timeout);
+
+    // a) A datagram socket; binding port 0 lets the OS choose ours, as connect() does for TCP.
+    let any: SocketAddr = if server.is_ipv6() {
+        "[::]:0".parse()
+    } else {
+        "0.0.0.0:0".parse()
+    }
+    .map_err(|e| format!("{e}"))?;
+    let socket = UdpSocket::bind(any).map_err(|e| format!("cannot create a UDP socket: {e}"))?;
+
+    // c) send_to: no connect() first, the destination goes with the datagram.
+    let message = args.message.join(" ");
+    socket
+        .send_to(message.as_bytes(), server)
+        .map_err(|e| format!("cannot send to {server}: {e}"))?;
+
+    // d) recv_from, with a deadline: if the datagram or the answer is lost, or no server is
+    // there, nothing will ever arrive, and nothing will say so. Datagrams from anyone but the
+    // server are ignored.
+    let deadline = Instant::now() + timeout;
+    let mut buffer = [0u8; BUFFER];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(no_answer(server, args));
+        }
+        socket
+            .set_read_timeout(Some(left))
+            .map_err(|e| format!("cannot set the timeout: {e}"))?;
+        match socket.recv_from(&mut buffer) {
+            Ok((received, from)) if from == server => {
+                println!(
+                    "server replied: {}",
+                    String::from_utf8_lossy(&buffer[..received])
+                );
+                return Ok(());
+            }
+            Ok(_) => continue,
+            // Windows turns the ICMP "port unreachable" into ConnectionReset on the next read.
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                return Err(no_answer(server, args));
+            }
+            Err(e) => return Err(format!("cannot receive from {server}: {e}")),
+        }
+    }
+}
+
+fn no_answer(server: SocketAddr, args: &Args) -> String {
+    format!(
+        "no answer from {server} within {} s: UDP has no connection, so nothing tells the \
+         client whether a server is there or the datagram was lost; check that the server runs \
+         (cargo run --example ex4_udp_server -- {}) and the port is the same",
+        args.timeout, args.port
+    )
+}

@@ -1,0 +1,61 @@
+//! Exercise 4, server side: UDP, a socket with no connection.
+//!
+//! Handout: Exercise 4 (a: SOCK_DGRAM; b: no listen/accept/connect; c: sendto; d: recvfrom).
+//!
+//! Terminal 1: `cargo run --example ex4_udp_server -- 60000`
+//! Terminal 2: `cargo run --example ex4_udp_client -- 60000 Bonjour`
+
+use std::net::UdpSocket;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tp_sockets::welcome::{BUFFER, WELCOME};
+use tp_sockets::{finish, sock};
+
+/// A UDP server: prints every datagram it receives and answers each with
+/// "Welcome to this server".
+#[derive(Parser)]
+struct Args {
+    /// The port to receive on (0: let the system choose one)
+    port: u16,
+    /// The address to receive on: 127.0.0.1, ::1, 0.0.0.0, ...
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+}
+
+pub fn main() -> ExitCode {
+    finish(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    // a) A datagram socket (SOCK_DGRAM: UDP), bound to an address like a TCP server's.
+    // b) There is no listen() and no accept(): no connection will ever be set up.
+    let address = sock::resolve(&args.host, args.port)?[0];
+    let socket = UdpSocket::bind(address).map_err(|e| tp_sockets::bind_error(address, &e))?;
+    let address = socket
+        .local_addr()
+        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    println!("listening on {address}");
+
+    let mut buffer = [0u8; BUFFER];
+    loop {
+        // d) recv_from (recvfrom) returns one whole datagram and who sent it. A datagram longer
+        // than the buffer is cut: the rest is lost, not kept for the next call as TCP would.
+        // Windows reports that as an error (WSAEMSGSIZE) instead of returning the first bytes.
+        let (received, sender) = match socket.recv_from(&mut buffer) {
+            Ok(datagram) => datagram,
+            Err(e) => {
+                eprintln!("a datagram could not be received: {e}");
+                continue;
+            }
+        };
+        let message = String::from_utf8_lossy(&buffer[..received]);
+        println!("from {sender}: {message:?}");
+
+        // c) send_to (sendto) names the destination on every call: the address the datagram
+        // came from. Nothing tells us whether it arrives.
+        if let Err(e) = socket.send_to(WELCOME.as_bytes(), sender) {
+            eprintln!("cannot answer {sender}: {e}");
+        }
+    }
+}
