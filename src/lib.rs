@@ -4,11 +4,18 @@
 //! the exit convention, and the socket options every server sets. Each program in `solutions/`
 //! and `exercises/` stays readable on its own; this crate is the plumbing around it.
 
+pub mod catalog;
+pub mod download;
 pub mod errors;
+pub mod fletcher;
 pub mod launcher;
 pub mod netstat;
+pub mod picture;
 pub mod prompt;
+pub mod protocol;
+pub mod samples;
 pub mod sock;
+pub mod udp;
 pub mod welcome;
 
 pub use errors::{bind_error, connect_error, finish};

@@ -78,3 +78,15 @@ pub fn ipv6_missing(err: &io::Error) -> bool {
             | io::ErrorKind::NetworkUnreachable
     ) || matches!(err.raw_os_error(), Some(97 | 47 | 10047))
 }
+
+/// The IPv4 addresses of this machine's network interfaces, loopback last: what students in
+/// a lab room type to reach a server that listens on 0.0.0.0.
+pub fn machine_addresses() -> Vec<std::net::IpAddr> {
+    let mut addresses: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .map(|interfaces| interfaces.into_iter().map(|i| i.ip()).collect())
+        .unwrap_or_default();
+    addresses.retain(|ip| ip.is_ipv4());
+    addresses.sort_by_key(|ip| (ip.is_loopback(), *ip));
+    addresses.dedup();
+    addresses
+}

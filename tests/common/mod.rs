@@ -324,6 +324,11 @@ impl Running {
         )
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().expect("poll child").is_none()
@@ -562,4 +567,71 @@ pub fn ask(address: SocketAddr, message: &str) -> std::io::Result<String> {
     let mut stream = std::net::TcpStream::connect_timeout(&address, RUN_DEADLINE)?;
     stream.set_read_timeout(Some(RUN_DEADLINE))?;
     tp_sockets::welcome::ask(&mut stream, message)
+}
+
+/// A scratch folder, deleted when dropped.
+pub struct Scratch {
+    pub path: PathBuf,
+}
+
+impl Scratch {
+    /// A new empty folder under the system's temporary folder.
+    pub fn new(label: &str) -> Scratch {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("tp-sockets-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Scratch { path }
+    }
+
+    /// The files in the folder, by name (hidden temporary files included).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A folder to serve, in `root/served`: the kit's three sample pictures, and `gray.png`, a
+/// 101 × 50 grayscale picture (the kind that crashed the seed project). Next to it,
+/// `root/secret.txt`, which no server may ever send; on Unix, `served/link-out.png` is a
+/// symlink to that secret.
+pub struct PictureFolder {
+    pub root: Scratch,
+    pub served: PathBuf,
+}
+
+pub fn picture_folder() -> PictureFolder {
+    let root = Scratch::new("pictures");
+    let served = root.path.join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    for name in ["car.png", "house.jpg", "dog.jpg"] {
+        std::fs::copy(images.join(name), served.join(name)).unwrap();
+    }
+    image::GrayImage::from_fn(101, 50, |x, y| image::Luma([(x * 2 + y) as u8]))
+        .save(served.join("gray.png"))
+        .unwrap();
+    std::fs::write(root.path.join("secret.txt"), b"never served").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.path.join("secret.txt"), served.join("link-out.png")).unwrap();
+    PictureFolder { root, served }
+}
+
+impl PictureFolder {
+    /// `--dir <served>` as arguments.
+    pub fn dir_arg(&self) -> String {
+        self.served.to_string_lossy().into_owned()
+    }
 }

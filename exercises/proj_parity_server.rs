@@ -1,0 +1,92 @@
+//! Project: are a picture's width and height even ("pair") or odd ("impair")? Over UDP.
+//!
+//! Follows Exercise 4. The request datagram is a picture name (empty: car.png); the answer is
+//! one line: `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`.
+//!
+//! Terminal 1: `cargo ex proj_parity_server`
+//! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
+//! Check your work: `cargo grade --test proj_parity`
+#![allow(
+    unreachable_code,
+    unused_variables,
+    unused_mut,
+    unused_imports,
+    dead_code
+)] // until every TODO is done
+#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
+
+use std::net::UdpSocket;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tp_sockets::catalog::{Folder, Lookup};
+use tp_sockets::picture::{dimensions, parity};
+use tp_sockets::protocol::DEFAULT_PORT;
+use tp_sockets::{bind_error, finish, sock};
+
+/// The picture asked for by an empty request.
+const DEFAULT_PICTURE: &str = "car.png";
+
+/// A UDP server that answers the size of a picture and the parity of each side.
+#[derive(Parser)]
+struct Args {
+    /// The port to receive on (0: let the system choose one)
+    #[arg(default_value_t = DEFAULT_PORT)]
+    port: u16,
+    /// The address to receive on
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The folder of pictures
+    #[arg(long, default_value = "images")]
+    dir: PathBuf,
+}
+
+pub fn main() -> ExitCode {
+    finish(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let folder = Folder::open(&args.dir)
+        .map_err(|e| format!("cannot serve the folder {}: {e}", args.dir.display()))?;
+    let address = sock::resolve(&args.host, args.port)?[0];
+    let socket = UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
+    let address = socket
+        .local_addr()
+        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    println!("listening on {address}");
+
+    let mut buffer = [0u8; 1024];
+    loop {
+        let (received, sender) = match socket.recv_from(&mut buffer) {
+            Ok(datagram) => datagram,
+            Err(e) => {
+                eprintln!("a datagram could not be received: {e}");
+                continue;
+            }
+        };
+        let request = String::from_utf8_lossy(&buffer[..received]);
+        let reply = answer(&folder, request.trim());
+        println!("from {sender}: {request:?} -> {reply}");
+        if let Err(e) = socket.send_to(format!("{reply}\n").as_bytes(), sender) {
+            eprintln!("cannot answer {sender}: {e}");
+        }
+    }
+}
+
+/// The answer line for the picture `name`.
+fn answer(folder: &Folder, name: &str) -> String {
+    let name = if name.is_empty() {
+        DEFAULT_PICTURE
+    } else {
+        name
+    };
+    // TODO (project): find the picture with folder.locate(name):
+    // - Ok(Ok(path)): read its size with dimensions(&path) and answer
+    //   `OK <width> <height> <parity of width> <parity of height>` (parity(n) gives pair/impair);
+    //   if it is not a picture: `ERR <name> is not a PNG or JPEG picture`;
+    // - Ok(Err(Lookup::Refused(why))): `ERR <why>`; Ok(Err(_)): `ERR no picture named <name>`;
+    // - Err(e): `ERR cannot read <name>: <e>`.
+    // Give each side its own parity (the original project kept only the last one).
+    todo!("project: the answer line")
+}

@@ -1,0 +1,75 @@
+//! Project: ask the parity server about a picture, and say the answer in words.
+//!
+//! Follows Exercise 4.
+//!
+//! Terminal 1: `cargo run --example proj_parity_server`
+//! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use tp_sockets::picture::{describe, parity};
+use tp_sockets::protocol::DEFAULT_PORT;
+use tp_sockets::{finish, sock, udp};
+
+/// Ask the parity server whether a picture's width and height are even or odd.
+#[derive(Parser)]
+struct Args {
+    /// The picture's name (none: the server's default picture)
+    #[arg(default_value = "")]
+    name: String,
+    /// The server's address or name
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The server's port
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    port: u16,
+    /// How long to wait for the answer, in seconds
+    #[arg(long, default_value_t = 2)]
+    timeout: u64,
+}
+
+pub fn main() -> ExitCode {
+    finish(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let server = sock::resolve(&args.host, args.port)?[0];
+    let socket = udp::socket_for(server).map_err(|e| format!("cannot create a UDP socket: {e}"))?;
+    socket
+        .send_to(args.name.as_bytes(), server)
+        .map_err(|e| format!("cannot send to {server}: {e}"))?;
+
+    let timeout = Duration::from_secs(args.timeout);
+    let mut buffer = [0u8; 1024];
+    let received = udp::receive_from(&socket, server, &mut buffer, Instant::now() + timeout)
+        .map_err(|e| format!("cannot receive from {server}: {e}"))?
+        .ok_or_else(|| udp::no_answer(server, timeout, "cargo run --example proj_parity_server"))?;
+    let reply = String::from_utf8_lossy(&buffer[..received]);
+    let name = if args.name.is_empty() {
+        "the default picture"
+    } else {
+        &args.name
+    };
+    println!("{name}: {}", in_words(reply.trim_end())?);
+    Ok(())
+}
+
+/// `OK 640 427 pair impair` in words; an `ERR` or a malformed answer is an error.
+fn in_words(reply: &str) -> Result<String, String> {
+    if let Some(reason) = reply.strip_prefix("ERR ") {
+        return Err(format!("the server says: {reason}"));
+    }
+    let fields: Vec<&str> = reply.split(' ').collect();
+    if let ["OK", width, height, width_parity, height_parity] = fields[..]
+        && let (Ok(width), Ok(height)) = (width.parse::<u32>(), height.parse::<u32>())
+        && parity(width) == width_parity
+        && parity(height) == height_parity
+    {
+        return Ok(describe(width, height));
+    }
+    Err(format!(
+        "the server sent an answer this client cannot read: {reply:?}"
+    ))
+}

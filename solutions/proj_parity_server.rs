@@ -1,0 +1,87 @@
+//! Project: are a picture's width and height even ("pair") or odd ("impair")? Over UDP.
+//!
+//! Follows Exercise 4. The request datagram is a picture name (empty: car.png); the answer is
+//! one line: `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`.
+//!
+//! Terminal 1: `cargo run --example proj_parity_server`
+//! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
+
+use std::net::UdpSocket;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tp_sockets::catalog::{Folder, Lookup};
+use tp_sockets::picture::{dimensions, parity};
+use tp_sockets::protocol::DEFAULT_PORT;
+use tp_sockets::{bind_error, finish, sock};
+
+/// The picture asked for by an empty request.
+const DEFAULT_PICTURE: &str = "car.png";
+
+/// A UDP server that answers the size of a picture and the parity of each side.
+#[derive(Parser)]
+struct Args {
+    /// The port to receive on (0: let the system choose one)
+    #[arg(default_value_t = DEFAULT_PORT)]
+    port: u16,
+    /// The address to receive on
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The folder of pictures
+    #[arg(long, default_value = "images")]
+    dir: PathBuf,
+}
+
+pub fn main() -> ExitCode {
+    finish(run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let folder = Folder::open(&args.dir)
+        .map_err(|e| format!("cannot serve the folder {}: {e}", args.dir.display()))?;
+    let address = sock::resolve(&args.host, args.port)?[0];
+    let socket = UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
+    let address = socket
+        .local_addr()
+        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    println!("listening on {address}");
+
+    let mut buffer = [0u8; 1024];
+    loop {
+        let (received, sender) = match socket.recv_from(&mut buffer) {
+            Ok(datagram) => datagram,
+            Err(e) => {
+                eprintln!("a datagram could not be received: {e}");
+                continue;
+            }
+        };
+        let request = String::from_utf8_lossy(&buffer[..received]);
+        let reply = answer(&folder, request.trim());
+        println!("from {sender}: {request:?} -> {reply}");
+        if let Err(e) = socket.send_to(format!("{reply}\n").as_bytes(), sender) {
+            eprintln!("cannot answer {sender}: {e}");
+        }
+    }
+}
+
+/// The answer line for the picture `name`.
+fn answer(folder: &Folder, name: &str) -> String {
+    let name = if name.is_empty() {
+        DEFAULT_PICTURE
+    } else {
+        name
+    };
+    let path = match folder.locate(name) {
+        Ok(Ok(path)) => path,
+        Ok(Err(Lookup::Refused(why))) => return format!("ERR {why}"),
+        Ok(Err(_)) => return format!("ERR no picture named {name}"),
+        Err(e) => return format!("ERR cannot read {name}: {e}"),
+    };
+    // The seed project kept only the last side's parity, overwriting the first in its loop:
+    // each side gets its own answer here. The size comes from the file's header.
+    match dimensions(&path) {
+        Ok((width, height)) => format!("OK {width} {height} {} {}", parity(width), parity(height)),
+        Err(_) => format!("ERR {name} is not a PNG or JPEG picture"),
+    }
+}

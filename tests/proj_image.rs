@@ -1,0 +1,442 @@
+//! Project, pictures over TCP: `proj_image_server` and `proj_image_client`, and the protocol of
+//! PROTOCOL.md spoken over a plain socket, as `nc` or a Python script would. Each test serves
+//! its own folder on a port the OS picks.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{
+    PictureFolder, RUN_DEADLINE, Running, Scratch, picture_folder, run, run_with, start_server,
+};
+use tp_sockets::catalog::NOT_FOUND_PICTURE;
+use tp_sockets::fletcher::fletcher32;
+
+const SERVER: &str = "proj_image_server";
+const CLIENT: &str = "proj_image_client";
+
+fn serve(extra: &[&str]) -> (Running, PictureFolder) {
+    let folder = picture_folder();
+    let dir = folder.dir_arg();
+    let mut args = vec!["0", "--dir", &dir];
+    args.extend_from_slice(extra);
+    let server = start_server(SERVER, &args);
+    (server, folder)
+}
+
+/// A raw connection: requests written as text, replies read line by line or byte by byte.
+struct Raw {
+    out: TcpStream,
+    replies: BufReader<TcpStream>,
+}
+
+impl Raw {
+    fn connect(address: SocketAddr) -> Raw {
+        let out = TcpStream::connect(address).unwrap();
+        out.set_read_timeout(Some(RUN_DEADLINE)).unwrap();
+        Raw {
+            replies: BufReader::new(out.try_clone().unwrap()),
+            out,
+        }
+    }
+
+    fn send(&mut self, text: &str) {
+        self.out.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn line(&mut self) -> String {
+        let mut line = String::new();
+        self.replies.read_line(&mut line).unwrap();
+        assert!(line.ends_with('\n'), "a reply line ends with \\n: {line:?}");
+        line.pop();
+        line
+    }
+
+    /// Reads `GET`'s header and body; checks that the body has the announced size and checksum.
+    fn file(&mut self) -> (String, Vec<u8>) {
+        let header = self.line();
+        let fields: Vec<&str> = header.split(' ').collect();
+        assert_eq!(fields.len(), 3, "{header:?}");
+        let bytes: usize = fields[1].parse().unwrap();
+        let mut body = vec![0u8; bytes];
+        self.replies.read_exact(&mut body).unwrap();
+        assert_eq!(fields[2], format!("{:08x}", fletcher32(&body)), "{header}");
+        (fields[0].to_string(), body)
+    }
+
+    /// Whether the server has closed this connection (within the deadline).
+    fn closed_by_server(&mut self) -> bool {
+        let mut rest = Vec::new();
+        self.replies.read_to_end(&mut rest).is_ok()
+    }
+}
+
+#[test]
+fn list_over_a_raw_socket_gives_every_picture_with_its_size() {
+    let (server, folder) = serve(&[]);
+    let mut raw = Raw::connect(server.address());
+    raw.send("LIST\n");
+    assert_eq!(raw.line(), "OK 4");
+    let size = |name: &str| std::fs::metadata(folder.served.join(name)).unwrap().len();
+    assert_eq!(raw.line(), format!("car.png 640 427 {}", size("car.png")));
+    assert_eq!(raw.line(), format!("dog.jpg 360 243 {}", size("dog.jpg")));
+    assert_eq!(raw.line(), format!("gray.png 101 50 {}", size("gray.png")));
+    assert_eq!(
+        raw.line(),
+        format!("house.jpg 481 320 {}", size("house.jpg"))
+    );
+}
+
+#[test]
+fn get_over_a_raw_socket_gives_a_header_then_exactly_the_file() {
+    let (server, folder) = serve(&[]);
+    let mut raw = Raw::connect(server.address());
+    raw.send("GET house.jpg\n");
+    let (status, body) = raw.file();
+    assert_eq!(status, "OK");
+    assert_eq!(
+        body,
+        std::fs::read(folder.served.join("house.jpg")).unwrap()
+    );
+}
+
+/// Several requests in one write, on one connection: the framing keeps the replies apart.
+#[test]
+fn several_requests_on_one_connection_get_their_replies_in_order() {
+    let (server, folder) = serve(&[]);
+    let mut raw = Raw::connect(server.address());
+    raw.send("GET car.png\r\nGET nothing.png\nLIST\nGET dog.jpg\n");
+    let (status, car) = raw.file();
+    assert_eq!((status.as_str(), car.len()), ("OK", 9501));
+    let (status, picture) = raw.file();
+    assert_eq!(status, "NOTFOUND");
+    assert_eq!(picture, NOT_FOUND_PICTURE);
+    assert_eq!(raw.line(), "OK 4");
+    for _ in 0..4 {
+        raw.line();
+    }
+    let (_, dog) = raw.file();
+    assert_eq!(dog, std::fs::read(folder.served.join("dog.jpg")).unwrap());
+}
+
+#[test]
+fn every_way_out_of_the_folder_is_refused() {
+    let (server, folder) = serve(&[]);
+    let mut raw = Raw::connect(server.address());
+    let outside = folder.root.path.join("secret.txt");
+    let inside = folder.served.join("car.png");
+    let mut names = vec![
+        "../secret.txt".to_string(),
+        "..".to_string(),
+        "..\\secret.txt".to_string(),
+        "sub/../car.png".to_string(),
+        "/etc/passwd".to_string(),
+        "C:\\Windows\\win.ini".to_string(),
+        ".hidden".to_string(),
+        outside.to_string_lossy().into_owned(),
+        inside.to_string_lossy().into_owned(),
+        "car.png/".to_string(),
+        "with space.png".to_string(),
+    ];
+    if cfg!(unix) {
+        names.push("link-out.png".to_string());
+    }
+    for name in &names {
+        raw.send(&format!("GET {name}\n"));
+        let reply = raw.line();
+        assert!(reply.starts_with("ERR "), "GET {name} -> {reply}");
+        assert!(!reply.contains("never served"));
+    }
+    // The connection is still usable after every refusal.
+    raw.send("GET car.png\n");
+    assert_eq!(raw.file().0, "OK");
+}
+
+#[test]
+fn malformed_requests_get_err_and_the_connection_goes_on() {
+    let (server, _folder) = serve(&[]);
+    let mut raw = Raw::connect(server.address());
+    for bad in ["HELLO", "list", "GET", "LIST please", "\u{1b}[2J"] {
+        raw.send(&format!("{bad}\n"));
+        assert!(raw.line().starts_with("ERR "), "{bad:?}");
+    }
+    raw.send("LIST\n");
+    assert_eq!(raw.line(), "OK 4");
+}
+
+#[test]
+fn a_request_longer_than_1024_bytes_gets_err_and_the_connection_is_closed() {
+    let (mut server, _folder) = serve(&[]);
+    let mut raw = Raw::connect(server.address());
+    raw.send(&"G".repeat(5000));
+    assert_eq!(raw.line(), "ERR request longer than 1024 bytes");
+    assert!(raw.closed_by_server());
+    assert!(server.is_running());
+}
+
+#[test]
+fn a_silent_client_is_disconnected_after_the_idle_time() {
+    let (server, _folder) = serve(&["--idle", "1"]);
+    let mut raw = Raw::connect(server.address());
+    raw.send("LIST\n");
+    assert_eq!(raw.line(), "OK 4");
+    for _ in 0..4 {
+        raw.line();
+    }
+    // Now silent: the server hangs up about a second later.
+    let started = Instant::now();
+    assert!(raw.closed_by_server());
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn the_server_survives_bad_clients_and_keeps_serving_the_others_meanwhile() {
+    let folder = picture_folder();
+    // A large file, so that a client can vanish in the middle of it.
+    let big = vec![7u8; 8 << 20];
+    std::fs::write(folder.served.join("big.png"), &big).unwrap();
+    let mut server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let address = server.address();
+
+    let _silent = TcpStream::connect(address).unwrap();
+    let mut garbage = TcpStream::connect(address).unwrap();
+    garbage
+        .write_all(b"\x00\xff\xfe garbage\n\x01\x02")
+        .unwrap();
+    let mut endless = TcpStream::connect(address).unwrap();
+    let _ = endless.write_all(&[b'x'; 64 * 1024]);
+    let mut vanishing = Raw::connect(address);
+    vanishing.send("GET big.png\n");
+    let header = vanishing.line();
+    assert!(header.starts_with("OK 8388608 "), "{header}");
+    let mut some = [0u8; 1000];
+    vanishing.replies.read_exact(&mut some).unwrap();
+    drop(vanishing);
+
+    // Meanwhile, a well-behaved client gets its file.
+    let mut raw = Raw::connect(address);
+    raw.send("GET big.png\n");
+    assert_eq!(raw.file().1, big);
+    assert!(server.is_running(), "{}", server.transcript());
+}
+
+#[test]
+fn past_its_client_cap_the_server_says_it_is_busy() {
+    let (server, _folder) = serve(&["--max-clients", "1"]);
+    let mut first = Raw::connect(server.address());
+    first.send("LIST\n");
+    assert_eq!(first.line(), "OK 4");
+    let mut second = Raw::connect(server.address());
+    assert_eq!(second.line(), "ERR server busy, try again later");
+}
+
+#[test]
+fn the_client_downloads_checks_and_describes_a_picture() {
+    let (server, folder) = serve(&[]);
+    let out = Scratch::new("download");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]);
+    client.assert_success();
+    assert_eq!(
+        std::fs::read(out.path.join("car.png")).unwrap(),
+        std::fs::read(folder.served.join("car.png")).unwrap()
+    );
+    assert!(
+        client.stdout.contains("checksum db7cb55e verified"),
+        "{client}"
+    );
+    assert!(
+        client
+            .stdout
+            .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
+        "{client}"
+    );
+    assert_eq!(out.names(), ["car.png"], "no temporary file is left");
+
+    let gray = run(CLIENT, &["--port", &port, "--out", &out_dir, "gray.png"]);
+    assert!(gray.stdout.contains("101 × 50 pixels"), "{gray}");
+
+    drop(server);
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "dog.jpg"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("cargo run --example proj_image_server"),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
+    let (server, _folder) = serve(&[]);
+    let out = Scratch::new("menu");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let args = ["--port", port.as_str(), "--out", out_dir.as_str()];
+
+    let client = run_with(CLIENT, &args, "2\n", RUN_DEADLINE);
+    client.assert_success();
+    assert!(client.stdout.contains("1. car.png 640×427"), "{client}");
+    assert!(client.stdout.contains("4. house.jpg 481×320"), "{client}");
+    assert!(out.path.join("dog.jpg").exists(), "{client}");
+
+    let client = run_with(CLIENT, &args, "9\n", RUN_DEADLINE);
+    client.assert_success();
+    assert!(client.stdout.contains("no picture named 9"), "{client}");
+    assert_eq!(
+        std::fs::read(out.path.join("not-found.png")).unwrap(),
+        NOT_FOUND_PICTURE
+    );
+
+    let closed = run_with(CLIENT, &args, "", RUN_DEADLINE);
+    closed.assert_clean_failure(1);
+}
+
+#[test]
+fn the_client_does_not_overwrite_a_file_without_force() {
+    let (server, _folder) = serve(&[]);
+    let out = Scratch::new("overwrite");
+    std::fs::write(out.path.join("car.png"), b"mine").unwrap();
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(line.contains("--force"), "{line}");
+    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap(), b"mine");
+    run(
+        CLIENT,
+        &["--port", &port, "--out", &out_dir, "--force", "car.png"],
+    )
+    .assert_success();
+    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap().len(), 9501);
+}
+
+/// A server run by the test that answers GET with `header`, then `body`, then hangs up.
+fn lying_server(header: String, body: Vec<u8>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = String::new();
+        BufReader::new(stream.try_clone().unwrap())
+            .read_line(&mut request)
+            .unwrap();
+        stream.write_all(header.as_bytes()).unwrap();
+        let _ = stream.write_all(&body);
+    });
+    address
+}
+
+#[test]
+fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
+    let body = b"these bytes were changed on the way".to_vec();
+    let wrong = fletcher32(&body) ^ 1;
+    let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
+    let out = Scratch::new("corrupt");
+    let line = run(
+        CLIENT,
+        &[
+            "--port",
+            &address.port().to_string(),
+            "--out",
+            &out.path.to_string_lossy(),
+            "car.png",
+        ],
+    )
+    .assert_clean_failure(1)
+    .to_string();
+    assert!(line.contains("damaged"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+#[test]
+fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
+    let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
+    let out = Scratch::new("interrupted");
+    let line = run(
+        CLIENT,
+        &[
+            "--port",
+            &address.port().to_string(),
+            "--out",
+            &out.path.to_string_lossy(),
+            "car.png",
+        ],
+    )
+    .assert_clean_failure(1)
+    .to_string();
+    assert!(line.contains("after 5000 of 100000 bytes"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+#[test]
+fn twenty_clients_download_at_once_with_correct_checksums() {
+    let (server, folder) = serve(&[]);
+    let port = server.address().port().to_string();
+    let expected = std::fs::read(folder.served.join("house.jpg")).unwrap();
+    let clients: Vec<_> = (0..20)
+        .map(|_| {
+            let port = port.clone();
+            thread::spawn(move || {
+                let out = Scratch::new("twenty");
+                let out_dir = out.path.to_string_lossy().into_owned();
+                let client = run(CLIENT, &["--port", &port, "--out", &out_dir, "house.jpg"]);
+                client.assert_success();
+                std::fs::read(out.path.join("house.jpg")).unwrap()
+            })
+        })
+        .collect();
+    for client in clients {
+        assert_eq!(client.join().unwrap(), expected);
+    }
+}
+
+/// The server streams files: its memory does not grow with the size of what it sends.
+/// (Linux: the resident size is read from /proc/PID/status.)
+#[test]
+fn memory_stays_flat_while_a_large_file_is_streamed() {
+    if !cfg!(target_os = "linux") {
+        println!("skipped: reads the server's memory from /proc (Linux only)");
+        return;
+    }
+    let folder = picture_folder();
+    let size: u64 = 128 << 20;
+    let file = std::fs::File::create(folder.served.join("huge.png")).unwrap();
+    file.set_len(size).unwrap(); // sparse: no disk space used
+    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let pid = server.pid();
+    let rss = || -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let before = rss();
+    let mut raw = Raw::connect(server.address());
+    raw.send("GET huge.png\n");
+    let header = raw.line();
+    assert!(header.starts_with(&format!("OK {size} ")), "{header}");
+    let copied = std::io::copy(&mut (&mut raw.replies).take(size), &mut std::io::sink()).unwrap();
+    assert_eq!(copied, size);
+    let grown_kib = rss().saturating_sub(before);
+    println!(
+        "the server's memory grew by {grown_kib} KiB while sending {} MiB",
+        size >> 20
+    );
+    assert!(grown_kib < 16 * 1024, "grew by {grown_kib} KiB");
+}

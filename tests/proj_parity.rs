@@ -1,0 +1,129 @@
+//! Project, image parity over UDP: `proj_parity_server` answers one line per datagram,
+//! `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`; `proj_parity_client`
+//! says it in words. Each test serves its own folder on a port the OS picks.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod common;
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+use common::{PictureFolder, Running, picture_folder, run, start_server};
+
+const SERVER: &str = "proj_parity_server";
+const CLIENT: &str = "proj_parity_client";
+
+fn serve() -> (Running, PictureFolder) {
+    let folder = picture_folder();
+    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    (server, folder)
+}
+
+/// Sends one raw datagram, as a student's own client in any language would, and returns the
+/// answer.
+fn ask(server: SocketAddr, request: &[u8]) -> String {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    socket.send_to(request, server).unwrap();
+    let mut buffer = [0u8; 2048];
+    let (n, _) = socket.recv_from(&mut buffer).expect("an answer");
+    String::from_utf8_lossy(&buffer[..n]).into_owned()
+}
+
+#[test]
+fn each_side_gets_its_own_parity() {
+    let (server, _folder) = serve();
+    let address = server.address();
+    assert_eq!(ask(address, b""), "OK 640 427 pair impair\n");
+    assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
+    assert_eq!(ask(address, b"house.jpg"), "OK 481 320 impair pair\n");
+    assert_eq!(ask(address, b"dog.jpg"), "OK 360 243 pair impair\n");
+}
+
+/// The seed project's dimension code crashed on grayscale pictures: the header alone is read.
+#[test]
+fn a_grayscale_picture_is_measured_too() {
+    let (server, _folder) = serve();
+    assert_eq!(
+        ask(server.address(), b"gray.png"),
+        "OK 101 50 impair pair\n"
+    );
+}
+
+#[test]
+fn unknown_names_and_paths_get_one_err_line() {
+    let (server, _folder) = serve();
+    let address = server.address();
+    assert_eq!(ask(address, b"nope.png"), "ERR no picture named nope.png\n");
+    for bad in [
+        &b"../secret.txt"[..],
+        b"/etc/passwd",
+        b"..",
+        b".hidden",
+        b"a\\b",
+    ] {
+        let answer = ask(address, bad);
+        assert!(
+            answer.starts_with("ERR ") && answer.ends_with('\n'),
+            "{answer:?}"
+        );
+        assert_eq!(answer.lines().count(), 1);
+    }
+    #[cfg(unix)]
+    assert_eq!(
+        ask(address, b"link-out.png"),
+        "ERR that name leads outside the folder\n"
+    );
+}
+
+#[test]
+fn the_server_survives_garbage_and_huge_datagrams() {
+    let (mut server, _folder) = serve();
+    let address = server.address();
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.send_to(b"\xff\xfe\x00\x1b[2J", address).unwrap();
+    socket.send_to(&vec![b'x'; 60000], address).unwrap();
+    assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
+    assert!(server.is_running());
+}
+
+#[test]
+fn the_client_says_the_answer_in_words() {
+    let (server, _folder) = serve();
+    let port = server.address().port().to_string();
+    let client = run(CLIENT, &["--port", &port, "house.jpg"]);
+    client.assert_success();
+    assert_eq!(
+        client.stdout.trim(),
+        "house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)"
+    );
+    let client = run(CLIENT, &["--port", &port]);
+    assert!(
+        client
+            .stdout
+            .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
+        "{client}"
+    );
+}
+
+#[test]
+fn the_client_reports_an_err_answer_in_one_line() {
+    let (server, _folder) = serve();
+    let port = server.address().port().to_string();
+    let line = run(CLIENT, &["--port", &port, "nope.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("the server says: no picture named nope.png"),
+        "{line}"
+    );
+
+    // With no server at all, no answer comes, and the client says why at its deadline.
+    drop(server);
+    let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
+    let line = client.assert_clean_failure(1);
+    assert!(line.contains("UDP has no connection"), "{line}");
+}
