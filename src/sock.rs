@@ -90,3 +90,18 @@ pub fn machine_addresses() -> Vec<std::net::IpAddr> {
     addresses.dedup();
     addresses
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_machine_addresses_end_with_loopback() {
+        let addresses = machine_addresses();
+        assert!(addresses.iter().all(|ip| ip.is_ipv4()));
+        if let Some(last) = addresses.last() {
+            assert!(last.is_loopback(), "{addresses:?}");
+            assert!(addresses.iter().filter(|ip| ip.is_loopback()).count() >= 1);
+        }
+    }
+}

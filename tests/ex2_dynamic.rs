@@ -165,7 +165,8 @@ fn closed_input_ends_the_client_with_exit_1_and_a_short_message() {
 
 #[test]
 fn client_with_no_server_on_the_typed_port_says_to_start_it() {
-    let port = free_port();
+    let nobody = common::closed_tcp_port();
+    let port = nobody.port;
     let client = run_with(
         CLIENT,
         &[],

@@ -8,7 +8,7 @@ mod common;
 
 use std::net::TcpListener;
 
-use common::{START_DEADLINE, free_port, has_ipv6_loopback, run, start_server};
+use common::{START_DEADLINE, has_ipv6_loopback, run, start_server};
 
 const SERVER: &str = "ex3_args_server";
 const CLIENT: &str = "ex3_args_client";
@@ -111,7 +111,8 @@ fn host_accepts_an_ipv6_literal() {
 
 #[test]
 fn client_without_a_server_says_to_start_it() {
-    let port = free_port().to_string();
+    let nobody = common::closed_tcp_port();
+    let port = nobody.port.to_string();
     let line = run(CLIENT, &[&port, "hello"])
         .assert_clean_failure(1)
         .to_string();

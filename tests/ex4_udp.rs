@@ -14,15 +14,6 @@ use common::{START_DEADLINE, has_ipv6_loopback, run, start_server};
 const SERVER: &str = "ex4_udp_server";
 const CLIENT: &str = "ex4_udp_client";
 
-/// A UDP port with nobody behind it.
-fn silent_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn the_client_sends_a_datagram_and_prints_the_answer() {
     let server = start_server(SERVER, &["0"]);
@@ -50,7 +41,8 @@ fn the_client_sends_a_datagram_and_prints_the_answer() {
 /// notice the silence when its deadline passes.
 #[test]
 fn without_a_server_the_client_gives_up_at_its_deadline_and_says_why() {
-    let port = silent_port().to_string();
+    let nobody = common::silent_udp_port();
+    let port = nobody.port.to_string();
     let started = Instant::now();
     let client = run(CLIENT, &["--timeout", "0.5", &port, "anyone?"]);
     let elapsed = started.elapsed();

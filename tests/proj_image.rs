@@ -272,6 +272,8 @@ fn the_client_downloads_checks_and_describes_a_picture() {
     assert!(gray.stdout.contains("101 × 50 pixels"), "{gray}");
 
     drop(server);
+    let nobody = common::closed_tcp_port();
+    let port = nobody.port.to_string();
     let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "dog.jpg"])
         .assert_clean_failure(1)
         .to_string();
@@ -439,4 +441,64 @@ fn memory_stays_flat_while_a_large_file_is_streamed() {
         size >> 20
     );
     assert!(grown_kib < 16 * 1024, "grew by {grown_kib} KiB");
+}
+
+/// A large download through a pipe: no progress bar (that is for terminals), a verified file.
+#[test]
+fn a_large_download_through_a_pipe_shows_no_progress_bar() {
+    let folder = picture_folder();
+    let big: Vec<u8> = (0..3 << 20).map(|i: u32| (i % 251) as u8).collect();
+    std::fs::write(folder.served.join("big.png"), &big).unwrap();
+    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let out = Scratch::new("big");
+    let port = server.address().port().to_string();
+    let client = run(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out.path.to_string_lossy(),
+            "big.png",
+        ],
+    );
+    client.assert_success();
+    assert_eq!(
+        client.stderr, "",
+        "nothing on stderr when it is not a terminal"
+    );
+    assert!(
+        client.stdout.contains("not a picture this client can read"),
+        "{client}"
+    );
+    assert_eq!(std::fs::read(out.path.join("big.png")).unwrap(), big);
+}
+
+/// `--preview` draws the picture with half blocks in 24-bit colour, at most 80 columns wide.
+#[test]
+fn preview_draws_the_picture_with_coloured_half_blocks() {
+    let (server, _folder) = serve(&[]);
+    let out = Scratch::new("preview");
+    let port = server.address().port().to_string();
+    let client = assert_cmd::Command::from_std(common::command(CLIENT))
+        .args([
+            "--port",
+            &port,
+            "--out",
+            &out.path.to_string_lossy(),
+            "--preview",
+        ])
+        .arg("car.png")
+        .env("COLUMNS", "40")
+        .timeout(RUN_DEADLINE)
+        .output()
+        .unwrap();
+    assert!(client.status.success());
+    let stdout = String::from_utf8_lossy(&client.stdout);
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.contains('▀')).collect();
+    // 640 × 427 drawn 40 columns wide: 26 pixel rows, two per line of text.
+    assert_eq!(rows.len(), 13, "{stdout}");
+    assert!(rows.iter().all(|r| r.matches('▀').count() == 40));
+    // The car's red body is in there.
+    assert!(stdout.contains("\u{1b}[38;2;200;30;40m"), "{stdout}");
 }

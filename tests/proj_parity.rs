@@ -123,6 +123,8 @@ fn the_client_reports_an_err_answer_in_one_line() {
 
     // With no server at all, no answer comes, and the client says why at its deadline.
     drop(server);
+    let nobody = common::silent_udp_port();
+    let port = nobody.port.to_string();
     let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
     let line = client.assert_clean_failure(1);
     assert!(line.contains("UDP has no connection"), "{line}");

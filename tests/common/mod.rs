@@ -490,12 +490,61 @@ pub fn has_ipv6_loopback() -> bool {
     TcpListener::bind("[::1]:0").is_ok()
 }
 
-/// A port that is free right now on 127.0.0.1 (the OS picks it; nobody listens on it after).
+/// A port of 127.0.0.1 held by the test, where nobody listens or answers, for as long as the
+/// value lives. (A port merely found free could be handed by the OS to a server that another
+/// test starts meanwhile.)
+pub struct NobodyHome {
+    pub port: u16,
+    _tcp: socket2::Socket,
+    _udp: Option<std::net::UdpSocket>,
+}
+
+/// A TCP port that refuses connections: bound by the test but not listening.
+pub fn closed_tcp_port() -> NobodyHome {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+    NobodyHome {
+        port,
+        _tcp: socket,
+        _udp: None,
+    }
+}
+
+/// A UDP port where datagrams arrive and nobody ever answers.
+pub fn silent_udp_port() -> NobodyHome {
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = udp.local_addr().unwrap().port();
+    let tcp = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    NobodyHome {
+        port,
+        _tcp: tcp,
+        _udp: Some(udp),
+    }
+}
+
+/// A port that is free on 127.0.0.1, for a program under test to bind.
+///
+/// It is taken below 32768, outside the ranges every OS draws ephemeral ports from (Linux
+/// 32768-60999, macOS and Windows 49152-65535): a socket that another test binds to port 0
+/// meanwhile can never be handed the same port. Tests of one process get distinct candidates;
+/// a port still in TIME_WAIT from an earlier run fails the bind check and is skipped.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    const FIRST: u32 = 20000;
+    const SPAN: u32 = 12000;
+    let offset = std::process::id().wrapping_mul(7919) % SPAN;
+    for _ in 0..SPAN {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let port = (FIRST + (offset + n) % SPAN) as u16;
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        if TcpListener::bind(address).is_ok() && std::net::UdpSocket::bind(address).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between {FIRST} and {}", FIRST + SPAN);
 }
 
 /// A server run by the test itself, so that a client exercise is checked on its own: it answers
