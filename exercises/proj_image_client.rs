@@ -179,7 +179,7 @@ fn receive(
         .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
     let bar = download::progress_bar(bytes);
     let mut sum = Fletcher32::new();
-    let mut buffer = vec![0u8; 256 * 1024];
+    let mut buffer = vec![0u8; 1 << 20];
     let mut received = 0u64;
     // TODO (project): read exactly `bytes` bytes from `replies`, never more (what follows
     // belongs to the next reply): read into &mut buffer[..want] with want = the smaller of the

@@ -170,7 +170,7 @@ fn receive(
         .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
     let bar = download::progress_bar(bytes);
     let mut sum = Fletcher32::new();
-    let mut buffer = vec![0u8; 256 * 1024];
+    let mut buffer = vec![0u8; 1 << 20];
     let mut received = 0u64;
     while received < bytes {
         let want = buffer.len().min((bytes - received) as usize);

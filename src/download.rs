@@ -17,10 +17,15 @@ pub struct PartFile {
 }
 
 impl PartFile {
-    /// Creates `.<name>.part-<pid>` in `dir`.
+    /// Creates `.<name>.part-<pid>` in `dir`, open for writing and reading back.
     pub fn create(dir: &Path, name: &str) -> io::Result<PartFile> {
         let path = dir.join(format!(".{name}.part-{}", std::process::id()));
-        let file = File::create(&path)?;
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)?;
         Ok(PartFile {
             path,
             file: Some(file),
@@ -36,10 +41,11 @@ impl PartFile {
 
     /// Makes the temporary file `destination`: refused if that file exists, unless `force`.
     pub fn commit(mut self, destination: &Path, force: bool) -> Result<(), String> {
-        if let Some(file) = self.file.take() {
-            file.sync_all()
-                .map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
-        }
+        // Closed, not synced to the disk: a rename is all or nothing for every program that
+        // looks, which is what "nothing partial is left" needs. Only a crash of the whole
+        // machine in the next seconds could lose the file (the cost of fsync was half the
+        // download's speed).
+        self.file = None;
         if !force && destination.exists() {
             return Err(already_there(destination));
         }

@@ -5,6 +5,7 @@
 //! and `exercises/` stays readable on its own; this crate is the plumbing around it.
 
 pub mod catalog;
+pub mod chunks;
 pub mod download;
 pub mod errors;
 pub mod fletcher;

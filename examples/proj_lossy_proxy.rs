@@ -1,0 +1,302 @@
+//! Tool: a UDP relay that loses, duplicates and reorders datagrams on purpose.
+//!
+//! Put it between a UDP client and its server to see what the network may do to datagrams:
+//! a naive transfer breaks, the kit's survives. The same seed gives the same decisions for the
+//! same sequence of datagrams.
+//!
+//! Terminal 1: `cargo run --example proj_image_udp_server`
+//! Terminal 2: `cargo run --example proj_lossy_proxy -- --drop 0.1 --duplicate 0.05 --reorder 0.05`
+//! Terminal 3: `cargo run --example proj_image_udp_client -- --port 40676 car.png`
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use tp_sockets::{bind_error, finish, sock, udp};
+
+/// Relay UDP datagrams between clients and a server, dropping, duplicating and reordering
+/// some of them, in both directions.
+#[derive(Parser)]
+struct Args {
+    /// The port clients send to
+    #[arg(long, default_value_t = 40676)]
+    listen: u16,
+    /// The address clients send to
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The server datagrams are relayed to
+    #[arg(long, default_value = "127.0.0.1:40675")]
+    server: String,
+    /// Probability that a datagram is dropped (0 to 1)
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    drop: f64,
+    /// Probability that a datagram is sent twice
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    duplicate: f64,
+    /// Probability that a datagram is held back and sent after the next one
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    reorder: f64,
+    /// The random seed: the same seed makes the same decisions
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print one line per datagram dropped, duplicated or reordered
+    #[arg(long)]
+    verbose: bool,
+}
+
+fn probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err("a probability, from 0 to 1 (e.g. 0.05)".to_string()),
+    }
+}
+
+fn main() -> ExitCode {
+    tp_sockets::launcher::run(|| finish(run(Arc::new(Args::parse()))))
+}
+
+/// What happened to the datagrams of one direction.
+#[derive(Default)]
+struct Counts {
+    relayed: AtomicU64,
+    dropped: AtomicU64,
+    duplicated: AtomicU64,
+    reordered: AtomicU64,
+}
+
+impl Counts {
+    fn line(&self) -> String {
+        format!(
+            "{} relayed, {} dropped, {} duplicated, {} reordered",
+            self.relayed.load(Ordering::Relaxed),
+            self.dropped.load(Ordering::Relaxed),
+            self.duplicated.load(Ordering::Relaxed),
+            self.reordered.load(Ordering::Relaxed)
+        )
+    }
+}
+
+/// The proxy's faults: a seeded generator (xorshift64*) and the counts.
+struct Faults {
+    args: Arc<Args>,
+    rng: Mutex<u64>,
+    to_server: Counts,
+    to_client: Counts,
+}
+
+impl Faults {
+    fn chance(&self, p: f64) -> bool {
+        if p <= 0.0 {
+            return false;
+        }
+        let mut state = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        *state ^= *state >> 12;
+        *state ^= *state << 25;
+        *state ^= *state >> 27;
+        let draw = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
+        (draw as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+/// One direction of the relay: applies the faults, holds a datagram back to reorder it.
+struct Direction<'a> {
+    faults: &'a Faults,
+    counts: &'a Counts,
+    label: &'static str,
+    held: Option<Vec<u8>>,
+}
+
+impl Direction<'_> {
+    /// Relays `datagram` with `send`, or not, or twice, or later.
+    fn relay(&mut self, datagram: &[u8], send: &dyn Fn(&[u8])) {
+        let Faults { args, .. } = self.faults;
+        if self.faults.chance(args.drop) {
+            self.counts.dropped.fetch_add(1, Ordering::Relaxed);
+            self.say("dropped", datagram.len());
+            return;
+        }
+        if self.held.is_none() && self.faults.chance(args.reorder) {
+            self.counts.reordered.fetch_add(1, Ordering::Relaxed);
+            self.say("held back, to be sent after the next one", datagram.len());
+            self.held = Some(datagram.to_vec());
+            return;
+        }
+        send(datagram);
+        self.counts.relayed.fetch_add(1, Ordering::Relaxed);
+        if self.faults.chance(args.duplicate) {
+            send(datagram);
+            self.counts.duplicated.fetch_add(1, Ordering::Relaxed);
+            self.say("duplicated", datagram.len());
+        }
+        self.flush(send);
+    }
+
+    /// Sends the datagram held back, if any.
+    fn flush(&mut self, send: &dyn Fn(&[u8])) {
+        if let Some(held) = self.held.take() {
+            send(&held);
+            self.counts.relayed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn say(&self, what: &str, bytes: usize) {
+        if self.faults.args.verbose {
+            println!("{}: a datagram of {bytes} bytes {what}", self.label);
+        }
+    }
+}
+
+fn run(args: Arc<Args>) -> Result<(), String> {
+    let server = match args.server.rsplit_once(':') {
+        Some((host, port)) => {
+            let port = port
+                .parse()
+                .map_err(|_| format!("--server {}: the port is not a number", args.server))?;
+            sock::resolve(host.trim_start_matches('[').trim_end_matches(']'), port)?[0]
+        }
+        None => return Err(format!("--server {}: expected HOST:PORT", args.server)),
+    };
+    let address = sock::resolve(&args.host, args.listen)?[0];
+    let clients_side = UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
+    large_buffers(&clients_side);
+    let address = clients_side
+        .local_addr()
+        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    println!(
+        "listening on {address}, relaying to {server}: drop {}, duplicate {}, reorder {}, seed {}",
+        args.drop, args.duplicate, args.reorder, args.seed
+    );
+    let faults = Arc::new(Faults {
+        rng: Mutex::new(args.seed.max(1)),
+        args: Arc::clone(&args),
+        to_server: Counts::default(),
+        to_client: Counts::default(),
+    });
+    let clients_side = Arc::new(clients_side);
+
+    // Every second, what was done so far (when something changed).
+    let reporter = Arc::clone(&faults);
+    thread::spawn(move || {
+        let mut last = String::new();
+        loop {
+            thread::sleep(Duration::from_secs(1));
+            let line = format!(
+                "to server: {} | to clients: {}",
+                reporter.to_server.line(),
+                reporter.to_client.line()
+            );
+            if line != last {
+                println!("{line}");
+                last = line;
+            }
+        }
+    });
+
+    // One socket towards the server per client, so that the server's answers come back to it.
+    let upstreams: Arc<Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>> = Arc::default();
+    let mut to_server = Direction {
+        faults: &faults,
+        counts: &faults.to_server,
+        label: "to server",
+        held: None,
+    };
+    let mut last_upstream: Option<Arc<UdpSocket>> = None;
+    let mut buffer = vec![0u8; 65536];
+    clients_side
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .map_err(|e| format!("cannot set a timeout: {e}"))?;
+    loop {
+        let (n, client) = match clients_side.recv_from(&mut buffer) {
+            Ok(datagram) => datagram,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                // Nothing came: a datagram held back goes now.
+                if let Some(upstream) = &last_upstream {
+                    to_server.flush(&|d| {
+                        let _ = upstream.send(d);
+                    });
+                }
+                continue;
+            }
+            Err(_) => continue, // e.g. Windows' report of an unreachable client
+        };
+        let upstream = match upstream_for(client, server, &upstreams, &clients_side, &faults) {
+            Ok(upstream) => upstream,
+            Err(e) => {
+                eprintln!("{client}: cannot open a socket towards {server}: {e}");
+                continue;
+            }
+        };
+        to_server.relay(&buffer[..n], &|d| {
+            let _ = upstream.send(d);
+        });
+        last_upstream = Some(upstream);
+    }
+}
+
+/// Asks for 8 MiB socket buffers (the OS may grant less): a relay that drops datagrams because
+/// its own buffers are full would add loss nobody asked for.
+fn large_buffers(socket: &UdpSocket) {
+    let socket = socket2::SockRef::from(socket);
+    let _ = socket.set_recv_buffer_size(8 << 20);
+    let _ = socket.set_send_buffer_size(8 << 20);
+}
+
+/// The socket that relays `client`'s datagrams to the server, made (with its thread relaying
+/// the answers back) on the client's first datagram, and closed after 30 s of silence.
+fn upstream_for(
+    client: SocketAddr,
+    server: SocketAddr,
+    upstreams: &Arc<Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>>,
+    clients_side: &Arc<UdpSocket>,
+    faults: &Arc<Faults>,
+) -> std::io::Result<Arc<UdpSocket>> {
+    let mut map = upstreams.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(upstream) = map.get(&client) {
+        return Ok(Arc::clone(upstream));
+    }
+    let upstream = udp::socket_for(server)?;
+    upstream.connect(server)?;
+    large_buffers(&upstream);
+    upstream.set_read_timeout(Some(Duration::from_millis(10)))?;
+    let upstream = Arc::new(upstream);
+    map.insert(client, Arc::clone(&upstream));
+    let (back, clients_side, faults, upstreams) = (
+        Arc::clone(&upstream),
+        Arc::clone(clients_side),
+        Arc::clone(faults),
+        Arc::clone(upstreams),
+    );
+    thread::spawn(move || {
+        let mut to_client = Direction {
+            faults: &faults,
+            counts: &faults.to_client,
+            label: "to client",
+            held: None,
+        };
+        let send = |d: &[u8]| {
+            let _ = clients_side.send_to(d, client);
+        };
+        let mut buffer = vec![0u8; 65536];
+        let mut last_heard = Instant::now();
+        while last_heard.elapsed() < Duration::from_secs(30) {
+            match back.recv(&mut buffer) {
+                Ok(n) => {
+                    last_heard = Instant::now();
+                    to_client.relay(&buffer[..n], &send);
+                }
+                Err(_) => to_client.flush(&send),
+            }
+        }
+        upstreams
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&client);
+    });
+    Ok(upstream)
+}
