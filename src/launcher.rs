@@ -40,3 +40,8 @@ pub fn run(program: fn() -> ExitCode) -> ExitCode {
         _ => program(),
     }
 }
+
+/// The environment variable that points the tests at a folder of programs built beforehand
+/// (by `tp grade` and `tp check`) instead of building them: `NAME` is the program, and
+/// `NAME.error`, when there is no program, holds why it does not compile.
+pub const PROGRAMS_VAR: &str = "TP_SOCKETS_PROGRAMS";

@@ -9,6 +9,7 @@ pub mod chunks;
 pub mod download;
 pub mod errors;
 pub mod fletcher;
+pub mod kit;
 pub mod launcher;
 pub mod netstat;
 pub mod picture;

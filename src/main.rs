@@ -1,21 +1,57 @@
-//! `tp`: the kit's own command. `cargo run -- images` draws the sample pictures again.
+//! `tp`: the kit's own command (`cargo run -- ...`).
+//!
+//! - `tp`: the exercises in the handout's order, how to run each reference, and your file;
+//! - `tp hint NAME`: hints for one program, step by step, without the solution;
+//! - `tp check [NAME]`: the tests on your own programs, one line per exercise;
+//! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file;
+//! - `tp images`: draws the sample pictures of images/ again.
 
-use std::path::PathBuf;
+mod grade;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use grade::{Grader, Score};
+use tp_sockets::kit::{self, PROGRAMS};
 use tp_sockets::{finish, samples};
 
-/// The tp-sockets lab kit.
+/// The tp-sockets lab kit: exercises, hints, checks and grades.
 #[derive(Parser)]
 #[command(name = "tp")]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Hints for one program, step by step, that do not give the solution away
+    Hint {
+        /// The program, e.g. ex1_tcp_server
+        name: String,
+    },
+    /// Run the tests on your own programs (exercises/) and show where you stand
+    Check {
+        /// One program or one exercise (e.g. ex1_tcp_server or ex1_tcp); all when absent
+        name: Option<String>,
+        /// A copy of the kit whose exercises/ to check, instead of this one
+        #[arg(long)]
+        kit: Option<PathBuf>,
+    },
+    /// Grade submissions: each folder is a student's copy of the kit; only its exercises/
+    /// files count
+    Grade {
+        /// The submission folders
+        #[arg(required = true)]
+        submissions: Vec<PathBuf>,
+        /// Where to write the grades as CSV
+        #[arg(long, default_value = "grades.csv")]
+        csv: PathBuf,
+    },
     /// Draw the sample pictures of the image project (byte for byte the files in images/)
     Images {
         /// The folder to write them to
@@ -25,12 +61,174 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     match Cli::parse().command {
-        Command::Images { dir } => finish(draw_images(&dir)),
+        None => {
+            list();
+            ExitCode::SUCCESS
+        }
+        Some(Command::Hint { name }) => finish(hint(&name)),
+        Some(Command::Check { name, kit }) => finish(check(root, kit.as_deref(), name.as_deref())),
+        Some(Command::Grade { submissions, csv }) => finish(grade(root, &submissions, &csv)),
+        Some(Command::Images { dir }) => finish(draw_images(&dir)),
     }
 }
 
-fn draw_images(dir: &std::path::Path) -> Result<(), String> {
+fn list() {
+    println!("The programs, in the handout's order. Run yours with `cargo ex NAME`, get hints");
+    println!("with `cargo run -- hint NAME`, see where you stand with `cargo run -- check`.");
+    for program in PROGRAMS {
+        println!("\n{}", program.step);
+        let run = if program.name == "proj_bench" {
+            format!("cargo run --release --example {}", program.name)
+        } else {
+            format!("cargo run --example {}", program.name)
+        };
+        if program.tool {
+            println!("    {run}");
+        } else {
+            println!("    reference: {run}");
+            println!("    yours:     exercises/{}.rs", program.name);
+        }
+    }
+}
+
+fn hint(name: &str) -> Result<(), String> {
+    let program = kit::find(name)
+        .ok_or_else(|| format!("no program named {name}; `cargo run` lists them"))?;
+    if program.hints.is_empty() {
+        println!("{name} is a tool of the kit, not an exercise: read examples/{name}.rs");
+        return Ok(());
+    }
+    println!("{name} ({}):", program.step);
+    for (i, hint) in program.hints.iter().enumerate() {
+        println!("{}. {hint}", i + 1);
+    }
+    println!("The TODO comments in exercises/{name}.rs say what each step needs.");
+    Ok(())
+}
+
+/// The test file that `name` (a program or a test file) designates.
+fn test_of(name: &str) -> Result<&'static str, String> {
+    if let Some(program) = kit::find(name).filter(|p| !p.tool) {
+        return Ok(program.test);
+    }
+    kit::graded_tests()
+        .into_iter()
+        .find(|t| *t == name)
+        .ok_or_else(|| format!("no exercise named {name}; `cargo run` lists them"))
+}
+
+fn check(root: &Path, kit: Option<&Path>, name: Option<&str>) -> Result<(), String> {
+    let only = name.map(test_of).transpose()?;
+    let grader = Grader::prepare(root)?;
+    eprintln!("compiling your programs...");
+    let programs = grader.programs(kit.unwrap_or(grader.root()), 0)?;
+    eprintln!("testing...");
+    let scores = grader.run(&programs, only);
+    for (test, score) in &scores {
+        let mark = if score.total > 0 && score.passed == score.total {
+            "✓"
+        } else {
+            "✗"
+        };
+        let note = match (&score.first_failure, mark) {
+            (Some(failure), "✗") => failure.as_str(),
+            _ => "",
+        };
+        println!(
+            "{mark} {test:<16} {:>3}/{:<3} {note}",
+            score.passed, score.total
+        );
+    }
+    Ok(())
+}
+
+fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String> {
+    for submission in submissions {
+        if !submission.join("exercises").is_dir() {
+            return Err(format!(
+                "{} has no exercises/ folder: is it a copy of the kit?",
+                submission.display()
+            ));
+        }
+    }
+    let started = Instant::now();
+    let grader = Grader::prepare(root)?;
+    let stderr = Mutex::new(std::io::stderr());
+    let progress = |line: String| {
+        let mut err = stderr.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(err, "{line}");
+    };
+    let results = grade::grade_all(&grader, submissions, &progress);
+    let tests = kit::graded_tests();
+
+    let mut table = format!("{:<20}", "student");
+    let mut rows = vec![
+        std::iter::once("student".to_string())
+            .chain(tests.iter().map(|t| t.to_string()))
+            .chain(["passed".to_string(), "tests".to_string()])
+            .collect::<Vec<_>>()
+            .join(","),
+    ];
+    for test in &tests {
+        table += &format!(" {test:>15}");
+    }
+    table += &format!(" {:>9}\n", "total");
+    for (submission, result) in submissions.iter().zip(&results) {
+        let name = grade::label(submission);
+        table += &format!("{name:<20}");
+        let mut csv_row = vec![csv_field(&name)];
+        match result {
+            Ok(scores) => {
+                let (mut passed, mut total) = (0, 0);
+                for (
+                    _,
+                    Score {
+                        passed: p,
+                        total: t,
+                        ..
+                    },
+                ) in scores
+                {
+                    table += &format!(" {:>15}", format!("{p}/{t}"));
+                    csv_row.push(p.to_string());
+                    passed += p;
+                    total += t;
+                }
+                table += &format!(" {:>9}\n", format!("{passed}/{total}"));
+                csv_row.push(passed.to_string());
+                csv_row.push(total.to_string());
+            }
+            Err(why) => {
+                table += &format!(" not graded: {why}\n");
+                csv_row.push(csv_field(&format!("not graded: {why}")));
+            }
+        }
+        rows.push(csv_row.join(","));
+    }
+    print!("{table}");
+    std::fs::write(csv, rows.join("\n") + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    eprintln!(
+        "{} submissions graded in {:.0} s; grades written to {}",
+        submissions.len(),
+        started.elapsed().as_secs_f64(),
+        csv.display()
+    );
+    Ok(())
+}
+
+/// A CSV field, quoted when it must be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn draw_images(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for sample in samples::draw().map_err(|e| format!("cannot draw the pictures: {e}"))? {
         let path = dir.join(sample.name);

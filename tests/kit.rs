@@ -31,3 +31,75 @@ fn the_sample_pictures_have_the_sizes_the_parity_project_needs() {
     assert_eq!(size("dog.jpg"), (360, 243));
     assert_eq!(size("not-found.png"), (200, 150));
 }
+
+/// Every program has its launcher, skeleton (with a TODO), solution, test file and a row in
+/// both READMEs; and no file of the kit is left out of the list.
+#[test]
+fn every_program_has_all_its_files_and_no_file_is_left_out() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let readmes = [read("README.md"), read("README.fr.md")];
+    let mut problems = Vec::new();
+    for program in tp_sockets::kit::PROGRAMS {
+        let name = program.name;
+        if !root.join(format!("examples/{name}.rs")).exists() {
+            problems.push(format!("examples/{name}.rs is missing"));
+        }
+        for (i, readme) in readmes.iter().enumerate() {
+            let row = format!("| `{name}` |");
+            if !readme
+                .lines()
+                .any(|l| l.starts_with('|') && l.contains(&row))
+            {
+                problems.push(format!(
+                    "{} has no row for {name}",
+                    ["README.md", "README.fr.md"][i]
+                ));
+            }
+        }
+        if program.tool {
+            continue;
+        }
+        match std::fs::read_to_string(root.join(format!("exercises/{name}.rs"))) {
+            Ok(skeleton) if skeleton.contains("// TODO (") && skeleton.contains("todo!(") => {}
+            Ok(_) => problems.push(format!("exercises/{name}.rs has no TODO")),
+            Err(_) => problems.push(format!("exercises/{name}.rs is missing")),
+        }
+        if !root.join(format!("solutions/{name}.rs")).exists() {
+            problems.push(format!("solutions/{name}.rs is missing"));
+        }
+        match std::fs::read_to_string(root.join(format!("tests/{}.rs", program.test))) {
+            Ok(test) if test.contains(name) => {}
+            _ => problems.push(format!("tests/{}.rs does not test {name}", program.test)),
+        }
+        if program.hints.is_empty() {
+            problems.push(format!("{name} has no hints"));
+        }
+    }
+    let listed = |name: &str| tp_sockets::kit::find(name).is_some();
+    for folder in ["examples", "exercises", "solutions"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if let Some(name) = file.strip_suffix(".rs")
+                && !listed(name)
+            {
+                problems.push(format!(
+                    "{folder}/{file} is not in the kit's list (src/kit.rs)"
+                ));
+            }
+        }
+    }
+    let tests: Vec<&str> = tp_sockets::kit::PROGRAMS.iter().map(|p| p.test).collect();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(test) = file.strip_suffix(".rs")
+            && !tests.contains(&test)
+            && !["kit", "answers", "tp"].contains(&test)
+        {
+            problems.push(format!("tests/{file} belongs to no program"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,0 +1,257 @@
+//! The kit's programs, in the handout's order: what `tp` lists, hints at, checks and grades,
+//! and what the kit's self-check holds every file against.
+
+/// One program of the kit.
+#[derive(Debug)]
+pub struct Program {
+    /// Its name: examples/NAME.rs, exercises/NAME.rs, solutions/NAME.rs.
+    pub name: &'static str,
+    /// The handout step it answers.
+    pub step: &'static str,
+    /// The test file that checks it: tests/TEST.rs.
+    pub test: &'static str,
+    /// A tool of the kit (no skeleton, not graded).
+    pub tool: bool,
+    /// Hints, one per step, that point the way without giving the code.
+    pub hints: &'static [&'static str],
+}
+
+const fn exercise(
+    name: &'static str,
+    step: &'static str,
+    test: &'static str,
+    hints: &'static [&'static str],
+) -> Program {
+    Program {
+        name,
+        step,
+        test,
+        tool: false,
+        hints,
+    }
+}
+
+/// Every program, in the handout's order.
+pub static PROGRAMS: &[Program] = &[
+    exercise(
+        "ex1_tcp_server",
+        "Ex 1, server, steps 4-11",
+        "ex1_tcp",
+        &[
+            "step 4: a socket is made from a domain (IPv4 is Domain::IPV4) and a type (a TCP stream is Type::STREAM); the protocol can be None.",
+            "step 5: bind takes a socket2 address; a std SocketAddr turns into one with .into().",
+            "step 6: listen takes the length of the queue of connections not yet accepted.",
+            "step 7: accept blocks until a client comes, and gives two things back: a new socket for that client, and its address.",
+            "step 8: read fills a buffer and says how many bytes it put there; only that many are the message.",
+            "steps 9-10: the answer is bytes (b\"...\"); the message is shown with String::from_utf8_lossy and {:?}.",
+            "step 11: in Rust a socket is closed when it is dropped; drop(x) says it where it happens.",
+        ],
+    ),
+    exercise(
+        "ex1_tcp_client",
+        "Ex 1, client, steps 3-7; Ex 2, step 1",
+        "ex1_tcp",
+        &[
+            "step 3: the same kind of socket as the server's.",
+            "step 4: connect takes the server's address, as bind did; if it fails, connect_error says why in one line.",
+            "steps 5-6: write_all sends every byte; the reply ends when the server closes, so read until the end, at most 1024 bytes (take).",
+            "Ex 2, step 1: the reply is bytes: show it as text.",
+        ],
+    ),
+    exercise(
+        "ex2_netstat",
+        "Ex 2, steps 2-3 (netstat)",
+        "ex2_netstat",
+        &[
+            "step 2: netstat::sockets() gives every socket of the machine; keep the rows whose uses_port(port) is true for one of the ports.",
+            "step 2: Vec::retain keeps the rows that pass a test; sort_by_key orders them.",
+            "step 3: an empty table deserves a sentence, not an empty screen; a SocketRow prints itself with {}.",
+        ],
+    ),
+    exercise(
+        "ex2_dynamic_server",
+        "Ex 2, step 4, server (port typed in)",
+        "ex2_dynamic",
+        &[
+            "step 4: prompt::ask asks again by itself until parse_port accepts the answer; the ? passes on closed input.",
+            "step 4: a port can be well formed and still not usable: try TcpListener::bind, and on PermissionDenied or AddrInUse say why (bind_error) and ask again: that is a loop.",
+        ],
+    ),
+    exercise(
+        "ex2_dynamic_client",
+        "Ex 2, step 4, client (port and message typed in)",
+        "ex2_dynamic",
+        &[
+            "step 4: two questions, two checks: prompt::parse_port for the port, prompt::parse_message for the message.",
+        ],
+    ),
+    exercise(
+        "ex2_getsockname",
+        "Ex 2, step 5 (getsockname)",
+        "ex2_getsockname",
+        &[
+            "step 5: getsockname is local_addr() on a TcpStream, getpeername is peer_addr(); both can fail, so map the error to a message.",
+        ],
+    ),
+    exercise(
+        "ex2_static_bind",
+        "Ex 2, step 6 (client bound to 62000)",
+        "ex2_static_bind",
+        &[
+            "step 6: bind before connect, on the same socket2 Socket.",
+            "step 6: the error kind that means 'port taken' is ErrorKind::AddrInUse; time_wait_explanation says what to do about it.",
+        ],
+    ),
+    exercise(
+        "ex2_tcp_loop",
+        "Ex 2, step 7 (looping server)",
+        "ex2_tcp_loop",
+        &[
+            "step 7: a for loop over 1.. counts for ever; welcome::welcome_next serves one client and never stops the loop.",
+        ],
+    ),
+    exercise(
+        "ex3_args_server",
+        "Ex 3 (command-line arguments), server",
+        "ex3_args",
+        &[
+            "Ex 3: a field with no #[arg(...)] is a positional argument; #[arg(long)] makes an option --name.",
+            "Ex 3: the /// comment above a field is what --help shows for it.",
+            "Ex 3: sock::listen resolves the host and binds the first address that works.",
+        ],
+    ),
+    exercise(
+        "ex3_args_client",
+        "Ex 3 (command-line arguments), client",
+        "ex3_args",
+        &[
+            "Ex 3: clap can refuse a bad port for you: value_parser!(u16).range(1..).",
+            "Ex 3: a Vec<String> field with num_args = 1.. takes every remaining word; join them with spaces.",
+        ],
+    ),
+    exercise(
+        "ex4_udp_server",
+        "Ex 4 (UDP), server",
+        "ex4_udp",
+        &[
+            "a, b: UdpSocket::bind makes a SOCK_DGRAM socket and binds it; there is nothing to listen for or accept.",
+            "d: recv_from gives the number of bytes and who sent them; an error is one bad datagram, not a reason to stop.",
+            "c: send_to needs the destination every time: the sender you just got.",
+        ],
+    ),
+    exercise(
+        "ex4_udp_client",
+        "Ex 4 (UDP), client",
+        "ex4_udp",
+        &[
+            "a: bind port 0 and the OS chooses yours.",
+            "c: send_to takes the bytes and the server's address.",
+            "d: recv_from, like the server's; the read timeout set just before makes it give up in time.",
+        ],
+    ),
+    exercise(
+        "ex5_ipv6_server",
+        "Advanced (IPv6), server",
+        "ex5_ipv6",
+        &[
+            "step 1: the only change to the socket is its domain: Domain::IPV6.",
+            "step 1: :: is Ipv6Addr::UNSPECIFIED, ::1 is Ipv6Addr::LOCALHOST; set_only_v6 must come before bind.",
+        ],
+    ),
+    exercise(
+        "ex5_ipv6_client",
+        "Advanced (IPv6), client",
+        "ex5_ipv6",
+        &[
+            "steps 4 and 6: the address family is chosen by the address itself: 127.0.0.1 is IPv4, ::1 is IPv6.",
+        ],
+    ),
+    exercise(
+        "proj_parity_server",
+        "Project: picture parity over UDP, server",
+        "proj_parity",
+        &[
+            "folder.locate gives the path, or why there is none (Lookup::Refused carries the reason).",
+            "dimensions reads only the header; parity turns a number into pair or impair. Both sides, each its own.",
+        ],
+    ),
+    exercise(
+        "proj_parity_client",
+        "Project: picture parity over UDP, client",
+        "proj_parity",
+        &[
+            "strip_prefix(\"ERR \") recognises an error; split(' ') then a slice pattern [\"OK\", w, h, pw, ph] takes the rest apart.",
+            "Never trust the server: check that the parities it sent match the numbers it sent.",
+        ],
+    ),
+    exercise(
+        "proj_image_server",
+        "Project: pictures over TCP, server",
+        "proj_image",
+        &[
+            "protocol::read_line already bounds the line; match on its four outcomes, and treat a timeout like a goodbye.",
+            "protocol::parse_request turns the line into Request::List or Request::Get(name), or a reason for ERR.",
+            "The header goes first, on its own line; then exactly the announced number of bytes: file.take(bytes) with io::copy.",
+        ],
+    ),
+    exercise(
+        "proj_image_client",
+        "Project: pictures over TCP, client",
+        "proj_image",
+        &[
+            "Never read past the announced size: what follows belongs to the next reply.",
+            "A read of 0 bytes before the end means the server left; say after how many bytes.",
+            "Feed every piece to the Fletcher32 as it comes, then compare once at the end; an Err drops the temporary file.",
+        ],
+    ),
+    exercise(
+        "proj_image_udp_server",
+        "Project: pictures over UDP, server",
+        "proj_image_udp",
+        &[
+            "chunks::chunk_span says where a chunk starts and how long it is; a file is read there with seek then read_exact.",
+            "Send only chunks that exist, and no more than the budget per request.",
+        ],
+    ),
+    exercise(
+        "proj_image_udp_client",
+        "Project: pictures over UDP, client",
+        "proj_image_udp",
+        &[
+            "Retransmission: a chunk asked for longer ago than rto() is presumed lost; ask again and remember it was asked twice.",
+            "Window: new chunks are asked for only while fewer than `window` are in flight.",
+            "Reassembly: check the index and the length, skip what you have, write at index × chunk.",
+            "Karn's rule: measure the round trip only for chunks asked for once.",
+        ],
+    ),
+    Program {
+        name: "proj_lossy_proxy",
+        step: "Tool: a UDP relay that loses datagrams on purpose",
+        test: "proj_lossy_proxy",
+        tool: true,
+        hints: &[],
+    },
+    Program {
+        name: "proj_bench",
+        step: "Tool: measurements (cargo run --release --example proj_bench)",
+        test: "",
+        tool: true,
+        hints: &[],
+    },
+];
+
+/// The test files that grade students, in the handout's order: one column per exercise.
+pub fn graded_tests() -> Vec<&'static str> {
+    let mut tests: Vec<&'static str> = Vec::new();
+    for program in PROGRAMS.iter().filter(|p| !p.tool) {
+        if !tests.contains(&program.test) {
+            tests.push(program.test);
+        }
+    }
+    tests
+}
+
+/// The program called `name`.
+pub fn find(name: &str) -> Option<&'static Program> {
+    PROGRAMS.iter().find(|p| p.name == name)
+}
