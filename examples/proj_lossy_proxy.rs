@@ -18,7 +18,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::{bind_error, finish, sock, udp};
+use tp_sockets::{finish, sock, udp};
 
 /// Relay UDP datagrams between clients and a server, dropping, duplicating and reordering
 /// some of them, in both directions.
@@ -162,12 +162,8 @@ fn run(args: Arc<Args>) -> Result<(), String> {
         }
         None => return Err(format!("--server {}: expected HOST:PORT", args.server)),
     };
-    let address = sock::resolve(&args.host, args.listen)?[0];
-    let clients_side = UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
+    let (clients_side, address) = sock::bind_udp(&args.host, args.listen)?;
     large_buffers(&clients_side);
-    let address = clients_side
-        .local_addr()
-        .map_err(|e| format!("cannot read the local address: {e}"))?;
     println!(
         "listening on {address}, relaying to {server}: drop {}, duplicate {}, reorder {}, seed {}",
         args.drop, args.duplicate, args.reorder, args.seed

@@ -18,7 +18,6 @@
 
 use std::io::{self, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,7 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use tp_sockets::catalog::{Folder, Lookup};
+use tp_sockets::catalog::{Folder, Lookup, ServedFolder};
 use tp_sockets::fletcher::fletcher32;
 use tp_sockets::protocol::{self, DEFAULT_PORT, Header, Line, Request};
 use tp_sockets::{finish, sock};
@@ -37,12 +36,8 @@ struct Args {
     /// The port to listen on (0: let the system choose one)
     #[arg(default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// The address to listen on: 127.0.0.1 (this machine), 0.0.0.0 (a lab room)
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// The folder of pictures to serve; nothing outside it is ever sent
-    #[arg(long, default_value = "images")]
-    dir: PathBuf,
+    #[command(flatten)]
+    served: ServedFolder,
     /// How many clients may be served at once; more get `ERR server busy`
     #[arg(long, default_value_t = 64)]
     max_clients: usize,
@@ -56,10 +51,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let folder = Folder::open(&args.dir)
-        .map_err(|e| format!("cannot serve the folder {}: {e}", args.dir.display()))?;
-    let folder = Arc::new(folder);
-    let listener = sock::listen(&args.host, args.port)?;
+    let folder = Arc::new(Folder::serve(&args.served.dir)?);
+    let listener = sock::listen(&args.served.host, args.port)?;
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;

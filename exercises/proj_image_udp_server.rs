@@ -20,15 +20,14 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::net::{SocketAddr, UdpSocket};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::catalog::{Folder, Lookup};
+use tp_sockets::catalog::{Folder, Lookup, ServedFolder};
 use tp_sockets::chunks::{self, MAX_CHUNK, MAX_CHUNKS_PER_REQUEST, MIN_CHUNK, Message};
 use tp_sockets::fletcher::fletcher32;
-use tp_sockets::{bind_error, finish, sock};
+use tp_sockets::{finish, sock};
 
 /// The default port: the TCP image server's, plus one.
 const DEFAULT_PORT: u16 = 40675;
@@ -43,12 +42,8 @@ struct Args {
     /// The port to receive on (0: let the system choose one)
     #[arg(default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// The address to receive on
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// The folder of pictures; nothing outside it is ever sent
-    #[arg(long, default_value = "images")]
-    dir: PathBuf,
+    #[command(flatten)]
+    served: ServedFolder,
 }
 
 pub fn main() -> ExitCode {
@@ -123,13 +118,8 @@ impl OpenFiles {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let folder = Folder::open(&args.dir)
-        .map_err(|e| format!("cannot serve the folder {}: {e}", args.dir.display()))?;
-    let address = sock::resolve(&args.host, args.port)?[0];
-    let socket = UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
-    let address = socket
-        .local_addr()
-        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    let folder = Folder::serve(&args.served.dir)?;
+    let (socket, address) = sock::bind_udp(&args.served.host, args.port)?;
     println!("listening on {address}");
 
     let mut open = OpenFiles {

@@ -6,15 +6,13 @@
 //! Terminal 1: `cargo run --example proj_parity_server`
 //! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
 
-use std::net::UdpSocket;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::catalog::{Folder, Lookup};
+use tp_sockets::catalog::{Folder, Lookup, ServedFolder};
 use tp_sockets::picture::{dimensions, parity};
 use tp_sockets::protocol::DEFAULT_PORT;
-use tp_sockets::{bind_error, finish, sock};
+use tp_sockets::{finish, sock};
 
 /// The picture asked for by an empty request.
 const DEFAULT_PICTURE: &str = "car.png";
@@ -25,12 +23,8 @@ struct Args {
     /// The port to receive on (0: let the system choose one)
     #[arg(default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// The address to receive on
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-    /// The folder of pictures
-    #[arg(long, default_value = "images")]
-    dir: PathBuf,
+    #[command(flatten)]
+    served: ServedFolder,
 }
 
 pub fn main() -> ExitCode {
@@ -38,13 +32,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let folder = Folder::open(&args.dir)
-        .map_err(|e| format!("cannot serve the folder {}: {e}", args.dir.display()))?;
-    let address = sock::resolve(&args.host, args.port)?[0];
-    let socket = UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
-    let address = socket
-        .local_addr()
-        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    let folder = Folder::serve(&args.served.dir)?;
+    let (socket, address) = sock::bind_udp(&args.served.host, args.port)?;
     println!("listening on {address}");
 
     let mut buffer = [0u8; 1024];

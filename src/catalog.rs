@@ -77,6 +77,17 @@ pub struct Entry {
     pub bytes: u64,
 }
 
+/// The options every image server takes: where to listen, and which folder to serve.
+#[derive(Debug, clap::Args)]
+pub struct ServedFolder {
+    /// The address to listen on: 127.0.0.1 (this machine), 0.0.0.0 (a lab room)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// The folder of pictures to serve; nothing outside it is ever sent
+    #[arg(long, default_value = "images")]
+    pub dir: PathBuf,
+}
+
 /// Checksums already computed, by path, with the size and modification time they are valid for.
 type ChecksumCache = HashMap<PathBuf, (u64, Option<SystemTime>, u32)>;
 
@@ -98,6 +109,11 @@ impl Folder {
             dir,
             checksums: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Opens `dir` for serving, or says in one line why it cannot be served.
+    pub fn serve(dir: &Path) -> Result<Folder, String> {
+        Folder::open(dir).map_err(|e| format!("cannot serve the folder {}: {e}", dir.display()))
     }
 
     /// The folder, as an absolute path.

@@ -49,6 +49,16 @@ pub fn listen(host: &str, port: u16) -> Result<TcpListener, String> {
     Err(last)
 }
 
+/// A UDP socket bound to `host`:`port` (port 0: the OS chooses), and the address it got.
+pub fn bind_udp(host: &str, port: u16) -> Result<(std::net::UdpSocket, SocketAddr), String> {
+    let address = resolve(host, port)?[0];
+    let socket = std::net::UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
+    let address = socket
+        .local_addr()
+        .map_err(|e| format!("cannot read the local address: {e}"))?;
+    Ok((socket, address))
+}
+
 /// Connects to `host`:`port`, trying each address the name resolves to in turn (`localhost`
 /// may give `::1` and then `127.0.0.1`). On failure, explains the last error and names the
 /// example (`server`) that should be listening.

@@ -345,46 +345,32 @@ fn lying_server(header: String, body: Vec<u8>) -> SocketAddr {
     address
 }
 
+/// Downloads `car.png` from the lying server at `address`: refused in one line, nothing left.
+fn refused_download(address: SocketAddr, label: &str) -> String {
+    let out = Scratch::new(label);
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    line
+}
+
 #[test]
 fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
     let body = b"these bytes were changed on the way".to_vec();
     let wrong = fletcher32(&body) ^ 1;
     let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
-    let out = Scratch::new("corrupt");
-    let line = run(
-        CLIENT,
-        &[
-            "--port",
-            &address.port().to_string(),
-            "--out",
-            &out.path.to_string_lossy(),
-            "car.png",
-        ],
-    )
-    .assert_clean_failure(1)
-    .to_string();
+    let line = refused_download(address, "corrupt");
     assert!(line.contains("damaged"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
 }
 
 #[test]
 fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
     let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
-    let out = Scratch::new("interrupted");
-    let line = run(
-        CLIENT,
-        &[
-            "--port",
-            &address.port().to_string(),
-            "--out",
-            &out.path.to_string_lossy(),
-            "car.png",
-        ],
-    )
-    .assert_clean_failure(1)
-    .to_string();
+    let line = refused_download(address, "interrupted");
     assert!(line.contains("after 5000 of 100000 bytes"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
 }
 
 #[test]
