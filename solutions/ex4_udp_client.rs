@@ -38,6 +38,12 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The line for a request that got no answer in time.
+fn no_answer(server: SocketAddr, timeout: Duration, port: u16) -> String {
+    let start = format!("cargo run --example ex4_udp_server -- {port}");
+    tp_sockets::udp::no_answer(server, timeout, &start)
+}
+
 pub fn main() -> ExitCode {
     finish(run(&Args::parse()))
 }
@@ -69,7 +75,7 @@ fn run(args: &Args) -> Result<(), String> {
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(no_answer(server, args));
+            return Err(no_answer(server, timeout, args.port));
         }
         socket
             .set_read_timeout(Some(left))
@@ -86,18 +92,9 @@ fn run(args: &Args) -> Result<(), String> {
             // Windows turns the ICMP "port unreachable" into ConnectionReset on the next read.
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) if e.kind() == ErrorKind::ConnectionReset => {
-                return Err(no_answer(server, args));
+                return Err(no_answer(server, timeout, args.port));
             }
             Err(e) => return Err(format!("cannot receive from {server}: {e}")),
         }
     }
-}
-
-fn no_answer(server: SocketAddr, args: &Args) -> String {
-    format!(
-        "no answer from {server} within {} s: UDP has no connection, so nothing tells the \
-         client whether a server is there or the datagram was lost; check that the server runs \
-         (cargo run --example ex4_udp_server -- {}) and the port is the same",
-        args.timeout, args.port
-    )
 }

@@ -121,8 +121,8 @@ impl Grader {
                 continue;
             };
             let key = cache.join(format!("{}-{:016x}", program.name, fnv64(&code)));
-            let known = key.with_extension("error").exists()
-                || PathBuf::from(format!("{}{exe}", key.display())).exists();
+            let binary = PathBuf::from(format!("{}{exe}", key.display()));
+            let known = key.with_extension("error").exists() || binary.exists();
             if !known {
                 let copy = self
                     .work
@@ -132,32 +132,28 @@ impl Grader {
                 write_if_changed(&copy, &code)?;
                 to_build.push(program.name);
             }
-            keys.push((program.name, key));
+            keys.push((program.name, key, binary));
         }
 
         // The files not seen before, compiled together: a file that does not compile stops
         // only itself (--keep-going).
         let built = build_examples(&self.work.join("kit"), &self.target, &to_build);
         for (name, result) in built {
-            let key = keys
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, k)| k.clone());
-            let Some(key) = key else { continue };
+            let Some((_, key, cached)) = keys.iter().find(|(n, _, _)| *n == name) else {
+                continue;
+            };
             match result {
                 Ok(binary) => {
-                    let cached = PathBuf::from(format!("{}{exe}", key.display()));
-                    std::fs::copy(&binary, &cached)
+                    std::fs::copy(&binary, cached)
                         .map_err(|e| format!("{}: {e}", cached.display()))?;
                 }
                 Err(why) => write(&key.with_extension("error"), why.as_bytes())?,
             }
         }
 
-        for (name, key) in &keys {
-            let cached = PathBuf::from(format!("{}{exe}", key.display()));
+        for (name, key, cached) in &keys {
             if cached.exists() {
-                link(&cached, &dir.join(format!("{name}{exe}")))?;
+                link(cached, &dir.join(format!("{name}{exe}")))?;
             } else {
                 std::fs::copy(
                     key.with_extension("error"),

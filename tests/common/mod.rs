@@ -511,8 +511,7 @@ pub fn has_ipv6_loopback() -> bool {
 /// test starts meanwhile.)
 pub struct NobodyHome {
     pub port: u16,
-    _tcp: socket2::Socket,
-    _udp: Option<std::net::UdpSocket>,
+    _held: socket2::Socket,
 }
 
 /// A TCP port that refuses connections: bound by the test but not listening.
@@ -524,8 +523,7 @@ pub fn closed_tcp_port() -> NobodyHome {
     let port = socket.local_addr().unwrap().as_socket().unwrap().port();
     NobodyHome {
         port,
-        _tcp: socket,
-        _udp: None,
+        _held: socket,
     }
 }
 
@@ -533,11 +531,9 @@ pub fn closed_tcp_port() -> NobodyHome {
 pub fn silent_udp_port() -> NobodyHome {
     let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = udp.local_addr().unwrap().port();
-    let tcp = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     NobodyHome {
         port,
-        _tcp: tcp,
-        _udp: Some(udp),
+        _held: udp.into(),
     }
 }
 
