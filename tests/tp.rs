@@ -158,7 +158,8 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("{}", String::from_utf8_lossy(&out.stdout));
+    // Every failure below shows the whole table (the CSV rows alone do not say which test).
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
 
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
@@ -171,13 +172,13 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
     assert_eq!(
         solved[header.len() - 2],
         solved[header.len() - 1],
-        "all passed: {solved:?}"
+        "all passed: {solved:?}\n{table}"
     );
     for name in ["a_pristine", "e_edits_the_tests"] {
         let r = row(name);
         assert!(
             r[1..header.len() - 2].iter().all(|v| *v == "0"),
-            "{name}: {r:?}"
+            "{name}: {r:?}\n{table}"
         );
     }
     // A file that does not compile costs its own exercise only.
@@ -188,15 +189,18 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
         } else {
             solved[i]
         };
-        assert_eq!(*value, expected, "{}", header[i]);
+        assert_eq!(*value, expected, "{}\n{table}", header[i]);
     }
     // A server that never answers costs its own exercise's server tests only.
     let hung = row("d_server_never_answers");
     for (i, value) in hung.iter().enumerate().take(header.len() - 2).skip(1) {
         if i == column("ex1_tcp") {
-            assert!(value.parse::<u32>().unwrap() < solved[i].parse().unwrap());
+            assert!(
+                value.parse::<u32>().unwrap() < solved[i].parse().unwrap(),
+                "{table}"
+            );
         } else {
-            assert_eq!(*value, solved[i], "{}", header[i]);
+            assert_eq!(*value, solved[i], "{}\n{table}", header[i]);
         }
     }
     assert!(full > 50);
