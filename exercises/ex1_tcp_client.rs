@@ -36,7 +36,8 @@ fn run() -> Result<(), String> {
     todo!("step 4: connect");
     let mut stream = TcpStream::from(socket);
 
-    // TODO (step 5): send a message to the server, as bytes.
+    // TODO (step 5): send a message to the server, as bytes. Any text will do (the server and
+    // the tests accept any message): b"Hello from the client" is a byte string.
     todo!("step 5: send");
 
     // TODO (step 6): receive the reply: the server closes after replying, so read until the end

@@ -43,7 +43,9 @@ fn run() -> Result<(), String> {
 
     let listener = TcpListener::from(socket);
 
-    // TODO (step 7): accept one client: you get a new socket for it and the client's address.
+    // TODO (step 7): accept one client. accept() is called on the listening socket, `listener`
+    // (`socket` now lives inside it); it waits for a client and gives back two things: a new
+    // socket connected to that client, and the client's address.
     let (mut client, client_address): (TcpStream, SocketAddr) = todo!("step 7: accept");
 
     // TODO (step 8): read at most 1024 bytes from the client into a buffer.
@@ -53,11 +55,16 @@ fn run() -> Result<(), String> {
     // TODO (step 9): send the bytes b"Welcome to this server" to the client.
     todo!("step 9: send");
 
-    // TODO (step 10): print `received "<message>" from <client address>`
-    // (String::from_utf8_lossy turns bytes into text; {:?} adds the quotes).
+    // TODO (step 10): print the message and who sent it. The line must read exactly like this,
+    // for a client that sent `hi from nc` and a newline:
+    //     received "hi from nc\n" from 127.0.0.1:54321
+    // Turn the bytes into text with String::from_utf8_lossy, and print it with {:?} (not {}):
+    // {:?} adds the quotes and writes a newline as \n, so the line stays on one line.
     todo!("step 10: print what was received");
 
-    // TODO (step 11): close the client's socket, then the listening socket.
+    // TODO (step 11): close the client's socket, then the listening socket. Rust has no close():
+    // a socket is closed when it is dropped, at the end of its scope or with drop(x) where you
+    // want it to happen.
     todo!("step 11: close");
     Ok(())
 }

@@ -28,12 +28,21 @@ fn run() -> Result<(), String> {
     let mut input = io::stdin().lock();
 
     // Step 4: the port comes from the user. A typing mistake, a port below 1024 without the
-    // right to use it, or a port already taken: explain and ask again.
+    // right to use it, or a port already taken: explain and ask again. `break listener` ends
+    // the loop and gives it its value.
     // TODO (step 4): in a loop, ask for the port with
     // prompt::ask(&mut input, "port: ", prompt::parse_port)? and try
     // TcpListener::bind(127.0.0.1:port) (socket, bind and listen in one call).
     // Permission denied or address in use: print bind_error(address, &e) with eprintln! and ask
     // again. Any other error: return Err(bind_error(address, &e)).
+    // A loop can give a value: `break value` ends it, and the loop is worth that value:
+    //     let listener = loop {
+    //         ...ask, then match on TcpListener::bind(address) {
+    //             Ok(l) => break l,                  // done: `listener` is `l`
+    //             Err(e) if /* a kind to ask again for */ => eprintln!(...),  // round again
+    //             Err(e) => return Err(...),         // give up
+    //         }
+    //     };
     let listener: TcpListener = todo!("step 4: ask for the port and listen on it");
     let address = listener
         .local_addr()

@@ -27,7 +27,9 @@ struct Args {
     //   (#[arg(value_parser = clap::value_parser!(u16).range(1..))]);
     // - `message: Vec<String>`, the rest of the line, at least one word
     //   (#[arg(required = true, num_args = 1..)]);
-    // - `host: String`, an option `--host` whose default is 127.0.0.1.
+    // - `host: String`, an option `--host` whose default is 127.0.0.1
+    //   (#[arg(long, default_value = "127.0.0.1")]: `long` makes it an option named after the
+    //   field, `--host`, instead of a positional argument).
 }
 
 pub fn main() -> ExitCode {

@@ -89,8 +89,10 @@ fn run(args: &Args) -> Result<(), String> {
         socket
             .set_read_timeout(Some(left))
             .map_err(|e| format!("cannot set the timeout: {e}"))?;
-        // TODO (d): the match below needs the result of socket.recv_from(&mut buffer).
-        match todo!("d: recvfrom") as std::io::Result<(usize, SocketAddr)> {
+        // TODO (d): receive with socket.recv_from(&mut buffer) in place of todo!(); the match
+        // below sorts out what it gives: the datagram and its sender, or an error.
+        let result: std::io::Result<(usize, SocketAddr)> = todo!("d: recvfrom");
+        match result {
             Ok((received, from)) if from == server => {
                 println!(
                     "server replied: {}",

@@ -41,8 +41,9 @@ fn run() -> Result<(), String> {
     // From here on, std's TcpListener wraps the same socket (same file descriptor).
     let listener = TcpListener::from(socket);
 
-    // Step 7: accept() waits for a client, then returns a *new* socket connected to that client
-    // and the client's address. The listening socket stays free for other clients.
+    // Step 7: accept(), on the listening socket, waits for a client, then returns a *new* socket
+    // connected to that client and the client's address. The listening socket stays free for
+    // other clients.
     let (mut client, client_address) = listener
         .accept()
         .map_err(|e| format!("cannot accept a connection: {e}"))?;
@@ -65,7 +66,8 @@ fn run() -> Result<(), String> {
     println!("received {message:?} from {client_address}");
 
     // Step 11: close() both sockets: the one connected to the client, then the listening one.
-    // In Rust, dropping a socket closes it. This side closes first, so it is this side that
+    // Rust has no close(): dropping a socket closes it, at the end of its scope or, as here,
+    // with drop(x) where it should happen. This side closes first, so it is this side that
     // keeps the connection in TIME_WAIT for a while (Exercise 2, step 3 shows it).
     drop(client);
     drop(listener);

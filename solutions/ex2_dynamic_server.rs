@@ -19,7 +19,8 @@ fn run() -> Result<(), String> {
     let mut input = io::stdin().lock();
 
     // Step 4: the port comes from the user. A typing mistake, a port below 1024 without the
-    // right to use it, or a port already taken: explain and ask again.
+    // right to use it, or a port already taken: explain and ask again. `break listener` ends
+    // the loop and gives it its value.
     let listener = loop {
         let port = prompt::ask(&mut input, "port: ", prompt::parse_port)?;
         let address = SocketAddr::from(([127, 0, 0, 1], port));

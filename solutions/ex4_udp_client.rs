@@ -80,7 +80,8 @@ fn run(args: &Args) -> Result<(), String> {
         socket
             .set_read_timeout(Some(left))
             .map_err(|e| format!("cannot set the timeout: {e}"))?;
-        match socket.recv_from(&mut buffer) {
+        let result = socket.recv_from(&mut buffer);
+        match result {
             Ok((received, from)) if from == server => {
                 println!(
                     "server replied: {}",

@@ -41,10 +41,11 @@ pub static PROGRAMS: &[Program] = &[
             "step 4: a socket is made from a domain (IPv4 is Domain::IPV4) and a type (a TCP stream is Type::STREAM); the protocol can be None.",
             "step 5: bind takes a socket2 address; a std SocketAddr turns into one with .into().",
             "step 6: listen takes the length of the queue of connections not yet accepted.",
-            "step 7: accept blocks until a client comes, and gives two things back: a new socket for that client, and its address.",
+            "step 7: accept is called on the listening socket (`listener`, which holds `socket` now); it blocks until a client comes, and gives two things back: a new socket for that client, and its address.",
             "step 8: read fills a buffer and says how many bytes it put there; only that many are the message.",
-            "steps 9-10: the answer is bytes (b\"...\"); the message is shown with String::from_utf8_lossy and {:?}.",
-            "step 11: in Rust a socket is closed when it is dropped; drop(x) says it where it happens.",
+            "step 9: the answer is bytes (b\"...\").",
+            "step 10: the tests expect exactly `received \"hi from nc\\n\" from 127.0.0.1:54321`: the text from String::from_utf8_lossy, printed with {:?} (quotes added, a newline shown as \\n), never quotes written by hand.",
+            "step 11: Rust has no close(): a socket is closed when it is dropped, at the end of its scope, or with drop(x) where you want it.",
         ],
     ),
     exercise(
@@ -54,7 +55,8 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "step 3: the same kind of socket as the server's.",
             "step 4: connect takes the server's address, as bind did; if it fails, connect_error says why in one line.",
-            "steps 5-6: write_all sends every byte; the reply ends when the server closes, so read until the end, at most 1024 bytes (take).",
+            "step 5: any message will do, the tests accept any text; write_all sends every byte of it.",
+            "step 6: the reply ends when the server closes, so read until the end, at most 1024 bytes (take).",
             "Ex 2, step 1: the reply is bytes: show it as text.",
         ],
     ),
@@ -75,6 +77,7 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "step 4: prompt::ask asks again by itself until parse_port accepts the answer; the ? passes on closed input.",
             "step 4: a port can be well formed and still not usable: try TcpListener::bind, and on PermissionDenied or AddrInUse say why (bind_error) and ask again: that is a loop.",
+            "step 4: a loop can give a value: `let listener = loop { ... break l; };` ends the loop with `break l`, and `listener` is then `l`.",
         ],
     ),
     exercise(
@@ -127,6 +130,7 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "Ex 3: clap can refuse a bad port for you: value_parser!(u16).range(1..).",
             "Ex 3: a Vec<String> field with num_args = 1.. takes every remaining word; join them with spaces.",
+            "Ex 3: an option with a default value is a field with #[arg(long, default_value = \"127.0.0.1\")]: `long` names it after the field (--host).",
         ],
     ),
     exercise(
@@ -147,6 +151,7 @@ pub static PROGRAMS: &[Program] = &[
             "a: bind port 0 and the OS chooses yours.",
             "c: send_to takes the bytes and the server's address.",
             "d: recv_from, like the server's; the read timeout set just before makes it give up in time.",
+            "d: only the todo!() is replaced, by the call itself: the match below it is already written.",
         ],
     ),
     exercise(

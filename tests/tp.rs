@@ -52,6 +52,34 @@ fn tp_hint_gives_the_hints_and_refuses_an_unknown_name() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// What a beginner cannot guess from the handout alone is said in the hints too.
+#[test]
+fn tp_hint_says_what_the_handout_does_not() {
+    for (name, words) in [
+        (
+            "ex1_tcp_server",
+            &["`listener`", "no close()", "drop(x)", "{:?}", "hi from nc"][..],
+        ),
+        ("ex1_tcp_client", &["any message"][..]),
+        (
+            "ex2_dynamic_server",
+            &["break l", "let listener = loop"][..],
+        ),
+        ("ex3_args_client", &["#[arg(long, default_value"][..]),
+        ("ex4_udp_client", &["only the todo!() is replaced"][..]),
+    ] {
+        let out = tp(&["hint", name]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in words {
+            assert!(
+                text.contains(word),
+                "tp hint {name} does not say {word:?}:\n{text}"
+            );
+        }
+    }
+}
+
 /// A scratch copy of a submission: `exercises/` from `from`, then changes.
 struct Submission(std::path::PathBuf);
 
