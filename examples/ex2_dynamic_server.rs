@@ -9,5 +9,5 @@
 mod program;
 
 fn main() -> std::process::ExitCode {
-    tp_sockets::launcher::run(program::main)
+    tp_sockets::kit::launcher::run(program::main)
 }

@@ -6,5 +6,5 @@
 mod program;
 
 fn main() -> std::process::ExitCode {
-    tp_sockets::launcher::run(program::main)
+    tp_sockets::kit::launcher::run(program::main)
 }

@@ -19,7 +19,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
 use socket2::{Domain, Socket, Type};
-use tp_sockets::{bind_error, finish, sock};
+use tp_sockets::net::{bind_error, finish, sock};
 
 pub fn main() -> ExitCode {
     finish(run())

@@ -18,7 +18,7 @@ use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
-use tp_sockets::{connect_error, finish, prompt, welcome};
+use tp_sockets::net::{connect_error, finish, prompt, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())

@@ -18,7 +18,7 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
-use tp_sockets::{bind_error, finish, prompt, welcome};
+use tp_sockets::net::{bind_error, finish, prompt, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())

@@ -21,8 +21,8 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use tp_sockets::finish;
-use tp_sockets::netstat::{self, HEADER, SocketRow};
+use tp_sockets::net::finish;
+use tp_sockets::net::netstat::{self, HEADER, SocketRow};
 
 /// Show the TCP and UDP sockets of this machine that use the given ports, with their state and
 /// owner: the part of `netstat -an` that concerns the lab.

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Socket, Type};
-use tp_sockets::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, finish, welcome};
 
 /// Connect to 127.0.0.1:60000 from the fixed local port 62000.
 #[derive(Parser)]

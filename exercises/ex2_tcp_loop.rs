@@ -16,7 +16,7 @@
 
 use std::process::ExitCode;
 
-use tp_sockets::{finish, sock, welcome};
+use tp_sockets::net::{finish, sock, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())

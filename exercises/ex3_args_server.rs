@@ -17,7 +17,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::{finish, sock, welcome};
+use tp_sockets::net::{finish, sock, welcome};
 
 /// A TCP server that answers "Welcome to this server" to every client, for ever.
 #[derive(Parser)]

@@ -18,8 +18,8 @@ use std::net::UdpSocket;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::welcome::{BUFFER, WELCOME};
-use tp_sockets::{finish, sock};
+use tp_sockets::net::welcome::{BUFFER, WELCOME};
+use tp_sockets::net::{finish, sock};
 
 /// A UDP server: prints every datagram it receives and answers each with
 /// "Welcome to this server".
@@ -41,7 +41,7 @@ fn run(args: &Args) -> Result<(), String> {
     // b) There is no listen() and no accept(): no connection will ever be set up.
     let address = sock::resolve(&args.host, args.port)?[0];
     // TODO (a, b): create a UDP socket bound to `address` with UdpSocket::bind (it makes a
-    // SOCK_DGRAM socket and binds it); report a failure with tp_sockets::bind_error(address, &e).
+    // SOCK_DGRAM socket and binds it); report a failure with tp_sockets::net::bind_error(address, &e).
     let socket: UdpSocket = todo!("a: create and bind the UDP socket");
     let address = socket
         .local_addr()

@@ -22,12 +22,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use tp_sockets::catalog::NOT_FOUND_NAME;
-use tp_sockets::download::{self, PartFile};
-use tp_sockets::fletcher::Fletcher32;
-use tp_sockets::picture::{describe, dimensions, preview};
-use tp_sockets::protocol::{self, DEFAULT_PORT, Header, Line};
-use tp_sockets::{finish, prompt, sock};
+use tp_sockets::image::catalog::NOT_FOUND_NAME;
+use tp_sockets::image::download::{self, PartFile};
+use tp_sockets::image::fletcher::Fletcher32;
+use tp_sockets::image::picture::{describe, dimensions, preview};
+use tp_sockets::image::tcp::{self as protocol, DEFAULT_PORT, Header, Line};
+use tp_sockets::net::{finish, prompt, sock};
 
 /// Download a picture from the image server.
 #[derive(Parser)]

@@ -25,10 +25,10 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use tp_sockets::catalog::{Folder, Lookup, ServedFolder};
-use tp_sockets::fletcher::fletcher32;
-use tp_sockets::protocol::{self, DEFAULT_PORT, Header, Line, Request};
-use tp_sockets::{finish, sock};
+use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
+use tp_sockets::image::fletcher::fletcher32;
+use tp_sockets::image::tcp::{self as protocol, DEFAULT_PORT, Header, Line, Request};
+use tp_sockets::net::{finish, sock};
 
 /// Serve the pictures of a folder over TCP (LIST, GET <name>).
 #[derive(Parser)]

@@ -29,11 +29,13 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use socket2::SockRef;
-use tp_sockets::catalog::{NOT_FOUND_NAME, checksum_of};
-use tp_sockets::chunks::{self, DEFAULT_CHUNK, MAX_CHUNK, MAX_RANGES, MIN_CHUNK, Message};
-use tp_sockets::download::{self, PartFile};
-use tp_sockets::picture::{describe, dimensions};
-use tp_sockets::{finish, sock, udp};
+use tp_sockets::image::catalog::{NOT_FOUND_NAME, checksum_of};
+use tp_sockets::image::download::{self, PartFile};
+use tp_sockets::image::picture::{describe, dimensions};
+use tp_sockets::image::udp::{
+    self as chunks, DEFAULT_CHUNK, MAX_CHUNK, MAX_RANGES, MIN_CHUNK, Message,
+};
+use tp_sockets::net::{finish, sock, udp};
 
 /// Download a picture from the UDP image server.
 #[derive(Parser)]

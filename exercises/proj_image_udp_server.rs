@@ -24,10 +24,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::catalog::{Folder, Lookup, ServedFolder};
-use tp_sockets::chunks::{self, MAX_CHUNK, MAX_CHUNKS_PER_REQUEST, MIN_CHUNK, Message};
-use tp_sockets::fletcher::fletcher32;
-use tp_sockets::{finish, sock};
+use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
+use tp_sockets::image::fletcher::fletcher32;
+use tp_sockets::image::udp::{
+    self as chunks, MAX_CHUNK, MAX_CHUNKS_PER_REQUEST, MIN_CHUNK, Message,
+};
+use tp_sockets::net::{finish, sock};
 
 /// The default port: the TCP image server's, plus one.
 const DEFAULT_PORT: u16 = 40675;

@@ -18,9 +18,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::picture::{describe, parity};
-use tp_sockets::protocol::DEFAULT_PORT;
-use tp_sockets::{finish, sock, udp};
+use tp_sockets::image::picture::{describe, parity};
+use tp_sockets::image::tcp::DEFAULT_PORT;
+use tp_sockets::net::{finish, sock, udp};
 
 /// Ask the parity server whether a picture's width and height are even or odd.
 #[derive(Parser)]

@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
 use socket2::{Domain, Socket, Type};
-use tp_sockets::{connect_error, finish};
+use tp_sockets::net::{connect_error, finish};
 
 pub fn main() -> ExitCode {
     finish(run())

@@ -8,7 +8,7 @@
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
-use tp_sockets::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, finish, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())

@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::{finish, sock, welcome};
+use tp_sockets::net::{finish, sock, welcome};
 
 /// Send a message to a TCP server and print its reply.
 #[derive(Parser)]

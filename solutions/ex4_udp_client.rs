@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::welcome::BUFFER;
-use tp_sockets::{finish, sock};
+use tp_sockets::net::welcome::BUFFER;
+use tp_sockets::net::{finish, sock};
 
 /// Send a message to a UDP server and print its answer.
 #[derive(Parser)]
@@ -41,7 +41,7 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 /// The line for a request that got no answer in time.
 fn no_answer(server: SocketAddr, timeout: Duration, port: u16) -> String {
     let start = format!("cargo run --example ex4_udp_server -- {port}");
-    tp_sockets::udp::no_answer(server, timeout, &start)
+    tp_sockets::net::udp::no_answer(server, timeout, &start)
 }
 
 pub fn main() -> ExitCode {

@@ -9,8 +9,8 @@ use std::net::UdpSocket;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::welcome::{BUFFER, WELCOME};
-use tp_sockets::{finish, sock};
+use tp_sockets::net::welcome::{BUFFER, WELCOME};
+use tp_sockets::net::{finish, sock};
 
 /// A UDP server: prints every datagram it receives and answers each with
 /// "Welcome to this server".
@@ -31,7 +31,7 @@ fn run(args: &Args) -> Result<(), String> {
     // a) A datagram socket (SOCK_DGRAM: UDP), bound to an address like a TCP server's.
     // b) There is no listen() and no accept(): no connection will ever be set up.
     let address = sock::resolve(&args.host, args.port)?[0];
-    let socket = UdpSocket::bind(address).map_err(|e| tp_sockets::bind_error(address, &e))?;
+    let socket = UdpSocket::bind(address).map_err(|e| tp_sockets::net::bind_error(address, &e))?;
     let address = socket
         .local_addr()
         .map_err(|e| format!("cannot read the local address: {e}"))?;

@@ -9,10 +9,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::catalog::{Folder, Lookup, ServedFolder};
-use tp_sockets::picture::{dimensions, parity};
-use tp_sockets::protocol::DEFAULT_PORT;
-use tp_sockets::{finish, sock};
+use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
+use tp_sockets::image::picture::{dimensions, parity};
+use tp_sockets::image::tcp::DEFAULT_PORT;
+use tp_sockets::net::{finish, sock};
 
 /// The picture asked for by an empty request.
 const DEFAULT_PICTURE: &str = "car.png";

@@ -1,23 +1,12 @@
-//! Shared helpers for the tp-sockets lab kit.
+//! The tp-sockets lab kit's shared code, in three rooms, one per audience:
+//! - [`net`]: what the exercise programs (Exercises 1 to 5) use: errors, sockets, prompts,
+//!   the socket table;
+//! - [`image`]: the image project's protocols over TCP and UDP, Fletcher-32, the served
+//!   folder, downloads and pictures;
+//! - [`kit`]: the kit itself: the program list and hints, the launcher, the sample pictures.
 //!
-//! Only what two or more programs repeat lives here: turning socket errors into one clear line,
-//! the exit convention, and the socket options every server sets. Each program in `solutions/`
-//! and `exercises/` stays readable on its own; this crate is the plumbing around it.
+//! The `tp` command (src/bin/tp/) and the tools (tools/) are built on these.
 
-pub mod catalog;
-pub mod chunks;
-pub mod download;
-pub mod errors;
-pub mod fletcher;
+pub mod image;
 pub mod kit;
-pub mod launcher;
-pub mod netstat;
-pub mod picture;
-pub mod prompt;
-pub mod protocol;
-pub mod samples;
-pub mod sock;
-pub mod udp;
-pub mod welcome;
-
-pub use errors::{bind_error, connect_error, finish};
+pub mod net;

@@ -11,7 +11,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Outcome, TestServer, fixed_ports, free_port, run};
-use tp_sockets::netstat;
+use tp_sockets::net::netstat;
 
 const CLIENT: &str = "ex2_static_bind";
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::{START_DEADLINE, ask, fixed_ports, start_server};
 use socket2::SockRef;
-use tp_sockets::welcome::WELCOME;
+use tp_sockets::net::welcome::WELCOME;
 
 const SERVER: &str = "ex2_tcp_loop";
 

@@ -9,7 +9,7 @@ mod common;
 use std::process::Command;
 
 use common::{START_DEADLINE, has_ipv6_loopback, run, start_server};
-use tp_sockets::netstat;
+use tp_sockets::net::netstat;
 
 const SERVER: &str = "ex5_ipv6_server";
 const CLIENT: &str = "ex5_ipv6_client";
@@ -144,7 +144,7 @@ fn without_ipv6_both_programs_say_so() {
             .arg("sh")
             .arg(common::program(name))
             .args(&args)
-            .env(tp_sockets::launcher::EXPECT_VAR, common::BUILD)
+            .env(tp_sockets::kit::launcher::EXPECT_VAR, common::BUILD)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use tp_sockets::picture::dimensions;
-use tp_sockets::samples;
+use tp_sockets::image::picture::dimensions;
+use tp_sockets::kit::samples;
 
 /// `cargo run -- images` draws the pictures of images/ again, byte for byte.
 #[test]
@@ -42,10 +42,11 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
     };
     let readmes = [read("README.md"), read("README.fr.md")];
     let mut problems = Vec::new();
-    for program in tp_sockets::kit::PROGRAMS {
+    for program in tp_sockets::kit::programs::PROGRAMS {
         let name = program.name;
-        if !root.join(format!("examples/{name}.rs")).exists() {
-            problems.push(format!("examples/{name}.rs is missing"));
+        let launcher = if program.tool { "tools" } else { "examples" };
+        if !root.join(format!("{launcher}/{name}.rs")).exists() {
+            problems.push(format!("{launcher}/{name}.rs is missing"));
         }
         for (i, readme) in readmes.iter().enumerate() {
             let row = format!("| `{name}` |");
@@ -78,20 +79,23 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
             problems.push(format!("{name} has no hints"));
         }
     }
-    let listed = |name: &str| tp_sockets::kit::find(name).is_some();
-    for folder in ["examples", "exercises", "solutions"] {
+    let listed = |name: &str| tp_sockets::kit::programs::find(name).is_some();
+    for folder in ["examples", "tools", "exercises", "solutions"] {
         for entry in std::fs::read_dir(root.join(folder)).unwrap() {
             let file = entry.unwrap().file_name().to_string_lossy().into_owned();
             if let Some(name) = file.strip_suffix(".rs")
                 && !listed(name)
             {
                 problems.push(format!(
-                    "{folder}/{file} is not in the kit's list (src/kit.rs)"
+                    "{folder}/{file} is not in the kit's list (src/kit/programs.rs)"
                 ));
             }
         }
     }
-    let tests: Vec<&str> = tp_sockets::kit::PROGRAMS.iter().map(|p| p.test).collect();
+    let tests: Vec<&str> = tp_sockets::kit::programs::PROGRAMS
+        .iter()
+        .map(|p| p.test)
+        .collect();
     for entry in std::fs::read_dir(root.join("tests")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         if let Some(test) = file.strip_suffix(".rs")

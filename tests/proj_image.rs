@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use common::{
     PictureFolder, RUN_DEADLINE, Running, Scratch, picture_folder, run, run_with, start_server,
 };
-use tp_sockets::catalog::NOT_FOUND_PICTURE;
-use tp_sockets::fletcher::fletcher32;
+use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
+use tp_sockets::image::fletcher::fletcher32;
 
 const SERVER: &str = "proj_image_server";
 const CLIENT: &str = "proj_image_client";

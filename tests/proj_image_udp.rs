@@ -11,8 +11,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Outcome, PictureFolder, Running, Scratch, picture_folder, run_with, start_server};
-use tp_sockets::catalog::NOT_FOUND_PICTURE;
-use tp_sockets::chunks::Message;
+use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
+use tp_sockets::image::udp::Message;
 
 const SERVER: &str = "proj_image_udp_server";
 const CLIENT: &str = "proj_image_udp_client";

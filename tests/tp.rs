@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use tp_sockets::kit::{PROGRAMS, graded_tests};
+use tp_sockets::kit::programs::{PROGRAMS, graded_tests};
 
 fn tp(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tp"))

@@ -26,7 +26,7 @@ pub const START_DEADLINE: Duration = Duration::from_secs(5);
 pub const RUN_DEADLINE: Duration = Duration::from_secs(5);
 
 /// The build the current test binary was compiled for, hence the build it must test.
-pub const BUILD: &str = tp_sockets::launcher::BUILD;
+pub const BUILD: &str = tp_sockets::kit::launcher::BUILD;
 
 /// The example binary `name`, built for the current feature set if it is not up to date.
 ///
@@ -36,7 +36,7 @@ pub const BUILD: &str = tp_sockets::launcher::BUILD;
 /// not compile fails only the tests that run it, with the compiler's message.
 #[track_caller]
 pub fn program(name: &str) -> PathBuf {
-    if let Some(dir) = std::env::var_os(tp_sockets::launcher::PROGRAMS_VAR) {
+    if let Some(dir) = std::env::var_os(tp_sockets::kit::launcher::PROGRAMS_VAR) {
         return prebuilt(Path::new(&dir), name);
     }
     static BUILT: Mutex<BTreeMap<String, Result<PathBuf, String>>> = Mutex::new(BTreeMap::new());
@@ -122,7 +122,7 @@ fn build(name: &str) -> Result<PathBuf, String> {
 /// A `Command` for the example `name`, told which build the tests expect.
 pub fn command(name: &str) -> Command {
     let mut cmd = Command::new(program(name));
-    cmd.env(tp_sockets::launcher::EXPECT_VAR, BUILD)
+    cmd.env(tp_sockets::kit::launcher::EXPECT_VAR, BUILD)
         .env("RUST_BACKTRACE", "0");
     cmd
 }
@@ -363,7 +363,8 @@ impl Drop for Running {
 }
 
 fn refuse_wrong_build(code: Option<i32>, stderr: &str, name: &str) {
-    if code == Some(i32::from(tp_sockets::launcher::WRONG_BUILD)) && stderr.contains("tests expect")
+    if code == Some(i32::from(tp_sockets::kit::launcher::WRONG_BUILD))
+        && stderr.contains("tests expect")
     {
         panic!("{name} is a stale build: {}", stderr.trim());
     }
@@ -592,7 +593,7 @@ impl TestServer {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut message = Vec::new();
                 let _ = (&mut stream).take(1024).read_to_end(&mut message);
-                let _ = stream.write_all(tp_sockets::welcome::WELCOME.as_bytes());
+                let _ = stream.write_all(tp_sockets::net::welcome::WELCOME.as_bytes());
                 seen2
                     .lock()
                     .unwrap()
@@ -627,7 +628,7 @@ impl Drop for TestServer {
 pub fn ask(address: SocketAddr, message: &str) -> std::io::Result<String> {
     let mut stream = std::net::TcpStream::connect_timeout(&address, RUN_DEADLINE)?;
     stream.set_read_timeout(Some(RUN_DEADLINE))?;
-    tp_sockets::welcome::ask(&mut stream, message)
+    tp_sockets::net::welcome::ask(&mut stream, message)
 }
 
 /// A scratch folder, deleted when dropped.

@@ -16,8 +16,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use grade::{Grader, Score};
-use tp_sockets::kit::{self, PROGRAMS};
-use tp_sockets::{finish, samples};
+use tp_sockets::kit::programs::{self, PROGRAMS};
+use tp_sockets::kit::samples;
+use tp_sockets::net::finish;
 
 /// The tp-sockets lab kit: exercises, hints, checks and grades.
 #[derive(Parser)]
@@ -94,10 +95,10 @@ fn list() {
 }
 
 fn hint(name: &str) -> Result<(), String> {
-    let program = kit::find(name)
+    let program = programs::find(name)
         .ok_or_else(|| format!("no program named {name}; `cargo run` lists them"))?;
     if program.hints.is_empty() {
-        println!("{name} is a tool of the kit, not an exercise: read examples/{name}.rs");
+        println!("{name} is a tool of the kit, not an exercise: read tools/{name}.rs");
         return Ok(());
     }
     println!("{name} ({}):", program.step);
@@ -110,10 +111,10 @@ fn hint(name: &str) -> Result<(), String> {
 
 /// The test file that `name` (a program or a test file) designates.
 fn test_of(name: &str) -> Result<&'static str, String> {
-    if let Some(program) = kit::find(name).filter(|p| !p.tool) {
+    if let Some(program) = programs::find(name).filter(|p| !p.tool) {
         return Ok(program.test);
     }
-    kit::graded_tests()
+    programs::graded_tests()
         .into_iter()
         .find(|t| *t == name)
         .ok_or_else(|| format!("no exercise named {name}; `cargo run` lists them"))
@@ -161,7 +162,7 @@ fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String>
         let _ = writeln!(err, "{line}");
     };
     let results = grade::grade_all(&grader, submissions, &progress);
-    let tests = kit::graded_tests();
+    let tests = programs::graded_tests();
 
     let mut table = format!("{:<20}", "student");
     let mut rows = vec![

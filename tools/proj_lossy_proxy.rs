@@ -18,7 +18,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::{finish, sock, udp};
+use tp_sockets::net::{finish, sock, udp};
 
 /// Relay UDP datagrams between clients and a server, dropping, duplicating and reordering
 /// some of them, in both directions.
@@ -58,7 +58,7 @@ fn probability(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    tp_sockets::launcher::run(|| finish(run(Arc::new(Args::parse()))))
+    tp_sockets::kit::launcher::run(|| finish(run(Arc::new(Args::parse()))))
 }
 
 /// What happened to the datagrams of one direction.

@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::fletcher::Fletcher32;
+use crate::image::fletcher::Fletcher32;
 
 /// The file of a served folder that unknown names get, if the folder has one.
 pub const NOT_FOUND_NAME: &str = "not-found.png";
 
 /// The not-found picture built into the programs, for folders that have none.
-pub static NOT_FOUND_PICTURE: &[u8] = include_bytes!("../images/not-found.png");
+pub static NOT_FOUND_PICTURE: &[u8] = include_bytes!("../../images/not-found.png");
 
 /// The longest name a client may ask for.
 pub const MAX_NAME: usize = 255;
@@ -203,7 +203,7 @@ impl Folder {
                 continue;
             }
             if let Ok(Ok((real, metadata))) = self.resolve(&name)
-                && let Ok((width, height)) = crate::picture::dimensions(&real)
+                && let Ok((width, height)) = crate::image::picture::dimensions(&real)
             {
                 entries.push(Entry {
                     name,

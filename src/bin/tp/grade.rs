@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use tp_sockets::kit::{PROGRAMS, graded_tests};
-use tp_sockets::launcher::PROGRAMS_VAR;
+use tp_sockets::kit::launcher::PROGRAMS_VAR;
+use tp_sockets::kit::programs::{PROGRAMS, graded_tests};
 
 /// The longest a test binary may run before it is stopped (its unfinished tests fail).
 const TEST_BINARY_DEADLINE: Duration = Duration::from_secs(180);
@@ -502,7 +502,7 @@ fn sync_copy(root: &Path, copy: &Path) -> Result<(), String> {
         let bytes = std::fs::read(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
         write_if_changed(&copy.join(file), &bytes)?;
     }
-    for folder in ["src", "examples", "images", "solutions"] {
+    for folder in ["src", "examples", "tools", "images", "solutions"] {
         sync_folder(&root.join(folder), &copy.join(folder))?;
     }
     std::fs::create_dir_all(copy.join("exercises")).map_err(|e| format!("{}: {e}", copy.display()))

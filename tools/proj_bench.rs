@@ -14,8 +14,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::finish;
-use tp_sockets::fletcher::fletcher32;
+use tp_sockets::image::fletcher::fletcher32;
+use tp_sockets::net::finish;
 
 /// Measure the kit's transfers on this machine.
 #[derive(Parser)]
@@ -47,7 +47,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 fn main() -> ExitCode {
-    tp_sockets::launcher::run(|| finish(run(&Args::parse())))
+    tp_sockets::kit::launcher::run(|| finish(run(&Args::parse())))
 }
 
 /// A program of the kit, killed when dropped.

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 
 use socket2::Socket;
 
-use crate::errors::{bind_error, connect_error};
+use crate::net::errors::{bind_error, connect_error};
 
 /// Lets a server bind its port again right after a previous run, while that run's last
 /// connections still wait in TIME_WAIT.

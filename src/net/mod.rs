@@ -1,0 +1,11 @@
+//! What the exercise programs share: one clear line per error, sockets opened the way several
+//! programs do, questions asked at a prompt, the welcome exchange, and the socket table.
+
+pub mod errors;
+pub mod netstat;
+pub mod prompt;
+pub mod sock;
+pub mod udp;
+pub mod welcome;
+
+pub use errors::{bind_error, connect_error, finish};
