@@ -65,7 +65,14 @@ impl Grader {
             lock.lock()
                 .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
         }
-        sync_copy(root, &work.join("kit"))?;
+        let fingerprint = sync_copy(root, &work.join("kit"))?;
+        // Programs compiled against other sources of the kit are stale: start a new cache.
+        let cache = work.join("cache");
+        let known = cache.join("KIT");
+        if std::fs::read_to_string(&known).ok() != Some(format!("{fingerprint:016x}")) {
+            let _ = std::fs::remove_dir_all(&cache);
+            write(&known, format!("{fingerprint:016x}").as_bytes())?;
+        }
         eprintln!("building the kit's tests (once)...");
         let tests = build_tests(root, &target)?;
         // The grading copy builds into a folder of its own, so that students' programs never
@@ -497,30 +504,42 @@ fn cargo() -> PathBuf {
 
 /// Copies the kit's sources into the grading copy, leaving unchanged files untouched so that
 /// cargo does not rebuild what has not changed. `exercises/` is filled one file at a time.
-fn sync_copy(root: &Path, copy: &Path) -> Result<(), String> {
+/// Returns a fingerprint of the kit's sources: programs built against other sources are stale.
+fn sync_copy(root: &Path, copy: &Path) -> Result<u64, String> {
+    let mut fingerprint = 0u64;
     for file in ["Cargo.toml", "Cargo.lock"] {
         let bytes = std::fs::read(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        fingerprint = fingerprint.rotate_left(5) ^ fnv64(&bytes);
         write_if_changed(&copy.join(file), &bytes)?;
     }
     for folder in ["src", "examples", "tools", "images", "solutions"] {
-        sync_folder(&root.join(folder), &copy.join(folder))?;
+        fingerprint =
+            fingerprint.rotate_left(5) ^ sync_folder(&root.join(folder), &copy.join(folder))?;
     }
-    std::fs::create_dir_all(copy.join("exercises")).map_err(|e| format!("{}: {e}", copy.display()))
+    std::fs::create_dir_all(copy.join("exercises"))
+        .map_err(|e| format!("{}: {e}", copy.display()))?;
+    Ok(fingerprint)
 }
 
-fn sync_folder(from: &Path, to: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+/// Copies `from` into `to`; returns a fingerprint of the files' paths and contents.
+fn sync_folder(from: &Path, to: &Path) -> Result<u64, String> {
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("{}: {e}", from.display()))?;
+    entries.sort_by_key(|entry| entry.file_name());
+    let mut fingerprint = fnv64(from.as_os_str().as_encoded_bytes());
     for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
         let path = entry.path();
-        if path.is_dir() {
-            sync_folder(&path, &to.join(entry.file_name()))?;
+        let part = if path.is_dir() {
+            sync_folder(&path, &to.join(entry.file_name()))?
         } else {
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             write_if_changed(&to.join(entry.file_name()), &bytes)?;
-        }
+            fnv64(&bytes) ^ fnv64(entry.file_name().as_encoded_bytes())
+        };
+        fingerprint = fingerprint.rotate_left(5) ^ part;
     }
-    Ok(())
+    Ok(fingerprint)
 }
 
 fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
