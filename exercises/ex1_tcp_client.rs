@@ -5,21 +5,13 @@
 //! Terminal 1: `cargo ex ex1_tcp_server` (or the reference: `cargo run --example ex1_tcp_server`)
 //! Terminal 2: `cargo ex ex1_tcp_client`
 //! Check your work: `cargo grade --test ex1_tcp`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
 use socket2::{Domain, Socket, Type};
-use tp_sockets::net::{connect_error, finish};
+use tp_sockets::net::{REPLY_TIMEOUT, connect_error, exchange_error, finish, shown};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -40,12 +32,17 @@ fn run() -> Result<(), String> {
     // the tests accept any message): b"Hello from the client" is a byte string.
     todo!("step 5: send");
 
-    // TODO (step 6): receive the reply: the server closes after replying, so read until the end
-    // of the stream, at most 1024 bytes ((&mut stream).take(1024).read_to_end(&mut reply)).
+    // TODO (step 6): first give up on a server that never answers: set a read timeout of
+    // REPLY_TIMEOUT on `stream` (set_read_timeout takes Some(duration)). Then receive the reply:
+    // the server closes after replying, so read until the end of the stream, at most 1024 bytes
+    // ((&mut stream).take(1024).read_to_end(&mut reply)); explain a failure, a timeout
+    // included, with .map_err(|e| exchange_error(server, &e))?
     let mut reply: Vec<u8> = Vec::new();
     todo!("step 6: receive");
 
-    // TODO (Exercise 2, step 1): print `server replied: <reply>`.
+    // TODO (Exercise 2, step 1): print `server replied: <reply>`, the reply made text by
+    // shown(&reply): it escapes control characters, which a server could send to clear or
+    // retitle your terminal.
     todo!("Exercise 2 step 1: print the reply");
 
     // TODO (step 7): close the socket.

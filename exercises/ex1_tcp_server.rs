@@ -5,17 +5,9 @@
 //! Terminal 1: `cargo ex ex1_tcp_server`
 //! Terminal 2: `cargo ex ex1_tcp_client` (or the reference: `cargo run --example ex1_tcp_client`)
 //! Check your work: `cargo grade --test ex1_tcp`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use socket2::{Domain, Socket, Type};
@@ -41,12 +33,13 @@ fn run() -> Result<(), String> {
     todo!("step 6: listen");
     println!("listening on {address}");
 
+    // From here on, std's TcpListener wraps the same socket (same file descriptor).
     let listener = TcpListener::from(socket);
 
     // TODO (step 7): accept one client. accept() is called on the listening socket, `listener`
     // (`socket` now lives inside it); it waits for a client and gives back two things: a new
     // socket connected to that client, and the client's address.
-    let (mut client, client_address): (TcpStream, SocketAddr) = todo!("step 7: accept");
+    let (mut client, client_address): (std::net::TcpStream, SocketAddr) = todo!("step 7: accept");
 
     // TODO (step 8): read at most 1024 bytes from the client into a buffer.
     let mut buffer = [0u8; 1024];

@@ -5,20 +5,12 @@
 //! Terminal 1: `cargo run --example ex2_dynamic_server`, then type a port (60000)
 //! Terminal 2: `cargo ex ex2_dynamic_client`, then type the same port and a message
 //! Check your work: `cargo grade --test ex2_dynamic`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
-use tp_sockets::net::{connect_error, finish, prompt, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, prompt, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -39,8 +31,7 @@ fn run() -> Result<(), String> {
     let server = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream =
         TcpStream::connect(server).map_err(|e| connect_error(server, &e, "ex2_dynamic_server"))?;
-    let reply = welcome::ask(&mut stream, &message)
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -5,14 +5,6 @@
 //! Terminal 1: `cargo ex ex2_dynamic_server`, then type a port (60000)
 //! Terminal 2: `cargo run --example ex2_dynamic_client`, then type the same port and a message
 //! Check your work: `cargo grade --test ex2_dynamic`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener};

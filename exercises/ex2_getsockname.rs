@@ -5,19 +5,11 @@
 //! Terminal 1: `cargo run --example ex2_tcp_loop` (or `ex1_tcp_server`)
 //! Terminal 2: `cargo ex ex2_getsockname`
 //! Check your work: `cargo grade --test ex2_getsockname`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
-use tp_sockets::net::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -34,7 +26,7 @@ fn run() -> Result<(), String> {
     todo!("step 5: print the addresses");
 
     let reply = welcome::ask(&mut stream, "Hello from the client")
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -7,14 +7,6 @@
 //! Terminal 2: `cargo run --example ex1_tcp_client`, then `cargo ex ex2_netstat`
 //! again (after: TIME_WAIT). `--watch` redraws every second; `--port P` looks at other ports.
 //! Check your work: `cargo grade --test ex2_netstat`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::process::ExitCode;
 use std::thread;

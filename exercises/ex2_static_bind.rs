@@ -6,14 +6,6 @@
 //! Terminal 2: `cargo ex ex2_static_bind`, twice in a row (the second run fails while
 //! port 62000 is in TIME_WAIT); `cargo ex ex2_static_bind -- --reuse` sets SO_REUSEADDR.
 //! Check your work: `cargo grade --test ex2_static_bind`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpStream};
@@ -21,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Socket, Type};
-use tp_sockets::net::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 /// Connect to 127.0.0.1:60000 from the fixed local port 62000.
 #[derive(Parser)]
@@ -69,7 +61,7 @@ fn run(args: &Args) -> Result<(), String> {
     // welcome::ask closes our sending side first, so this client always closes first: it is
     // this side, port 62000, that waits in TIME_WAIT afterwards.
     let reply = welcome::ask(&mut stream, &format!("Hello from port {}", local.port()))
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

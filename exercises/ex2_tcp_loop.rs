@@ -5,14 +5,6 @@
 //! Terminal 1: `cargo ex ex2_tcp_loop` (Ctrl-C to stop it)
 //! Terminal 2: `cargo run --example ex1_tcp_client`, as many times as you like
 //! Check your work: `cargo grade --test ex2_tcp_loop`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::process::ExitCode;
 

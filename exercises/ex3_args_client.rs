@@ -5,19 +5,11 @@
 //! Terminal 1: `cargo run --example ex3_args_server -- 60000`
 //! Terminal 2: `cargo ex ex3_args_client -- 60000 Bonjour`
 //! Check your work: `cargo grade --test ex3_args`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::net::{finish, sock, welcome};
+use tp_sockets::net::{exchange_error, finish, sock, welcome};
 
 /// Send a message to a TCP server and print its reply.
 #[derive(Parser)]
@@ -47,8 +39,7 @@ fn run(args: &Args) -> Result<(), String> {
     let server = stream
         .peer_addr()
         .map_err(|e| format!("getpeername failed: {e}"))?;
-    let reply = welcome::ask(&mut stream, &message)
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -5,14 +5,6 @@
 //! Terminal 1: `cargo ex ex3_args_server -- 60000`
 //! Terminal 2: `cargo run --example ex3_args_client -- 60000 Bonjour`
 //! Check your work: `cargo grade --test ex3_args`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::process::ExitCode;
 

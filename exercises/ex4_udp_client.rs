@@ -5,14 +5,6 @@
 //! Terminal 1: `cargo run --example ex4_udp_server -- 60000`
 //! Terminal 2: `cargo ex ex4_udp_client -- 60000 Bonjour`
 //! Check your work: `cargo grade --test ex4_udp`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
@@ -21,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tp_sockets::net::welcome::BUFFER;
-use tp_sockets::net::{finish, sock};
+use tp_sockets::net::{finish, prompt, shown, sock};
 
 /// Send a message to a UDP server and print its answer.
 #[derive(Parser)]
@@ -36,15 +28,8 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
     /// How long to wait for the answer, in seconds
-    #[arg(long, default_value_t = 2.0, value_parser = parse_seconds)]
+    #[arg(long, default_value_t = 2.0, value_parser = prompt::parse_seconds)]
     timeout: f64,
-}
-
-fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
-        _ => Err("a number of seconds, above 0 and at most 3600 (e.g. 2 or 0.5)".to_string()),
-    }
 }
 
 /// The line for a request that got no answer in time.
@@ -94,10 +79,8 @@ fn run(args: &Args) -> Result<(), String> {
         let result: std::io::Result<(usize, SocketAddr)> = todo!("d: recvfrom");
         match result {
             Ok((received, from)) if from == server => {
-                println!(
-                    "server replied: {}",
-                    String::from_utf8_lossy(&buffer[..received])
-                );
+                // The answer is shown with control characters escaped (see ex1_tcp_client).
+                println!("server replied: {}", shown(&buffer[..received]));
                 return Ok(());
             }
             Ok(_) => continue,

@@ -6,14 +6,6 @@
 //! Terminal 2: `cargo ex ex5_ipv6_client -- --ipv4 60000 Bonjour` (step 4: refused),
 //! then `cargo ex ex5_ipv6_client -- 60000 Bonjour` (step 6: IPv6, works)
 //! Check your work: `cargo grade --test ex5_ipv6`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -21,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tp_sockets::net::sock::{NO_IPV6, ipv6_missing};
-use tp_sockets::net::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 /// Send a message to the IPv6 server, over IPv6 (to ::1) or IPv4 (to 127.0.0.1).
 #[derive(Parser)]
@@ -66,7 +58,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("local address: {local}");
 
     let reply = welcome::ask(&mut stream, &args.message.join(" "))
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -6,14 +6,6 @@
 //! `--dual-stack` and `--v6only`)
 //! Terminal 2: `cargo run --example ex5_ipv6_client -- 60000 Bonjour` (IPv6), then with `--ipv4`
 //! Check your work: `cargo grade --test ex5_ipv6`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::net::{Ipv6Addr, SocketAddr, TcpListener};
 use std::process::ExitCode;

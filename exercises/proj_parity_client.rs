@@ -5,14 +5,6 @@
 //! Terminal 1: `cargo run --example proj_parity_server`
 //! Terminal 2: `cargo ex proj_parity_client -- house.jpg`
 //! Check your work: `cargo grade --test proj_parity`
-#![allow(
-    unreachable_code,
-    unused_variables,
-    unused_mut,
-    unused_imports,
-    dead_code
-)] // until every TODO is done
-#![allow(clippy::diverging_sub_expression)] // `let x: T = todo!()` marks what you write
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -20,7 +12,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use tp_sockets::image::picture::{describe, parity};
 use tp_sockets::image::tcp::DEFAULT_PORT;
-use tp_sockets::net::{finish, sock, udp};
+use tp_sockets::net::{finish, shown, sock, udp};
 
 /// Ask the parity server whether a picture's width and height are even or odd.
 #[derive(Parser)]
@@ -68,7 +60,8 @@ fn run(args: &Args) -> Result<(), String> {
 /// `OK 640 427 pair impair` in words; an `ERR` or a malformed answer is an error.
 fn in_words(reply: &str) -> Result<String, String> {
     // TODO (project): read the answer line.
-    // - `ERR <reason>`: return Err(format!("the server says: {reason}")).
+    // - `ERR <reason>`: return Err(format!("the server says: {}", shown(reason))): shown()
+    //   escapes the control characters a server could send to play with your terminal.
     // - `OK <width> <height> <pair|impair> <pair|impair>`: check that both numbers parse and
     //   that the parities match them (parity(n)), then return Ok(describe(width, height)).
     // - anything else: Err(format!("the server sent an answer this client cannot read: {reply:?}")).

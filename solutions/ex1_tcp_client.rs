@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
 use socket2::{Domain, Socket, Type};
-use tp_sockets::net::{connect_error, finish};
+use tp_sockets::net::{REPLY_TIMEOUT, connect_error, exchange_error, finish, shown};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -37,15 +37,22 @@ fn run() -> Result<(), String> {
 
     // Step 6: receive the reply. The server closes the connection after replying, so reading
     // until end of stream (a 0-byte read) collects the whole reply even if TCP delivers it in
-    // several pieces; take(1024) keeps a misbehaving server from filling our memory.
+    // several pieces; take(1024) keeps a misbehaving server from filling our memory. A server
+    // that accepts and then says nothing would keep read() waiting for ever: set_read_timeout
+    // (SO_RCVTIMEO) makes a read that waited REPLY_TIMEOUT (5 s) fail instead.
+    stream
+        .set_read_timeout(Some(REPLY_TIMEOUT))
+        .map_err(|e| format!("cannot set a timeout: {e}"))?;
     let mut reply = Vec::new();
     (&mut stream)
         .take(1024)
         .read_to_end(&mut reply)
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
 
-    // Exercise 2, step 1: show what the server answered.
-    println!("server replied: {}", String::from_utf8_lossy(&reply));
+    // Exercise 2, step 1: show what the server answered. Its bytes are not to be trusted:
+    // shown() makes them text and escapes control characters, which could otherwise clear or
+    // retitle your terminal.
+    println!("server replied: {}", shown(&reply));
 
     // Step 7: close the socket (dropping it closes it).
     drop(stream);

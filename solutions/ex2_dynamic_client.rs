@@ -9,7 +9,7 @@ use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
-use tp_sockets::net::{connect_error, finish, prompt, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, prompt, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -27,8 +27,7 @@ fn run() -> Result<(), String> {
     let server = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream =
         TcpStream::connect(server).map_err(|e| connect_error(server, &e, "ex2_dynamic_server"))?;
-    let reply = welcome::ask(&mut stream, &message)
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

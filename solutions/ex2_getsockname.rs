@@ -8,7 +8,7 @@
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
-use tp_sockets::net::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -33,7 +33,7 @@ fn run() -> Result<(), String> {
     println!("server address: {peer}");
 
     let reply = welcome::ask(&mut stream, "Hello from the client")
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Socket, Type};
-use tp_sockets::net::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 /// Connect to 127.0.0.1:60000 from the fixed local port 62000.
 #[derive(Parser)]
@@ -63,7 +63,7 @@ fn run(args: &Args) -> Result<(), String> {
     // welcome::ask closes our sending side first, so this client always closes first: it is
     // this side, port 62000, that waits in TIME_WAIT afterwards.
     let reply = welcome::ask(&mut stream, &format!("Hello from port {}", local.port()))
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

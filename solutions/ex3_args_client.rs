@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::net::{finish, sock, welcome};
+use tp_sockets::net::{exchange_error, finish, sock, welcome};
 
 /// Send a message to a TCP server and print its reply.
 #[derive(Parser)]
@@ -37,8 +37,7 @@ fn run(args: &Args) -> Result<(), String> {
     let server = stream
         .peer_addr()
         .map_err(|e| format!("getpeername failed: {e}"))?;
-    let reply = welcome::ask(&mut stream, &message)
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

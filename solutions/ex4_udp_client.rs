@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tp_sockets::net::welcome::BUFFER;
-use tp_sockets::net::{finish, sock};
+use tp_sockets::net::{finish, prompt, shown, sock};
 
 /// Send a message to a UDP server and print its answer.
 #[derive(Parser)]
@@ -27,15 +27,8 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
     /// How long to wait for the answer, in seconds
-    #[arg(long, default_value_t = 2.0, value_parser = parse_seconds)]
+    #[arg(long, default_value_t = 2.0, value_parser = prompt::parse_seconds)]
     timeout: f64,
-}
-
-fn parse_seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
-        _ => Err("a number of seconds, above 0 and at most 3600 (e.g. 2 or 0.5)".to_string()),
-    }
 }
 
 /// The line for a request that got no answer in time.
@@ -83,10 +76,8 @@ fn run(args: &Args) -> Result<(), String> {
         let result = socket.recv_from(&mut buffer);
         match result {
             Ok((received, from)) if from == server => {
-                println!(
-                    "server replied: {}",
-                    String::from_utf8_lossy(&buffer[..received])
-                );
+                // The answer is shown with control characters escaped (see ex1_tcp_client).
+                println!("server replied: {}", shown(&buffer[..received]));
                 return Ok(());
             }
             Ok(_) => continue,

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tp_sockets::net::sock::{NO_IPV6, ipv6_missing};
-use tp_sockets::net::{connect_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 /// Send a message to the IPv6 server, over IPv6 (to ::1) or IPv4 (to 127.0.0.1).
 #[derive(Parser)]
@@ -59,7 +59,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("local address: {local}");
 
     let reply = welcome::ask(&mut stream, &args.message.join(" "))
-        .map_err(|e| format!("lost the connection with {server}: {e}"))?;
+        .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

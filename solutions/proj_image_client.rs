@@ -1,24 +1,24 @@
 //! Project: download a picture by name, or choose it from the server's menu.
 //!
 //! Follows Exercise 3. The download is checked (size and Fletcher-32) and saved under its name
-//! only once complete: an interrupted or damaged transfer leaves no file behind.
+//! only once complete: an interrupted or damaged transfer leaves no file behind. Nothing the
+//! server sends is trusted: names, sizes and texts are checked before they are used.
 //!
 //! Terminal 1: `cargo run --example proj_image_server`
 //! Terminal 2: `cargo run --example proj_image_client` (menu), or `-- car.png --preview`
 
-use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Parser;
-use tp_sockets::image::catalog::NOT_FOUND_NAME;
-use tp_sockets::image::download::{self, PartFile};
+use tp_sockets::image::download::{self, Download, SaveOptions};
 use tp_sockets::image::fletcher::Fletcher32;
-use tp_sockets::image::picture::{describe, dimensions, preview};
-use tp_sockets::image::tcp::{self as protocol, DEFAULT_PORT, Header, Line};
-use tp_sockets::net::{finish, prompt, sock};
+use tp_sockets::image::picture;
+use tp_sockets::image::tcp::{DEFAULT_PORT, Header};
+use tp_sockets::image::tcp_client::{Connection, lost};
+use tp_sockets::image::tcp_server::is_timeout;
+use tp_sockets::net::{finish, prompt, shown};
 
 /// Download a picture from the image server.
 #[derive(Parser)]
@@ -31,18 +31,11 @@ struct Args {
     /// The server's port
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// The folder to save the picture in
-    #[arg(long, default_value = ".")]
-    out: PathBuf,
-    /// Replace a file that has the same name
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    save: SaveOptions,
     /// Draw the picture in the terminal
     #[arg(long)]
     preview: bool,
-    /// Seconds without any data from the server before giving up
-    #[arg(long, default_value_t = 10)]
-    timeout: u64,
 }
 
 pub fn main() -> ExitCode {
@@ -50,188 +43,95 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let stream = sock::connect(&args.host, args.port, "proj_image_server")?;
-    let timeout = Some(Duration::from_secs(args.timeout.max(1)));
-    stream
-        .set_read_timeout(timeout)
-        .and_then(|()| stream.set_write_timeout(timeout))
-        .map_err(|e| format!("cannot set timeouts: {e}"))?;
-    let mut replies = BufReader::new(
-        stream
-            .try_clone()
-            .map_err(|e| format!("cannot use the connection: {e}"))?,
-    );
-    let mut requests = stream;
-
+    let mut server = Connection::open(&args.host, args.port)?;
+    let wait = args.save.stall_window();
     let name = match &args.name {
         Some(name) => name.clone(),
-        None => choose(&mut requests, &mut replies)?,
+        None => choose(&mut server, &args.save)?,
     };
-    let wanted = args.out.join(&name);
-    if !args.force && wanted.exists() {
-        return Err(download::already_there(&wanted));
-    }
-
-    writeln!(requests, "GET {name}").map_err(|e| lost(&e))?;
-    let saved = match read_header(&mut replies)? {
-        Header::Ok { bytes, checksum } => {
-            receive(&mut replies, bytes, checksum, &wanted, args)?;
-            println!(
-                "saved {} ({bytes} bytes, checksum {checksum:08x} verified)",
-                wanted.display()
-            );
-            wanted
+    // The name becomes a file name: it must be a plain one (no `../`, no `/`).
+    args.save.destination(&name)?;
+    server.send(&format!("GET {name}"))?;
+    let (not_found, bytes, checksum) = match server.header(wait)? {
+        Header::Ok { bytes, checksum } => (false, bytes, checksum),
+        Header::NotFound { bytes, checksum } => (true, bytes, checksum),
+        Header::Err(reason) => {
+            return Err(format!("the server refused {name:?}: {}", shown(reason)));
         }
-        Header::NotFound { bytes, checksum } => {
-            let path = args.out.join(NOT_FOUND_NAME);
-            receive(&mut replies, bytes, checksum, &path, args)?;
-            println!(
-                "the server has no picture named {name}; it sent its not-found picture, saved as {}",
-                path.display()
-            );
-            path
-        }
-        Header::Err(reason) => return Err(format!("the server refused {name:?}: {reason}")),
     };
-
-    match dimensions(&saved) {
-        Ok((width, height)) => println!("{}", describe(width, height)),
-        Err(e) => println!(
-            "{} is not a picture this client can read: {e}",
-            saved.display()
-        ),
-    }
-    if args.preview {
-        let columns = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(80);
-        let text = preview(&saved, columns).map_err(|e| format!("cannot draw the picture: {e}"))?;
-        print!("{text}");
-    }
-    Ok(())
+    let path = args.save.path_for(&name, not_found, bytes)?;
+    receive(&mut server, (bytes, checksum), &path, &args.save)?;
+    download::say_saved(&name, &path, (bytes, checksum), not_found);
+    picture::report(&path, args.preview)
 }
 
 /// Shows the server's menu (`LIST`) and asks for a number. A choice that is not on the menu is
 /// asked for as it is, and the server answers with its not-found picture.
-fn choose(requests: &mut TcpStream, replies: &mut impl BufRead) -> Result<String, String> {
-    writeln!(requests, "LIST").map_err(|e| lost(&e))?;
-    let count = match read_line(replies)?
-        .strip_prefix("OK ")
-        .map(str::parse::<usize>)
-    {
-        Some(Ok(count)) if count <= 10_000 => count,
-        _ => return Err("the server's menu is not in the expected form (OK <n>)".to_string()),
-    };
-    if count == 0 {
+fn choose(server: &mut Connection, save: &SaveOptions) -> Result<String, String> {
+    let entries = server.menu(save.stall_window())?;
+    if entries.is_empty() {
         return Err("the server has no pictures to offer".to_string());
     }
-    let mut names = Vec::new();
     println!("What picture do you want?");
-    for number in 1..=count {
-        let line = read_line(replies)?;
-        let fields: Vec<&str> = line.split(' ').collect();
-        let [name, width, height, bytes] = fields[..] else {
-            return Err(format!(
-                "the server sent a menu line this client cannot read: {line:?}"
-            ));
-        };
-        println!("{number}. {name} {width}×{height} ({bytes} bytes)");
-        names.push(name.to_string());
+    for (number, e) in entries.iter().enumerate() {
+        println!(
+            "{}. {} {}×{} ({} bytes)",
+            number + 1,
+            e.name,
+            e.width,
+            e.height,
+            e.bytes
+        );
     }
-    let choice = prompt::ask(&mut io::stdin().lock(), "Number of choice: ", |text| {
-        if text.is_empty() {
-            Err("type the number of a picture".to_string())
-        } else {
-            Ok(text.to_string())
-        }
-    })?;
+    let choice = prompt::ask(
+        &mut io::stdin().lock(),
+        "Number of choice: ",
+        prompt::parse_message,
+    )?;
     Ok(match choice.parse::<usize>() {
-        Ok(number) if (1..=count).contains(&number) => names[number - 1].clone(),
+        Ok(number) if (1..=entries.len()).contains(&number) => entries[number - 1].name.clone(),
         _ => choice,
     })
 }
 
 /// Receives exactly `bytes` bytes into a temporary file, checks them, then names the file
-/// `destination`. Any failure deletes the temporary file.
+/// `destination`. Any failure drops `download`, which deletes the temporary file.
 fn receive(
-    replies: &mut impl Read,
-    bytes: u64,
-    checksum: u32,
+    server: &mut Connection,
+    (bytes, checksum): (u64, u32),
     destination: &Path,
-    args: &Args,
+    save: &SaveOptions,
 ) -> Result<(), String> {
-    let folder = destination.parent().unwrap_or(Path::new("."));
-    let file_name = destination
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("download");
-    let mut part = PartFile::create(folder, file_name)
-        .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
-    let bar = download::progress_bar(bytes);
+    // The size is checked (--max-size) before anything is written for it.
+    let mut download = Download::start(destination, bytes, save)?;
     let mut sum = Fletcher32::new();
     let mut buffer = vec![0u8; 1 << 20];
-    let mut received = 0u64;
-    while received < bytes {
-        let want = buffer.len().min((bytes - received) as usize);
-        let n = match replies.read(&mut buffer[..want]) {
+
+    while download.received() < bytes {
+        // Never read past the announced size: what follows belongs to the next reply.
+        let want = buffer.len().min((bytes - download.received()) as usize);
+        // A read waits until the end of the rate check's window at most: below 1 KiB/s for
+        // --timeout seconds, the server is given up on (curl's --speed-limit).
+        let n = match server.read_until(&mut buffer[..want], download.deadline()) {
             Ok(0) => {
+                let received = download.received();
                 return Err(format!(
-                    "the server closed the connection after {received} of {bytes} bytes; \
-                     nothing was saved"
+                    "the server closed the connection after {received} of {bytes} bytes; nothing was saved"
                 ));
             }
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return Err(format!(
-                    "no data from the server for {} s after {received} of {bytes} bytes; \
-                     nothing was saved",
-                    args.timeout
-                ));
-            }
+            Err(e) if is_timeout(&e) => 0,
             Err(e) => return Err(format!("{}; nothing was saved", lost(&e))),
         };
         sum.update(&buffer[..n]);
-        part.file()
-            .write_all(&buffer[..n])
-            .map_err(|e| format!("cannot write {}: {e}", destination.display()))?;
-        received += n as u64;
-        if let Some(bar) = &bar {
-            bar.set_position(received);
-        }
+        download.write(&buffer[..n])?;
     }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    // The whole file's checksum, computed as it came, must be the one announced.
     if sum.finish() != checksum {
         return Err(format!(
             "the file arrived damaged: checksum {:08x}, expected {checksum:08x}; nothing was saved",
             sum.finish()
         ));
     }
-    part.commit(destination, args.force)
-}
-
-/// Reads and parses the header line of a reply.
-fn read_header(replies: &mut impl BufRead) -> Result<Header, String> {
-    protocol::parse_header(&read_line(replies)?).map_err(|e| format!("the server sent {e}"))
-}
-
-/// Reads one line of a reply.
-fn read_line(replies: &mut impl BufRead) -> Result<String, String> {
-    match protocol::read_line(replies) {
-        Ok(Line::Text(line)) => Ok(line),
-        Ok(Line::End) => Err("the server closed the connection without answering".to_string()),
-        Ok(Line::TooLong) => Err("the server sent a line longer than 1024 bytes".to_string()),
-        Err(e) => Err(lost(&e)),
-    }
-}
-
-fn lost(err: &io::Error) -> String {
-    match err.kind() {
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
-            "the server did not answer in time".to_string()
-        }
-        _ => format!("lost the connection with the server: {err}"),
-    }
+    download.commit(save.force)
 }

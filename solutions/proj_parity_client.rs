@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use tp_sockets::image::picture::{describe, parity};
 use tp_sockets::image::tcp::DEFAULT_PORT;
-use tp_sockets::net::{finish, sock, udp};
+use tp_sockets::net::{finish, shown, sock, udp};
 
 /// Ask the parity server whether a picture's width and height are even or odd.
 #[derive(Parser)]
@@ -59,7 +59,7 @@ fn run(args: &Args) -> Result<(), String> {
 /// `OK 640 427 pair impair` in words; an `ERR` or a malformed answer is an error.
 fn in_words(reply: &str) -> Result<String, String> {
     if let Some(reason) = reply.strip_prefix("ERR ") {
-        return Err(format!("the server says: {reason}"));
+        return Err(format!("the server says: {}", shown(reason)));
     }
     let fields: Vec<&str> = reply.split(' ').collect();
     if let ["OK", width, height, width_parity, height_parity] = fields[..]

@@ -6,6 +6,7 @@
 //! Terminal 1: `cargo run --example proj_parity_server`
 //! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
 
+use std::io::BufReader;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -61,15 +62,15 @@ fn answer(folder: &Folder, name: &str) -> String {
     } else {
         name
     };
-    let path = match folder.locate(name) {
-        Ok(Ok(path)) => path,
+    let file = match folder.open(name) {
+        Ok(Ok((file, _))) => file,
         Ok(Err(Lookup::Refused(why))) => return format!("ERR {why}"),
         Ok(Err(_)) => return format!("ERR no picture named {name}"),
         Err(e) => return format!("ERR cannot read {name}: {e}"),
     };
-    // The seed project kept only the last side's parity, overwriting the first in its loop:
-    // each side gets its own answer here. The size comes from the file's header.
-    match dimensions(&path) {
+    // The students' original project kept only the last side's parity, overwriting the first
+    // in its loop: each side gets its own answer here. The size comes from the file's header.
+    match dimensions(BufReader::new(file)) {
         Ok((width, height)) => format!("OK {width} {height} {} {}", parity(width), parity(height)),
         Err(_) => format!("ERR {name} is not a PNG or JPEG picture"),
     }

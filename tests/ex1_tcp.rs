@@ -7,9 +7,9 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{RUN_DEADLINE, fixed_ports, run, start_server};
+use common::{RUN_DEADLINE, TestServer, fixed_ports, run, run_with, start_server};
 
 const SERVER: &str = "ex1_tcp_server";
 const CLIENT: &str = "ex1_tcp_client";
@@ -157,4 +157,30 @@ fn answer_q1_loopback_is_this_machine_and_localhost_names_it() {
     let (reply, _) = raw_exchange(("localhost", 60000), b"by name");
     assert_eq!(reply, "Welcome to this server");
     assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+}
+
+// ---- Peers that do not play by the rules ----
+
+/// A server that accepts the connection and never answers: the client gives up after 5 s
+/// (its read timeout) with one line, instead of waiting for ever.
+#[test]
+fn client_gives_up_on_a_server_that_never_answers() {
+    let _ports = fixed_ports();
+    let _silent = TestServer::replying("127.0.0.1:60000", None);
+    let started = Instant::now();
+    let client = run_with(CLIENT, &[], "", Duration::from_secs(10));
+    let line = client.assert_clean_failure(1);
+    assert!(
+        line.contains("accepted the connection but sent no reply within 5 s"),
+        "{line}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(4500), "{client}");
+}
+
+/// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+#[test]
+fn client_shows_terminal_codes_from_the_server_escaped() {
+    let _ports = fixed_ports();
+    let _server = TestServer::replying("127.0.0.1:60000", Some(common::TERMINAL_CODES));
+    common::assert_reply_escaped(&run(CLIENT, &[]));
 }

@@ -148,3 +148,20 @@ fn udp_works_over_ipv6_too() {
             .is_some()
     );
 }
+
+/// The answer is shown with its terminal codes escaped, never printed raw.
+#[test]
+fn the_client_shows_terminal_codes_from_the_server_escaped() {
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port().to_string();
+    let answering = std::thread::spawn(move || {
+        server.set_read_timeout(Some(START_DEADLINE)).unwrap();
+        let mut buffer = [0u8; 1024];
+        let (_, client) = server.recv_from(&mut buffer).unwrap();
+        server
+            .send_to(b"Hi\x1b[2J\x1b]0;owned\x07", client)
+            .unwrap();
+    });
+    common::assert_reply_escaped(&run(CLIENT, &[&port, "hello"]));
+    answering.join().unwrap();
+}

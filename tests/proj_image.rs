@@ -329,8 +329,9 @@ fn the_client_does_not_overwrite_a_file_without_force() {
     assert_eq!(std::fs::read(out.path.join("car.png")).unwrap().len(), 9501);
 }
 
-/// A server run by the test that answers GET with `header`, then `body`, then hangs up.
-fn lying_server(header: String, body: Vec<u8>) -> SocketAddr {
+/// A server run by the test: it accepts one client, reads its first request line, then runs
+/// `script` on the connection (answering whatever it likes), and hangs up when it returns.
+fn scripted_server(script: impl FnOnce(&mut TcpStream) + Send + 'static) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     thread::spawn(move || {
@@ -339,10 +340,18 @@ fn lying_server(header: String, body: Vec<u8>) -> SocketAddr {
         BufReader::new(stream.try_clone().unwrap())
             .read_line(&mut request)
             .unwrap();
-        stream.write_all(header.as_bytes()).unwrap();
-        let _ = stream.write_all(&body);
+        script(&mut stream);
     });
     address
+}
+
+/// A server run by the test that answers the first request with `header`, then `body`, then
+/// hangs up.
+fn lying_server(header: String, body: Vec<u8>) -> SocketAddr {
+    scripted_server(move |stream| {
+        let _ = stream.write_all(header.as_bytes());
+        let _ = stream.write_all(&body);
+    })
 }
 
 /// Downloads `car.png` from the lying server at `address`: refused in one line, nothing left.
@@ -395,38 +404,48 @@ fn twenty_clients_download_at_once_with_correct_checksums() {
     }
 }
 
-/// The server streams files: its memory does not grow with the size of what it sends.
-/// (Linux: the resident size is read from /proc/PID/status.)
-#[test]
-fn memory_stays_flat_while_a_large_file_is_streamed() {
+/// Serves a folder where `file` is a sparse file of 64 MiB, asks for it with `request`, reads
+/// the whole answer, and checks that the server's memory did not grow by 16 MiB or more.
+/// (Linux: the resident size is read from /proc/PID/status.) The server reads the file once
+/// for its checksum before it answers: about 2 s in a debug build, more on a busy machine.
+fn assert_memory_stays_flat(file: &str, request: &str) {
     if !cfg!(target_os = "linux") {
         println!("skipped: reads the server's memory from /proc (Linux only)");
         return;
     }
+    let size: u64 = 64 << 20;
     let folder = picture_folder();
-    let size: u64 = 128 << 20;
-    let file = std::fs::File::create(folder.served.join("huge.png")).unwrap();
-    file.set_len(size).unwrap(); // sparse: no disk space used
+    let sparse = std::fs::File::create(folder.served.join(file)).unwrap();
+    sparse.set_len(size).unwrap(); // no disk space used
     let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
-    let pid = server.pid();
-    let rss = || -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
-    };
-    let before = rss();
+    let before = common::rss_kib(server.pid());
     let mut raw = Raw::connect(server.address());
-    raw.send("GET huge.png\n");
+    raw.out
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    raw.send(request);
     let header = raw.line();
-    assert!(header.starts_with(&format!("OK {size} ")), "{header}");
+    assert!(header.contains(&format!(" {size} ")), "{header}");
     let copied = std::io::copy(&mut (&mut raw.replies).take(size), &mut std::io::sink()).unwrap();
     assert_eq!(copied, size);
-    let grown_kib = rss().saturating_sub(before);
+    let grown = common::rss_kib(server.pid()).saturating_sub(before);
     println!(
-        "the server's memory grew by {grown_kib} KiB while sending {} MiB",
+        "the server's memory grew by {grown} KiB while sending {} MiB",
         size >> 20
     );
-    assert!(grown_kib < 16 * 1024, "grew by {grown_kib} KiB");
+    assert!(grown < 16 * 1024, "grew by {grown} KiB");
+}
+
+/// The server streams files: its memory does not grow with the size of what it sends.
+#[test]
+fn memory_stays_flat_while_a_large_file_is_streamed() {
+    assert_memory_stays_flat("huge.png", "GET huge.png\n");
+}
+
+/// The not-found picture is sent like any file: a huge one is streamed, not read whole.
+#[test]
+fn memory_stays_flat_while_a_large_not_found_picture_is_streamed() {
+    assert_memory_stays_flat("not-found.png", "GET nothing.png\n");
 }
 
 /// A large download through a pipe: no progress bar (that is for terminals), a verified file.
@@ -487,4 +506,325 @@ fn preview_draws_the_picture_with_coloured_half_blocks() {
     assert!(rows.iter().all(|r| r.matches('▀').count() == 40));
     // The car's red body is in there.
     assert!(stdout.contains("\u{1b}[38;2;200;30;40m"), "{stdout}");
+}
+
+// ---- Clients that trust no server (every server here lies) ----
+
+/// The client still downloads a picture from an honest server, with `extra` options: a client
+/// that refuses everything would pass the tests about lying servers.
+fn still_downloads_from_an_honest_server(extra: &[&str]) {
+    let (server, folder) = serve(&[]);
+    let out = Scratch::new("honest");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut args = vec!["--port", &port, "--out", &out_dir];
+    args.extend_from_slice(extra);
+    args.push("car.png");
+    run(CLIENT, &args).assert_success();
+    let expected = std::fs::read(folder.served.join("car.png")).unwrap();
+    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap(), expected);
+}
+
+/// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
+/// file outside `--out`. The client applies the servers' own name rule, and refuses.
+#[test]
+fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
+    let root = Scratch::new("lying-menu");
+    let out = root.path.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let escape = root.path.join("escape.png");
+    let absolute = root.path.join("absolute.png");
+    for (name, label) in [
+        ("../escape.png".to_string(), "relative"),
+        (absolute.to_string_lossy().into_owned(), "absolute"),
+    ] {
+        let body = std::fs::read(common::images().join("car.png")).unwrap();
+        let menu = format!("OK 1\n{name} 640 427 {}\n", body.len());
+        let address = scripted_server(move |stream| {
+            let _ = stream.write_all(menu.as_bytes());
+            let mut get = String::new();
+            let _ = BufReader::new(stream.try_clone().unwrap()).read_line(&mut get);
+            let _ = writeln!(stream, "OK {} {:08x}", body.len(), fletcher32(&body));
+            let _ = stream.write_all(&body);
+        });
+        let port = address.port().to_string();
+        let out_dir = out.to_string_lossy().into_owned();
+        let client = run_with(
+            CLIENT,
+            &["--port", &port, "--out", &out_dir],
+            "1\n",
+            RUN_DEADLINE,
+        );
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("refused"), "{label}: {line}");
+        assert!(
+            !escape.exists() && !absolute.exists(),
+            "{label}: written outside --out"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{label}");
+    }
+    still_downloads_from_an_honest_server(&[]);
+}
+
+/// What a server says is shown with its terminal codes escaped: a reason cannot clear or
+/// retitle the student's terminal.
+#[test]
+fn a_reason_with_terminal_codes_is_shown_escaped() {
+    let address = lying_server("ERR \x1b]0;owned\x07\x1b[2Jgone\n".to_string(), Vec::new());
+    let line = refused_download(address, "escapes");
+    assert!(
+        line.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"),
+        "{line}"
+    );
+    assert!(!line.contains('\x1b'), "{line}");
+    still_downloads_from_an_honest_server(&[]);
+}
+
+/// A size is checked before anything is written for it (`--max-size`, 4 GiB by default).
+#[test]
+fn a_size_above_max_size_is_refused_before_anything_is_written() {
+    let address = lying_server("OK 5000000 0badf00d\n".to_string(), vec![1; 100_000]);
+    let out = Scratch::new("max-size");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = run(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--max-size",
+            "1MiB",
+            "car.png",
+        ],
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(line.contains("--max-size"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    still_downloads_from_an_honest_server(&["--max-size", "1MiB"]);
+}
+
+/// As curl's --speed-limit: a server that sends one byte every half second (far below
+/// 1 KiB/s) is given up on after --timeout seconds, whatever it announced.
+#[test]
+fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 1000000 0badf00d\n");
+        for _ in 0..40 {
+            if stream.write_all(b"x").is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let out = Scratch::new("trickle");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let started = Instant::now();
+    let client = run_with(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "2",
+            "car.png",
+        ],
+        "",
+        Duration::from_secs(15),
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(
+        line.contains("stalled") && line.contains("nothing was saved"),
+        "{line}"
+    );
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// Ctrl-C in the middle of a download: the temporary file goes, and the exit code is 130.
+/// (Windows has no SIGINT to send from a test; the same handler runs on Ctrl-C there.)
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_download_removes_the_temporary_file() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 1000000 0badf00d\n");
+        let _ = stream.write_all(&[7u8; 5000]);
+        thread::sleep(Duration::from_secs(20));
+    });
+    let out = Scratch::new("ctrl-c");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut client = common::spawn(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "30",
+            "car.png",
+        ],
+    );
+    common::interrupted_download_leaves_nothing(&mut client, &out);
+}
+
+// ---- Servers that no client can lock up ----
+
+/// Slowloris: connections that each send one byte every half second never finish a request.
+/// Twice --max-clients of them from 127.0.0.2 get at most half the places, each is cut off at
+/// the deadline of its whole line, and a client from 127.0.0.1 is served within --idle + 2 s.
+#[test]
+fn trickling_connections_from_one_address_never_lock_out_another() {
+    let other: SocketAddr = "127.0.0.2:0".parse().unwrap();
+    if std::net::UdpSocket::bind(other).is_err() {
+        println!(
+            "skipped: 127.0.0.2 is not a loopback address on this machine (macOS has only 127.0.0.1)"
+        );
+        return;
+    }
+    let (server, _folder) = serve(&["--max-clients", "4", "--idle", "2"]);
+    let address = server.address();
+    let trickles: Vec<_> = (0..8)
+        .map(|_| {
+            thread::spawn(move || {
+                let socket =
+                    socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                        .unwrap();
+                socket.bind(&other.into()).unwrap();
+                if socket.connect(&address.into()).is_err() {
+                    return;
+                }
+                let mut stream = TcpStream::from(socket);
+                for _ in 0..12 {
+                    if stream.write_all(b"L").is_err() {
+                        return;
+                    }
+                    thread::sleep(Duration::from_millis(500));
+                }
+            })
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let mut raw = Raw::connect(address);
+    raw.send("LIST\n");
+    assert_eq!(raw.line(), "OK 4", "{}", server.transcript());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    for trickle in trickles {
+        trickle.join().unwrap();
+    }
+}
+
+/// The deadline is for the whole request line: bytes that keep coming do not extend it.
+#[test]
+fn a_request_sent_byte_by_byte_is_cut_off_at_the_idle_deadline() {
+    let (server, _folder) = serve(&["--idle", "1"]);
+    let mut whole = Raw::connect(server.address());
+    whole.send("LIST\n");
+    assert_eq!(whole.line(), "OK 4", "a whole request is answered");
+    let mut stream = TcpStream::connect(server.address()).unwrap();
+    let started = Instant::now();
+    let mut cut_off = false;
+    for _ in 0..20 {
+        if stream.write_all(b"L").is_err() {
+            cut_off = true;
+            break;
+        }
+        thread::sleep(Duration::from_millis(250));
+    }
+    assert!(cut_off, "the server was still reading after 5 s");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(750),
+        "cut off before the deadline: {took:?}"
+    );
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+// ---- The not-found picture obeys the folder's rules ----
+
+/// A not-found.png that is a symlink out of the folder, or a FIFO, is refused at start-up.
+#[cfg(unix)]
+#[test]
+fn a_not_found_picture_that_breaks_the_rules_is_refused_at_start_up() {
+    let folder = picture_folder();
+    let not_found = folder.served.join("not-found.png");
+    std::os::unix::fs::symlink(folder.root.path.join("secret.txt"), &not_found).unwrap();
+    let line = run(SERVER, &["0", "--dir", &folder.dir_arg()])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("not-found.png") && line.contains("outside the folder"),
+        "{line}"
+    );
+
+    std::fs::remove_file(&not_found).unwrap();
+    if std::process::Command::new("mkfifo")
+        .arg(&not_found)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let line = run(SERVER, &["0", "--dir", &folder.dir_arg()])
+            .assert_clean_failure(1)
+            .to_string();
+        assert!(
+            line.contains("not-found.png") && line.contains("not a file"),
+            "{line}"
+        );
+        std::fs::remove_file(&not_found).unwrap();
+    }
+    // With a not-found picture that obeys the rules (or none), it starts and serves.
+    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let mut raw = Raw::connect(server.address());
+    raw.send("GET nothing.png\n");
+    assert_eq!(
+        raw.file(),
+        ("NOTFOUND".to_string(), NOT_FOUND_PICTURE.to_vec())
+    );
+}
+
+/// Replaced after start-up by a link out of the folder, the not-found picture is not sent:
+/// the answer is `NOTFOUND 0 00000000`, and the client says there is nothing to save.
+#[cfg(unix)]
+#[test]
+fn a_not_found_picture_replaced_after_start_up_is_sent_as_nothing() {
+    let (server, folder) = serve(&[]);
+    std::os::unix::fs::symlink(
+        folder.root.path.join("secret.txt"),
+        folder.served.join("not-found.png"),
+    )
+    .unwrap();
+    let mut raw = Raw::connect(server.address());
+    raw.send("GET nothing.png\n");
+    assert_eq!(raw.line(), "NOTFOUND 0 00000000");
+    let out = Scratch::new("no-not-found");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "nothing.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(line.contains("no picture named nothing.png"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// PROTOCOL.md is enough to write a client: its Python example downloads car.png.
+#[test]
+fn the_python_example_of_protocol_md_downloads_a_picture() {
+    let (server, _folder) = serve(&[]);
+    let ports = (40674, server.address().port());
+    let expected = "car.png: 9501 bytes, checksum db7cb55e";
+    common::assert_python_example_prints("Pictures over TCP", ports, expected);
 }

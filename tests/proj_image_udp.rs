@@ -16,7 +16,6 @@ use tp_sockets::image::udp::Message;
 
 const SERVER: &str = "proj_image_udp_server";
 const CLIENT: &str = "proj_image_udp_client";
-const PROXY: &str = "proj_lossy_proxy";
 
 /// `size` bytes that differ everywhere (a misplaced chunk cannot go unnoticed).
 fn generated(size: usize, seed: u64) -> Vec<u8> {
@@ -38,41 +37,12 @@ fn serve_with(name: &str, bytes: &[u8]) -> (Running, PictureFolder) {
     (server, folder)
 }
 
-fn proxy(server: SocketAddr, drop: &str, seed: &str) -> Running {
-    let target = server.to_string();
-    let args = [
-        "--listen",
-        "0",
-        "--server",
-        &target,
-        "--drop",
-        drop,
-        "--duplicate",
-        "0.1",
-        "--reorder",
-        "0.1",
-        "--seed",
-        seed,
-    ];
-    let proxy = common::spawn(PROXY, &args);
-    proxy
-        .wait_for_stdout(|l| l.starts_with("listening on "), common::START_DEADLINE)
-        .unwrap_or_else(|| panic!("{}", proxy.transcript()));
-    proxy
-}
-
-/// The port the proxy listens on, from its first line.
-fn proxy_port(proxy: &Running) -> String {
-    let line = proxy
-        .wait_for_stdout(|l| l.starts_with("listening on "), Duration::ZERO)
-        .unwrap();
-    let address = line["listening on ".len()..].split(',').next().unwrap();
-    address.parse::<SocketAddr>().unwrap().port().to_string()
-}
-
 fn download(port: &str, out: &Scratch, name: &str, extra: &[&str]) -> Outcome {
     let out_dir = out.path.to_string_lossy().into_owned();
-    let mut args = vec!["--port", port, "--out", &out_dir, "--timeout", "5"];
+    let mut args = vec!["--port", port, "--out", &out_dir];
+    if !extra.contains(&"--timeout") {
+        args.extend(["--timeout", "5"]);
+    }
     args.extend_from_slice(extra);
     args.push(name);
     run_with(CLIENT, &args, "", Duration::from_secs(30))
@@ -97,9 +67,19 @@ fn through_loss_duplication_and_reordering_the_file_still_arrives_whole() {
     let bytes = generated(1 << 20, 2);
     let (server, _folder) = serve_with("data.bin", &bytes);
     for (drop, seed) in [("0", "11"), ("0.1", "12"), ("0.3", "13")] {
-        let proxy = proxy(server.address(), drop, seed);
+        let options = [
+            "--drop",
+            drop,
+            "--duplicate",
+            "0.1",
+            "--reorder",
+            "0.1",
+            "--seed",
+            seed,
+        ];
+        let (_proxy, port) = common::start_proxy(server.address(), &options);
         let out = Scratch::new("udp-lossy");
-        let client = download(&proxy_port(&proxy), &out, "data.bin", &["--chunk", "4000"]);
+        let client = download(&port.to_string(), &out, "data.bin", &["--chunk", "4000"]);
         client.assert_success();
         assert_eq!(
             std::fs::read(out.path.join("data.bin")).unwrap(),
@@ -155,6 +135,7 @@ fn a_client_whose_server_disappears_mid_transfer_exits_1_in_time_and_leaves_no_f
                     size: 4 << 20,
                     checksum: 0,
                     chunk: 4000,
+                    token: 1,
                 },
                 Ok(Message::DataRequest {
                     transfer, ranges, ..
@@ -212,9 +193,15 @@ fn an_unknown_name_gets_the_not_found_picture_and_a_path_is_refused() {
         NOT_FOUND_PICTURE
     );
 
+    // The client never turns a path into a file name; the server refuses it too.
     let refused = download(&port, &out, "../secret.txt", &[]);
     let line = refused.assert_clean_failure(1);
-    assert!(line.contains("the server refused"), "{line}");
+    assert!(line.contains("cannot save a picture named"), "{line}");
+    let mut raw = RawUdp::new(server.address());
+    match raw.meta("../secret.txt") {
+        Reply::Error(reason) => assert!(reason.contains("no paths"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -235,4 +222,357 @@ fn two_clients_download_at_once() {
     for client in clients {
         assert_eq!(client.join().unwrap(), bytes);
     }
+}
+
+// ---- The protocol spoken by hand, and servers that cannot be made into weapons ----
+
+/// What a raw request got back.
+#[derive(Debug)]
+enum Reply {
+    Meta {
+        size: u64,
+        not_found: bool,
+        token: u64,
+    },
+    Error(String),
+    Nothing,
+}
+
+/// A UDP socket speaking the protocol by hand, as a script written from PROTOCOL.md would.
+struct RawUdp {
+    socket: UdpSocket,
+    server: SocketAddr,
+}
+
+impl RawUdp {
+    fn new(server: SocketAddr) -> RawUdp {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        RawUdp { socket, server }
+    }
+
+    fn send(&self, message: &Message<'_>) -> usize {
+        let mut bytes = Vec::new();
+        message.encode(&mut bytes);
+        self.socket.send_to(&bytes, self.server).unwrap()
+    }
+
+    /// Every datagram that comes back within half a second of the last one, in bytes.
+    fn received(&self) -> Vec<Vec<u8>> {
+        let mut buffer = vec![0u8; 65536];
+        let mut datagrams = Vec::new();
+        while let Ok(n) = self.socket.recv(&mut buffer) {
+            datagrams.push(buffer[..n].to_vec());
+        }
+        datagrams
+    }
+
+    fn meta(&mut self, name: &str) -> Reply {
+        self.send(&Message::MetaRequest {
+            transfer: 9,
+            chunk: 1000,
+            name,
+        });
+        let datagrams = self.received();
+        match datagrams.first().map(|d| Message::decode(d)) {
+            Some(Ok(Message::Meta {
+                size,
+                not_found,
+                token,
+                ..
+            })) => Reply::Meta {
+                size,
+                not_found,
+                token,
+            },
+            Some(Ok(Message::Error { reason, .. })) => Reply::Error(reason.to_string()),
+            None => Reply::Nothing,
+            Some(other) => panic!("unexpected answer {other:?}"),
+        }
+    }
+}
+
+/// Amplification: a `D` sent from another address than the one the token was made for (as a
+/// forged source address would be) gets at most 3 times its size back, not the file.
+#[test]
+fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size() {
+    let (server, _folder) = serve_with("data.bin", &generated(4 << 20, 6));
+    let mut owner = RawUdp::new(server.address());
+    let Reply::Meta { token, size, .. } = owner.meta("data.bin") else {
+        panic!("no metadata")
+    };
+    assert_eq!(size, 4 << 20);
+    let request = Message::DataRequest {
+        transfer: 9,
+        token,
+        chunk: 1000,
+        name: "data.bin",
+        ranges: vec![(0, 64)],
+    };
+    let replayed = RawUdp::new(server.address());
+    let sent = replayed.send(&request);
+    let back: usize = replayed.received().iter().map(Vec::len).sum();
+    println!("a {sent}-byte request from another socket got {back} bytes back");
+    assert!(back <= 3 * sent, "{back} bytes back for {sent}");
+    assert!(back > 0, "the client is told why (an `e`)");
+    // The token's owner gets the chunks.
+    owner.send(&request);
+    let chunks = owner.received();
+    assert_eq!(chunks.len(), 64, "{} datagrams", chunks.len());
+}
+
+/// An `M` shorter than 64 bytes (not padded) and a datagram of version 1 get nothing at all.
+#[test]
+fn unpadded_and_old_version_requests_get_nothing() {
+    let (server, _folder) = serve_with("data.bin", b"x");
+    let raw = RawUdp::new(server.address());
+    let mut padded = Vec::new();
+    Message::MetaRequest {
+        transfer: 1,
+        chunk: 1000,
+        name: "data.bin",
+    }
+    .encode(&mut padded);
+    let short = padded[..20].to_vec();
+    let mut version_1 = padded.clone();
+    version_1[2] = 1;
+    for datagram in [short, version_1] {
+        raw.socket.send_to(&datagram, raw.server).unwrap();
+        assert!(raw.received().is_empty(), "an answer to {datagram:?}");
+    }
+    // Padded, it gets its metadata, and the token opens the way to the chunks.
+    raw.socket.send_to(&padded, raw.server).unwrap();
+    let reply = raw.received();
+    assert_eq!(reply.len(), 1);
+    let Ok(Message::Meta { token, .. }) = Message::decode(&reply[0]) else {
+        panic!("{reply:?}");
+    };
+    raw.send(&Message::DataRequest {
+        transfer: 1,
+        token,
+        chunk: 1000,
+        name: "data.bin",
+        ranges: vec![(0, 1)],
+    });
+    let chunk = raw.received();
+    assert!(
+        matches!(
+            chunk.first().map(|d| Message::decode(d)),
+            Some(Ok(Message::Data { payload: b"x", .. }))
+        ),
+        "{chunk:?}"
+    );
+}
+
+/// A UDP server run by the test, for one client: `answer` gets each request and says what to
+/// send back (nothing, one or several datagrams).
+fn scripted_server(mut answer: impl FnMut(Message<'_>) -> Vec<Vec<u8>> + Send + 'static) -> String {
+    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = fake.local_addr().unwrap().port().to_string();
+    thread::spawn(move || {
+        let mut buffer = vec![0u8; 2048];
+        fake.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        while let Ok((n, client)) = fake.recv_from(&mut buffer) {
+            let Ok(message) = Message::decode(&buffer[..n]) else {
+                continue;
+            };
+            for datagram in answer(message) {
+                let _ = fake.send_to(&datagram, client);
+            }
+        }
+    });
+    port
+}
+
+fn encoded(message: &Message<'_>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    message.encode(&mut bytes);
+    bytes
+}
+
+/// Metadata with `size` and `chunk`, for any metadata request.
+fn meta(size: u64, chunk: u16, checksum: u32) -> impl FnMut(Message<'_>) -> Vec<Vec<u8>> {
+    move |message| match message {
+        Message::MetaRequest { transfer, .. } => vec![encoded(&Message::Meta {
+            transfer,
+            not_found: false,
+            size,
+            checksum,
+            chunk,
+            token: 1,
+        })],
+        _ => Vec::new(),
+    }
+}
+
+/// The client checks what the metadata announces before it writes anything: 4 TiB (whose
+/// chunk count does not even fit in 32 bits), or chunks outside 512-65000 bytes.
+#[test]
+fn metadata_out_of_bounds_is_refused_before_anything_is_written() {
+    for (size, chunk, expected) in [
+        (4u64 << 40, 1024, "--max-size"),
+        (1000, 100, "chunks of 100 bytes"),
+    ] {
+        let port = scripted_server(meta(size, chunk, 0));
+        let out = Scratch::new("udp-bounds");
+        let line = download(&port, &out, "big.png", &[])
+            .assert_clean_failure(1)
+            .to_string();
+        assert!(line.contains(expected), "{line}");
+        assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    }
+    let port = scripted_server(meta(8 << 30, 60000, 0));
+    let out = Scratch::new("udp-bounds");
+    let line = download(&port, &out, "big.png", &[])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(line.contains("--max-size"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    // From an honest server, within the bounds, the client downloads.
+    let bytes = generated(100_000, 8);
+    let (server, _folder) = serve_with("data.bin", &bytes);
+    let port = server.address().port().to_string();
+    download(&port, &out, "data.bin", &["--max-size", "1MiB"]).assert_success();
+    assert_eq!(std::fs::read(out.path.join("data.bin")).unwrap(), bytes);
+}
+
+/// PROTOCOL.md: a chunk of the wrong length is ignored. A server that sends every chunk with
+/// one byte too many never delivers the file: the client gives up, and saves nothing.
+#[test]
+fn chunks_longer_than_announced_are_ignored() {
+    let body = generated(3000, 7);
+    let checksum = tp_sockets::image::fletcher::fletcher32(&body);
+    let mut metadata = meta(3000, 1000, checksum);
+    let port = scripted_server(move |message| match message {
+        Message::DataRequest {
+            transfer, ranges, ..
+        } => ranges
+            .iter()
+            .flat_map(|&(first, n)| first..first + u32::from(n))
+            .filter(|&i| i < 3)
+            .map(|index| {
+                let mut payload = body[index as usize * 1000..][..1000].to_vec();
+                payload.push(0);
+                encoded(&Message::Data {
+                    transfer,
+                    index,
+                    payload: &payload,
+                })
+            })
+            .collect(),
+        other => metadata(other),
+    });
+    let out = Scratch::new("udp-long");
+    let line = download(&port, &out, "long.png", &["--timeout", "1"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(line.contains("nothing was saved"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// A server that sends one new chunk of 600 bytes a second (below 1 KiB/s) is given up on
+/// after --timeout seconds, although chunks keep coming.
+#[test]
+fn a_server_that_trickles_chunks_is_given_up_on_after_the_timeout() {
+    let mut metadata = meta(600 * 100, 600, 0);
+    let mut next_send = Instant::now();
+    let mut sent = 0u32;
+    let port = scripted_server(move |message| match message {
+        Message::DataRequest { transfer, .. } if Instant::now() >= next_send => {
+            next_send = Instant::now() + Duration::from_secs(1);
+            sent += 1;
+            vec![encoded(&Message::Data {
+                transfer,
+                index: sent - 1,
+                payload: &[0u8; 600],
+            })]
+        }
+        Message::DataRequest { .. } => Vec::new(),
+        other => metadata(other),
+    });
+    let out = Scratch::new("udp-trickle");
+    let started = Instant::now();
+    let client = download(
+        &port,
+        &out,
+        "slow.png",
+        &["--timeout", "2", "--chunk", "600"],
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(line.contains("stalled"), "{line}");
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// Ctrl-C while a large (sparse) temporary file is waiting for its chunks: it is deleted, and
+/// the exit code is 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_download_removes_the_temporary_file() {
+    let port = scripted_server(meta(1 << 30, 60000, 0));
+    let out = Scratch::new("udp-ctrl-c");
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut client = common::spawn(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "30",
+            "big.png",
+        ],
+    );
+    common::interrupted_download_leaves_nothing(&mut client, &out);
+}
+
+/// The not-found picture obeys the folder's rules over UDP too: replaced by a link out of the
+/// folder, it is announced as 0 bytes, and the client saves nothing. (A file the server opened
+/// already stays open for its name for a while: the test asks for other names.)
+#[cfg(unix)]
+#[test]
+fn a_not_found_picture_replaced_by_a_link_out_is_announced_as_nothing() {
+    let (server, folder) = serve_with("data.bin", b"x");
+    let out = Scratch::new("udp-no-not-found");
+    let port = server.address().port().to_string();
+    download(&port, &out, "nothing.png", &[]).assert_success();
+    assert_eq!(out.names(), ["not-found.png"]);
+    std::fs::remove_file(out.path.join("not-found.png")).unwrap();
+    std::os::unix::fs::symlink(
+        folder.root.path.join("secret.txt"),
+        folder.served.join("not-found.png"),
+    )
+    .unwrap();
+    match RawUdp::new(server.address()).meta("other.png") {
+        Reply::Meta {
+            size: 0,
+            not_found: true,
+            ..
+        } => {}
+        other => panic!("{other:?}"),
+    }
+    let line = download(&port, &out, "another.png", &[])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(line.contains("no not-found picture"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// PROTOCOL.md is enough to write a client of version 2, token included: its Python example
+/// downloads car.png and checks its Fletcher-32.
+#[test]
+fn the_python_example_of_protocol_md_downloads_a_picture() {
+    let folder = picture_folder();
+    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let ports = (40675, server.address().port());
+    let expected = "car.png: 9501 bytes, checksum db7cb55e verified";
+    common::assert_python_example_prints("Pictures over UDP", ports, expected);
 }

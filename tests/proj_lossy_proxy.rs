@@ -5,22 +5,11 @@
 
 mod common;
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::thread;
 use std::time::Duration;
 
-use common::Running;
-
 const PROXY: &str = "proj_lossy_proxy";
-
-/// The port the proxy listens on, from its first line.
-fn proxy_port(proxy: &Running) -> String {
-    let line = proxy
-        .wait_for_stdout(|l| l.starts_with("listening on "), Duration::ZERO)
-        .unwrap();
-    let address = line["listening on ".len()..].split(',').next().unwrap();
-    address.parse::<SocketAddr>().unwrap().port().to_string()
-}
 
 /// What a naive transfer meets: through the proxy, datagrams go missing and come twice.
 #[test]
@@ -29,26 +18,16 @@ fn the_proxy_drops_and_duplicates_as_told() {
     receiver
         .set_read_timeout(Some(Duration::from_millis(300)))
         .unwrap();
-    let relay = common::spawn(
-        PROXY,
-        &[
-            "--listen",
-            "0",
-            "--server",
-            &receiver.local_addr().unwrap().to_string(),
-            "--drop",
-            "0.3",
-            "--duplicate",
-            "0.2",
-            "--seed",
-            "42",
-            "--verbose",
-        ],
-    );
-    relay
-        .wait_for_stdout(|l| l.starts_with("listening on "), common::START_DEADLINE)
-        .unwrap();
-    let port: u16 = proxy_port(&relay).parse().unwrap();
+    let options = [
+        "--drop",
+        "0.3",
+        "--duplicate",
+        "0.2",
+        "--seed",
+        "42",
+        "--verbose",
+    ];
+    let (relay, port) = common::start_proxy(receiver.local_addr().unwrap(), &options);
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
     for i in 0..200u32 {
         sender
@@ -82,4 +61,47 @@ fn the_proxy_drops_and_duplicates_as_told() {
             .wait_for_stdout(|l| l.contains("dropped"), Duration::from_secs(2))
             .is_some()
     );
+}
+
+/// Each client costs the proxy a socket and a thread: past --max-clients, the client idle the
+/// longest is dropped (its socket towards the server closed), and --help says so.
+#[test]
+fn past_its_client_cap_the_proxy_drops_the_client_idle_the_longest() {
+    let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+    receiver
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let (relay, port) =
+        common::start_proxy(receiver.local_addr().unwrap(), &["--max-clients", "2"]);
+    let clients: Vec<UdpSocket> = (0..3)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
+        .collect();
+    // The port each client's datagram came from, as the server sees it.
+    let relayed_from = |client: &UdpSocket, label: u8| {
+        client.send_to(&[label], ("127.0.0.1", port)).unwrap();
+        let mut buffer = [0u8; 8];
+        let (n, from) = receiver.recv_from(&mut buffer).unwrap();
+        assert_eq!(&buffer[..n], &[label]);
+        from.port()
+    };
+    let first = relayed_from(&clients[0], b'a');
+    thread::sleep(Duration::from_millis(50));
+    relayed_from(&clients[1], b'b');
+    thread::sleep(Duration::from_millis(50));
+    relayed_from(&clients[2], b'c');
+    let evicted = clients[0].local_addr().unwrap().to_string();
+    assert!(
+        relay
+            .wait_for_stdout(
+                |l| l.contains(&format!("dropped {evicted}")),
+                Duration::from_secs(2)
+            )
+            .is_some(),
+        "{}",
+        relay.transcript()
+    );
+    // The first client comes back: a new socket towards the server, a new port.
+    assert_ne!(relayed_from(&clients[0], b'a'), first);
+    let help = common::run(PROXY, &["--help"]);
+    assert!(help.stdout.contains("--max-clients"), "{help}");
 }

@@ -129,3 +129,22 @@ fn the_client_reports_an_err_answer_in_one_line() {
     let line = client.assert_clean_failure(1);
     assert!(line.contains("UDP has no connection"), "{line}");
 }
+
+/// A reason sent by a server reaches the terminal with its control characters escaped.
+#[test]
+fn a_reason_with_terminal_codes_is_shown_escaped() {
+    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = fake.local_addr().unwrap().port().to_string();
+    let answering = std::thread::spawn(move || {
+        fake.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut buffer = [0u8; 1024];
+        let (_, client) = fake.recv_from(&mut buffer).unwrap();
+        fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
+            .unwrap();
+    });
+    let client = run(CLIENT, &["--port", &port, "car.png"]);
+    let line = client.assert_clean_failure(1);
+    assert!(line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{line}");
+    assert!(!line.contains('\x1b'), "{line}");
+    answering.join().unwrap();
+}

@@ -6,6 +6,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -233,4 +235,10 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
     }
     assert!(full > 50);
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// `tp | head -1`: the reader closes the pipe early; tp ends quietly, never with a panic.
+#[test]
+fn tp_piped_into_a_reader_that_closes_early_ends_quietly() {
+    common::assert_quiet_when_its_reader_leaves(Command::new(env!("CARGO_BIN_EXE_tp")));
 }

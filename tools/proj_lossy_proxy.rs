@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -48,6 +48,10 @@ struct Args {
     /// Print one line per datagram dropped, duplicated or reordered
     #[arg(long)]
     verbose: bool,
+    /// The most clients relayed at once (each has its own socket and thread towards the
+    /// server, closed after 30 s of silence); past it, the client idle the longest is dropped
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_clients: u32,
 }
 
 fn probability(text: &str) -> Result<f64, String> {
@@ -195,7 +199,7 @@ fn run(args: Arc<Args>) -> Result<(), String> {
     });
 
     // One socket towards the server per client, so that the server's answers come back to it.
-    let upstreams: Arc<Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>> = Arc::default();
+    let upstreams: Arc<Mutex<Upstreams>> = Arc::default();
     let mut to_server = Direction {
         faults: &faults,
         counts: &faults.to_server,
@@ -243,27 +247,66 @@ fn large_buffers(socket: &UdpSocket) {
     let _ = socket.set_send_buffer_size(8 << 20);
 }
 
+/// A client's way to the server: its socket, when it was last heard from (either side), and
+/// the flag that stops its relaying thread.
+struct Upstream {
+    socket: Arc<UdpSocket>,
+    last: Arc<Mutex<Instant>>,
+    stop: Arc<AtomicBool>,
+}
+
+type Upstreams = HashMap<SocketAddr, Upstream>;
+
+/// Notes that `last`'s client was just heard from.
+fn heard(last: &Mutex<Instant>) {
+    *last.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+}
+
 /// The socket that relays `client`'s datagrams to the server, made (with its thread relaying
-/// the answers back) on the client's first datagram, and closed after 30 s of silence.
+/// the answers back) on the client's first datagram, and closed after 30 s of silence. With
+/// `--max-clients` clients already, the one idle the longest is dropped to make room.
 fn upstream_for(
     client: SocketAddr,
     server: SocketAddr,
-    upstreams: &Arc<Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>>,
+    upstreams: &Arc<Mutex<Upstreams>>,
     clients_side: &Arc<UdpSocket>,
     faults: &Arc<Faults>,
 ) -> std::io::Result<Arc<UdpSocket>> {
     let mut map = upstreams.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(upstream) = map.get(&client) {
-        return Ok(Arc::clone(upstream));
+        heard(&upstream.last);
+        return Ok(Arc::clone(&upstream.socket));
     }
-    let upstream = udp::socket_for(server)?;
-    upstream.connect(server)?;
-    large_buffers(&upstream);
-    upstream.set_read_timeout(Some(Duration::from_millis(10)))?;
-    let upstream = Arc::new(upstream);
-    map.insert(client, Arc::clone(&upstream));
-    let (back, clients_side, faults, upstreams) = (
-        Arc::clone(&upstream),
+    if map.len() >= faults.args.max_clients as usize {
+        let oldest = map
+            .iter()
+            .min_by_key(|(_, u)| *u.last.lock().unwrap_or_else(|e| e.into_inner()))
+            .map(|(address, _)| *address);
+        if let Some(evicted) = oldest.and_then(|address| map.remove_entry(&address)) {
+            evicted.1.stop.store(true, Ordering::Relaxed);
+            println!(
+                "{} clients already: dropped {}, idle the longest, to make room for {client}",
+                faults.args.max_clients, evicted.0
+            );
+        }
+    }
+    let socket = udp::socket_for(server)?;
+    socket.connect(server)?;
+    large_buffers(&socket);
+    socket.set_read_timeout(Some(Duration::from_millis(10)))?;
+    let upstream = Upstream {
+        socket: Arc::new(socket),
+        last: Arc::new(Mutex::new(Instant::now())),
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    let (back, last, stop) = (
+        Arc::clone(&upstream.socket),
+        Arc::clone(&upstream.last),
+        Arc::clone(&upstream.stop),
+    );
+    let result = Arc::clone(&upstream.socket);
+    map.insert(client, upstream);
+    let (clients_side, faults, upstreams) = (
         Arc::clone(clients_side),
         Arc::clone(faults),
         Arc::clone(upstreams),
@@ -279,20 +322,23 @@ fn upstream_for(
             let _ = clients_side.send_to(d, client);
         };
         let mut buffer = vec![0u8; 65536];
-        let mut last_heard = Instant::now();
-        while last_heard.elapsed() < Duration::from_secs(30) {
+        let silent = || last.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
+        while !stop.load(Ordering::Relaxed) && silent() < Duration::from_secs(30) {
             match back.recv(&mut buffer) {
                 Ok(n) => {
-                    last_heard = Instant::now();
+                    heard(&last);
                     to_client.relay(&buffer[..n], &send);
                 }
                 Err(_) => to_client.flush(&send),
             }
         }
-        upstreams
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&client);
+        let mut map = upstreams.lock().unwrap_or_else(|e| e.into_inner());
+        if map
+            .get(&client)
+            .is_some_and(|u| Arc::ptr_eq(&u.socket, &back))
+        {
+            map.remove(&client);
+        }
     });
-    Ok(upstream)
+    Ok(result)
 }

@@ -1,18 +1,23 @@
 //! The folder an image server serves, and the rules that keep it inside that folder.
 //!
-//! The seed projects opened whatever name the client sent: `../../etc/passwd` would have been
-//! served. Here a name must be a plain file name (letters, digits, `.`, `_`, `-`; no leading
-//! dot, no `..`), and the file it names, once every symlink is followed, must still be inside
-//! the folder.
+//! A server that opens whatever name a client sends serves `../../etc/passwd` too. Here a name
+//! must be a plain file name (letters, digits, `.`, `_`, `-`; no leading dot, no `..`), the
+//! file it names, once every symlink is followed, must still be inside the folder, and it must
+//! be a regular file (not a FIFO that would block the server, not a device). One function,
+//! [`Folder::open`], applies these rules; every file a server sends goes through it, the
+//! not-found picture included. Clients apply [`check_name`] to every name they receive.
 
 use std::collections::HashMap;
-use std::fs::{File, Metadata};
-use std::io::{self, Read, Seek};
+use std::fs::File;
+use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::image::fletcher::Fletcher32;
+use crate::image::picture;
+use crate::image::source::{Source, open_regular};
+use crate::image::tcp::Entry;
 
 /// The file of a served folder that unknown names get, if the folder has one.
 pub const NOT_FOUND_NAME: &str = "not-found.png";
@@ -23,25 +28,26 @@ pub static NOT_FOUND_PICTURE: &[u8] = include_bytes!("../../images/not-found.png
 /// The longest name a client may ask for.
 pub const MAX_NAME: usize = 255;
 
-/// Checks that `name` is a plain file name; says why not otherwise.
-pub fn check_name(name: &str) -> Result<(), String> {
+/// Checks that `name` is a plain file name; says why not otherwise. Servers apply it to the
+/// names clients ask for, and clients to the names servers send them.
+pub fn check_name(name: &str) -> Result<(), &'static str> {
     if name.is_empty() {
-        return Err("empty name".to_string());
+        return Err("empty name");
     }
     if name.len() > MAX_NAME {
-        return Err(format!("name longer than {MAX_NAME} bytes"));
+        return Err("name longer than 255 bytes");
     }
-    if name.contains(['/', '\\']) || name.contains(':') {
-        return Err("a name may not contain /, \\ or : (no paths)".to_string());
+    if name.contains(['/', '\\', ':']) {
+        return Err("a name may not contain /, \\ or : (no paths)");
     }
     if name.starts_with('.') || name.contains("..") {
-        return Err("a name may not start with a dot or contain ..".to_string());
+        return Err("a name may not start with a dot or contain ..");
     }
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Err("a name uses only letters, digits, '.', '_' and '-'".to_string());
+        return Err("a name uses only letters, digits, '.', '_' and '-'");
     }
     Ok(())
 }
@@ -50,31 +56,11 @@ pub fn check_name(name: &str) -> Result<(), String> {
 #[derive(Debug)]
 pub enum Lookup {
     /// The file, opened, with its size and checksum.
-    Found {
-        /// The open file, at its start.
-        file: File,
-        /// Its size in bytes.
-        bytes: u64,
-        /// Its Fletcher-32.
-        checksum: u32,
-    },
+    Found(Source),
     /// A well-formed name that the folder does not have.
     Missing,
     /// A name that is refused, and why.
     Refused(String),
-}
-
-/// One picture of a listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// The file name.
-    pub name: String,
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// File size in bytes.
-    pub bytes: u64,
 }
 
 /// The options every image server takes: where to listen, and which folder to serve.
@@ -99,33 +85,36 @@ pub struct Folder {
 }
 
 impl Folder {
-    /// Opens `dir` for serving.
-    pub fn open(dir: &Path) -> io::Result<Folder> {
+    /// Opens `dir` for serving. Its not-found picture, if it has one, must obey the rules of
+    /// every other file (InvalidData otherwise): it is refused now rather than served wrong.
+    pub fn new(dir: &Path) -> io::Result<Folder> {
         let dir = dir.canonicalize()?;
         if !dir.is_dir() {
             return Err(io::Error::new(io::ErrorKind::NotADirectory, "not a folder"));
         }
-        Ok(Folder {
+        let folder = Folder {
             dir,
             checksums: Mutex::new(HashMap::new()),
-        })
+        };
+        if let Err(Lookup::Refused(why)) = folder.open(NOT_FOUND_NAME)? {
+            let why = format!(
+                "its {NOT_FOUND_NAME} cannot be served ({why}); replace it with a picture, or remove it to use the built-in one"
+            );
+            return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+        }
+        Ok(folder)
     }
 
     /// Opens `dir` for serving, or says in one line why it cannot be served.
     pub fn serve(dir: &Path) -> Result<Folder, String> {
-        Folder::open(dir).map_err(|e| format!("cannot serve the folder {}: {e}", dir.display()))
+        Folder::new(dir).map_err(|e| format!("cannot serve the folder {}: {e}", dir.display()))
     }
 
-    /// The folder, as an absolute path.
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Where `name` leads: a regular file inside the folder (symlinks followed) and its
-    /// metadata, or why not.
-    fn resolve(&self, name: &str) -> io::Result<Result<(PathBuf, Metadata), Lookup>> {
+    /// Opens the file `name` leads to, if the rules allow: a plain name, inside the folder once
+    /// symlinks are followed, a regular file. Gives the file and its size, or why not.
+    pub fn open(&self, name: &str) -> io::Result<Result<(File, u64), Lookup>> {
         if let Err(why) = check_name(name) {
-            return Ok(Err(Lookup::Refused(why)));
+            return Ok(Err(Lookup::Refused(why.to_string())));
         }
         let real = match self.dir.join(name).canonicalize() {
             Ok(real) => real,
@@ -136,53 +125,56 @@ impl Folder {
             let why = "that name leads outside the folder".to_string();
             return Ok(Err(Lookup::Refused(why)));
         }
-        let metadata = real.metadata()?;
-        if !metadata.is_file() {
-            return Ok(Err(Lookup::Refused("not a file".to_string())));
+        match open_regular(&real) {
+            Ok(opened) => Ok(Ok(opened)),
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+                Ok(Err(Lookup::Refused("not a file".to_string())))
+            }
+            Err(e) => Err(e),
         }
-        Ok(Ok((real, metadata)))
     }
 
-    /// The path of the file `name` leads to, or why there is none.
-    pub fn locate(&self, name: &str) -> io::Result<Result<PathBuf, Lookup>> {
-        Ok(self.resolve(name)?.map(|(real, _)| real))
-    }
-
-    /// Finds `name` in the folder and opens it.
+    /// Finds `name` in the folder and opens it, with its size and checksum.
     pub fn find(&self, name: &str) -> io::Result<Lookup> {
-        let (real, metadata) = match self.resolve(name)? {
-            Ok(found) => found,
+        let (mut file, bytes) = match self.open(name)? {
+            Ok(opened) => opened,
             Err(lookup) => return Ok(lookup),
         };
-        let mut file = File::open(&real)?;
-        let bytes = metadata.len();
-        let checksum = self.checksum(&real, &mut file, bytes, metadata.modified().ok())?;
-        Ok(Lookup::Found {
-            file,
-            bytes,
-            checksum,
-        })
+        let modified = file.metadata()?.modified().ok();
+        let checksum = self.checksum(name, &mut file, bytes, modified)?;
+        Ok(Lookup::Found(Source::file(file, bytes, checksum)))
+    }
+
+    /// What unknown names get: the folder's `not-found.png`, or the built-in picture if it has
+    /// none. Empty (0 bytes) if the folder's picture was replaced, since start-up, by something
+    /// the rules refuse: a server never sends what the rules refuse.
+    pub fn not_found(&self) -> Source {
+        match self.find(NOT_FOUND_NAME) {
+            Ok(Lookup::Found(source)) => source,
+            Ok(Lookup::Missing) => Source::built_in(NOT_FOUND_PICTURE),
+            Ok(Lookup::Refused(_)) | Err(_) => Source::empty(),
+        }
     }
 
     /// The file's Fletcher-32, from the cache or read once (the file is left at its start).
     fn checksum(
         &self,
-        path: &Path,
+        name: &str,
         file: &mut File,
         bytes: u64,
         modified: Option<SystemTime>,
     ) -> io::Result<u32> {
-        let known = self.lock().get(path).copied();
+        let key = self.dir.join(name);
+        let known = self.lock().get(&key).copied();
         if let Some((size, time, sum)) = known
             && size == bytes
             && time == modified
         {
             return Ok(sum);
         }
-        let sum = checksum_of(file)?;
-        file.rewind()?;
-        self.lock()
-            .insert(path.to_path_buf(), (bytes, modified, sum));
+        let sum = checksum_of(&mut (&*file).take(bytes))?;
+        io::Seek::rewind(file)?;
+        self.lock().insert(key, (bytes, modified, sum));
         Ok(sum)
     }
 
@@ -195,31 +187,25 @@ impl Folder {
     pub fn list(&self) -> io::Result<Vec<Entry>> {
         let mut entries = Vec::new();
         for item in std::fs::read_dir(&self.dir)? {
-            let item = item?;
-            let Some(name) = item.file_name().to_str().map(str::to_string) else {
+            let Some(name) = item?.file_name().to_str().map(str::to_string) else {
                 continue;
             };
-            if name == NOT_FOUND_NAME || check_name(&name).is_err() {
+            if name == NOT_FOUND_NAME {
                 continue;
             }
-            if let Ok(Ok((real, metadata))) = self.resolve(&name)
-                && let Ok((width, height)) = crate::image::picture::dimensions(&real)
+            if let Ok(Ok((file, bytes))) = self.open(&name)
+                && let Ok((width, height)) = picture::dimensions(BufReader::new(file))
             {
                 entries.push(Entry {
                     name,
                     width,
                     height,
-                    bytes: metadata.len(),
+                    bytes,
                 });
             }
         }
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(entries)
-    }
-
-    /// The picture sent for unknown names: the folder's `not-found.png`, or the built-in one.
-    pub fn not_found_picture(&self) -> Vec<u8> {
-        std::fs::read(self.dir.join(NOT_FOUND_NAME)).unwrap_or_else(|_| NOT_FOUND_PICTURE.to_vec())
     }
 }
 
@@ -257,6 +243,7 @@ mod tests {
             "with space.png",
             "tab\there",
             "new\nline",
+            "esc\x1b[2J",
             "caf\u{e9}.png",
         ] {
             assert!(check_name(bad).is_err(), "{bad:?}");

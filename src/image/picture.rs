@@ -1,18 +1,23 @@
 //! What the clients say about a picture: its size, the parity of each side, and a preview.
 
 use std::fmt::Write as _;
-use std::io;
+use std::io::{self, BufRead, Seek};
 use std::path::Path;
 
 use image::{ImageReader, imageops::FilterType};
 
-/// Width and height of the picture in `path`, read from its header only (the pixels are not
-/// decoded, so the colour type, grey or RGB or with alpha, does not matter).
-pub fn dimensions(path: &Path) -> io::Result<(u32, u32)> {
-    ImageReader::open(path)?
+/// Width and height of the picture `reader` holds, read from its header only (the pixels are
+/// not decoded, so the colour type, grey or RGB or with alpha, does not matter).
+pub fn dimensions(reader: impl BufRead + Seek) -> io::Result<(u32, u32)> {
+    ImageReader::new(reader)
         .with_guessed_format()?
         .into_dimensions()
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Width and height of the picture in the file `path`.
+pub fn file_dimensions(path: &Path) -> io::Result<(u32, u32)> {
+    dimensions(io::BufReader::new(std::fs::File::open(path)?))
 }
 
 /// `pair` for an even number, `impair` for an odd one, as the parity project answers.
@@ -34,6 +39,27 @@ pub fn describe(width: u32, height: u32) -> String {
         word(height),
         parity(height)
     )
+}
+
+/// What a client says about the picture it saved in `path`: its size and parities, or that it
+/// is not a picture it can read; and, with `draw`, the picture itself ([`preview`]).
+pub fn report(path: &Path, draw: bool) -> Result<(), String> {
+    match file_dimensions(path) {
+        Ok((width, height)) => println!("{}", describe(width, height)),
+        Err(e) => println!(
+            "{} is not a picture this client can read: {e}",
+            path.display()
+        ),
+    }
+    if draw {
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(80);
+        let text = preview(path, columns).map_err(|e| format!("cannot draw the picture: {e}"))?;
+        print!("{text}");
+    }
+    Ok(())
 }
 
 /// The picture in `path` drawn for a terminal at most `columns` wide: each character cell

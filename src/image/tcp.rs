@@ -7,12 +7,16 @@
 //! `ERR <reason>\n` for anything else. The checksum is the Fletcher-32 of the bytes, as 8
 //! lowercase hexadecimal digits.
 //!
-//! The seed project sent a status word and the picture down the same stream with nothing to
-//! tell where one ended: the client's first `recv` could swallow the start of the picture.
-//! Here every reply is framed: a line ending in `\n`, then a byte count announced in advance.
+//! The students' original project sent a status word and the picture down the same stream
+//! with nothing to tell where one ended: the client's first `recv` could swallow the start of
+//! the picture. Here every reply is framed: a line ending in `\n`, then a byte count announced
+//! in advance.
 
 use std::fmt;
 use std::io::{self, BufRead, Read};
+
+use crate::image::catalog::check_name;
+use crate::net::shown;
 
 /// The longest request or header line, newline included.
 pub const MAX_LINE: usize = 1024;
@@ -66,6 +70,75 @@ pub fn parse_request(line: &str) -> Result<Request, String> {
         Some(("GET", name)) if !name.is_empty() => Ok(Request::Get(name.to_string())),
         None if line == "GET" => Err("GET needs a name: GET <name>".to_string()),
         _ => Err("unknown request; send LIST or GET <name>".to_string()),
+    }
+}
+
+/// The most pictures a client accepts in a LIST reply.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// One picture of a LIST reply: the line `<name> <width> <height> <bytes>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The file name.
+    pub name: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// File size in bytes.
+    pub bytes: u64,
+}
+
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} {}",
+            self.name, self.width, self.height, self.bytes
+        )
+    }
+}
+
+impl Entry {
+    /// Reads a LIST line sent by a server. The name goes through [`check_name`], the rule the
+    /// servers apply: a server that offers `../x.png` or `/tmp/x.png` is not followed there.
+    pub fn parse(line: &str) -> Result<Entry, String> {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let [name, width, height, bytes] = fields[..] else {
+            return Err(format!(
+                "a menu line that is not `<name> <width> <height> <bytes>`: \"{}\"",
+                shown(line)
+            ));
+        };
+        check_name(name)
+            .map_err(|why| format!("a menu entry named \"{}\" is refused: {why}", shown(name)))?;
+        let number = |text: &str| format!("a menu line with a bad number: \"{}\"", shown(text));
+        Ok(Entry {
+            name: name.to_string(),
+            width: width.parse().map_err(|_| number(line))?,
+            height: height.parse().map_err(|_| number(line))?,
+            bytes: bytes.parse().map_err(|_| number(line))?,
+        })
+    }
+}
+
+/// The whole reply to LIST: `OK <n>`, then one line per picture.
+pub fn list_reply(entries: &[Entry]) -> String {
+    let mut reply = format!("OK {}\n", entries.len());
+    for entry in entries {
+        reply += &format!("{entry}\n");
+    }
+    reply
+}
+
+/// Reads the first line of a LIST reply, `OK <n>`, and returns n (at most [`MAX_ENTRIES`]).
+pub fn parse_list_header(line: &str) -> Result<usize, String> {
+    match line.strip_prefix("OK ").map(str::parse::<usize>) {
+        Some(Ok(count)) if count <= MAX_ENTRIES => Ok(count),
+        _ => Err(format!(
+            "a menu that does not start with `OK <n>`, n at most {MAX_ENTRIES}: \"{}\"",
+            shown(line)
+        )),
     }
 }
 
@@ -143,6 +216,37 @@ mod tests {
         assert_eq!(read_line(&mut endless).unwrap(), Line::TooLong);
         let mut exact = io::Cursor::new([vec![b'x'; MAX_LINE - 1], vec![b'\n']].concat());
         assert!(matches!(read_line(&mut exact).unwrap(), Line::Text(_)));
+    }
+
+    #[test]
+    fn list_lines_round_trip_and_a_lying_menu_is_refused() {
+        let entry = Entry {
+            name: "car.png".into(),
+            width: 640,
+            height: 427,
+            bytes: 9501,
+        };
+        assert_eq!(
+            list_reply(std::slice::from_ref(&entry)),
+            "OK 1\ncar.png 640 427 9501\n"
+        );
+        assert_eq!(Entry::parse(&entry.to_string()), Ok(entry));
+        assert_eq!(parse_list_header("OK 3"), Ok(3));
+        for bad in ["OK", "OK -1", "OK 10001", "ERR x", "OK 1 2"] {
+            assert!(parse_list_header(bad).is_err(), "{bad:?}");
+        }
+        for bad in [
+            "../x.png 1 1 1",
+            "/tmp/x.png 1 1 1",
+            ".hidden 1 1 1",
+            "x.png 1 1",
+            "x.png a 1 1",
+            "x.png 1 1 -4",
+            "esc\x1b[2J.png 1 1 1",
+        ] {
+            let err = Entry::parse(bad).unwrap_err();
+            assert!(!err.contains('\x1b'), "{err}");
+        }
     }
 
     #[test]

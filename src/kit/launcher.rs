@@ -24,6 +24,7 @@ pub const WRONG_BUILD: u8 = 3;
 
 /// Runs `program` unless the test harness expects the other build (then exits with code 3).
 pub fn run(program: fn() -> ExitCode) -> ExitCode {
+    end_quietly_on_closed_output();
     match std::env::var(EXPECT_VAR) {
         Ok(expected) if expected != BUILD => {
             eprintln!(
@@ -39,6 +40,38 @@ pub fn run(program: fn() -> ExitCode) -> ExitCode {
         }
         _ => program(),
     }
+}
+
+/// The exit code of a program whose output was closed by its reader (`program | head -1`):
+/// 128 + SIGPIPE, as a shell reports a program the signal stopped.
+pub const CLOSED_OUTPUT: i32 = 141;
+
+/// From now on, a program whose standard output is closed by its reader ends quietly, with
+/// code 141, instead of panicking.
+///
+/// Rust ignores SIGPIPE, so writing to a pipe whose reader is gone fails with BrokenPipe, and
+/// `println!` turns that failure into a panic ("failed printing to stdout"). Std offers no
+/// stable way to restore the default signal, so the panic is recognised here, once for every
+/// program (students' `println!` included). EPIPE is error 32 on Linux and macOS; Windows
+/// reports a closed pipe as ERROR_NO_DATA (232).
+pub fn end_quietly_on_closed_output() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        let broken_pipe = if cfg!(windows) {
+            "(os error 232)"
+        } else {
+            "(os error 32)"
+        };
+        if message.starts_with("failed printing to stdout") && message.ends_with(broken_pipe) {
+            std::process::exit(CLOSED_OUTPUT);
+        }
+        default(info);
+    }));
 }
 
 /// The environment variable that points the tests at a folder of programs built beforehand

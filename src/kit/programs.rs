@@ -176,7 +176,7 @@ pub static PROGRAMS: &[Program] = &[
         "Project: picture parity over UDP, server",
         "proj_parity",
         &[
-            "folder.locate gives the path, or why there is none (Lookup::Refused carries the reason).",
+            "folder.open gives the opened file, or why there is none (Lookup::Refused carries the reason).",
             "dimensions reads only the header; parity turns a number into pair or impair. Both sides, each its own.",
         ],
     ),
@@ -194,9 +194,9 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over TCP, server",
         "proj_image",
         &[
-            "protocol::read_line already bounds the line; match on its four outcomes, and treat a timeout like a goodbye.",
-            "protocol::parse_request turns the line into Request::List or Request::Get(name), or a reason for ERR.",
-            "The header goes first, on its own line; then exactly the announced number of bytes: file.take(bytes) with io::copy.",
+            "requests.next_line() already bounds the line (1024 bytes) and its time (the whole line within --idle); match on its four outcomes, and treat a timeout (is_timeout) like a goodbye.",
+            "tcp::parse_request turns the line into Request::List or Request::Get(name), or a reason for ERR.",
+            "The header goes first, on its own line; then exactly the announced number of bytes: source.send_to(out) streams them.",
         ],
     ),
     exercise(
@@ -206,7 +206,8 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "Never read past the announced size: what follows belongs to the next reply.",
             "A read of 0 bytes before the end means the server left; say after how many bytes.",
-            "Feed every piece to the Fletcher32 as it comes, then compare once at the end; an Err drops the temporary file.",
+            "Feed every piece to the Fletcher32 and to download.write as it comes, then compare once at the end; an Err drops the download, which deletes the temporary file.",
+            "Never trust the server: names go through check_name (SaveOptions::destination), sizes through --max-size, texts through shown() before they are printed.",
         ],
     ),
     exercise(
@@ -214,7 +215,8 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over UDP, server",
         "proj_image_udp",
         &[
-            "chunks::chunk_span says where a chunk starts and how long it is; a file is read there with seek then read_exact.",
+            "Address validation: a D whose token is not server.tokens.for_client(client) gets only an error, through replies.send_unvalidated, which never sends more than 3 x the request.",
+            "udp::chunk_span says where a chunk starts and how long it is; source.read_at reads it there.",
             "Send only chunks that exist, and no more than the budget per request.",
         ],
     ),
@@ -223,10 +225,10 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over UDP, client",
         "proj_image_udp",
         &[
-            "Retransmission: a chunk asked for longer ago than rto() is presumed lost; ask again and remember it was asked twice.",
-            "Window: new chunks are asked for only while fewer than `window` are in flight.",
-            "Reassembly: check the index and the length, skip what you have, write at index × chunk.",
-            "Karn's rule: measure the round trip only for chunks asked for once.",
+            "Retransmission: a chunk asked for longer ago than t.rtt.rto() is presumed lost; ask again and remember it was asked twice.",
+            "Window: new chunks are asked for only while fewer than t.window are in flight.",
+            "Reassembly: check the index and the length (never trust the server), skip what you have, write at index × chunk.",
+            "Karn's rule: measure the round trip (t.rtt.measure) only for chunks asked for once.",
         ],
     ),
     Program {

@@ -8,6 +8,12 @@ use std::fmt::Display;
 use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// How long a client of Exercises 1 to 5 waits for the server's reply before it gives up.
+/// On this machine or a lab network a server answers in milliseconds; a server that accepted
+/// the connection and says nothing for this long is stuck, or not a server of this exercise.
+pub const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ends a program: `Ok` exits 0; `Err(message)` prints `error: message` on stderr and exits 1.
 pub fn finish(result: Result<(), String>) -> ExitCode {
@@ -40,6 +46,20 @@ pub fn connect_error(address: impl Display, err: &io::Error, server: &str) -> St
              check the address (127.0.0.1 is this machine)"
         ),
         _ => format!("cannot connect to {address}: {err}"),
+    }
+}
+
+/// Explains why the exchange with `server` failed after the connection was made: no reply
+/// within [`REPLY_TIMEOUT`] (a read timeout shows up as WouldBlock on Linux and macOS, TimedOut
+/// on Windows), or a connection that was lost.
+pub fn exchange_error(server: impl Display, err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => format!(
+            "{server} accepted the connection but sent no reply within {} s; check that it is \
+             the server of this exercise, and that it is not stuck",
+            REPLY_TIMEOUT.as_secs()
+        ),
+        _ => format!("lost the connection with {server}: {err}"),
     }
 }
 
@@ -89,6 +109,20 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn a_silent_server_and_a_lost_connection_are_told_apart() {
+        for kind in [io::ErrorKind::WouldBlock, io::ErrorKind::TimedOut] {
+            let line = exchange_error("127.0.0.1:60000", &io::Error::from(kind));
+            assert!(line.contains("accepted the connection but sent no reply within 5 s"));
+        }
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        let line = exchange_error("127.0.0.1:60000", &reset);
+        assert!(
+            line.starts_with("lost the connection with 127.0.0.1:60000"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@ pub mod errors;
 pub mod netstat;
 pub mod prompt;
 pub mod sock;
+pub mod text;
 pub mod udp;
 pub mod welcome;
 
-pub use errors::{bind_error, connect_error, finish};
+pub use errors::{REPLY_TIMEOUT, bind_error, connect_error, exchange_error, finish};
+pub use text::shown;

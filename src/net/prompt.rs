@@ -51,6 +51,14 @@ pub fn parse_port(text: &str) -> Result<u16, String> {
     }
 }
 
+/// A number of seconds typed by a person: above 0, at most an hour (`2`, `0.5`).
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 3600.0 => Ok(s),
+        _ => Err("a number of seconds, above 0 and at most 3600 (e.g. 2 or 0.5)".to_string()),
+    }
+}
+
 /// A message typed by a person: any text but nothing.
 pub fn parse_message(text: &str) -> Result<String, String> {
     if text.is_empty() {

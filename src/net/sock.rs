@@ -89,6 +89,23 @@ pub fn ipv6_missing(err: &io::Error) -> bool {
     ) || matches!(err.raw_os_error(), Some(97 | 47 | 10047))
 }
 
+/// Says where a server waits for clients: `listening on <address>` (TCP) or `receiving on
+/// <address>` (UDP, which has no listen()), flushed at once (tests and people wait for it).
+/// On 0.0.0.0 (every address of the machine, a lab room), it also lists the addresses students
+/// type to reach it.
+pub fn announce(what: &str, address: SocketAddr) {
+    println!("{what} {address}");
+    if address.ip().is_unspecified() {
+        for ip in machine_addresses() {
+            println!(
+                "students connect with: --host {ip} --port {}",
+                address.port()
+            );
+        }
+    }
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+}
+
 /// The IPv4 addresses of this machine's network interfaces, loopback last: what students in
 /// a lab room type to reach a server that listens on 0.0.0.0.
 pub fn machine_addresses() -> Vec<std::net::IpAddr> {

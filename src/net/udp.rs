@@ -16,7 +16,8 @@ pub fn socket_for(server: SocketAddr) -> io::Result<UdpSocket> {
 
 /// Waits until `deadline` for a datagram from `server` (others are ignored) into `buffer`.
 /// `Ok(None)` means nothing came in time; on Windows an ICMP "port unreachable" shows up as
-/// ConnectionReset, which means the same thing here: no answer.
+/// ConnectionReset, which means the same thing here: no answer. A wait cut short by a signal
+/// (EINTR, say Ctrl-C while its handler runs) is simply waited again.
 pub fn receive_from(
     socket: &UdpSocket,
     server: SocketAddr,
@@ -32,7 +33,11 @@ pub fn receive_from(
         match socket.recv_from(buffer) {
             Ok((n, from)) if from == server => return Ok(Some(n)),
             Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok(None),
             Err(e) => return Err(e),
         }

@@ -8,6 +8,9 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::time::Duration;
 
+use crate::net::errors::REPLY_TIMEOUT;
+use crate::net::text::shown;
+
 /// What the server answers every client.
 pub const WELCOME: &str = "Welcome to this server";
 
@@ -69,13 +72,20 @@ pub fn welcome_next(listener: &TcpListener, count: u64) {
 /// Client side: sends `message`, then `shutdown(Write)`: the client says "I have nothing more
 /// to send" (TCP sends FIN) before the server closes, so the client is always the side that
 /// closes first, whichever server it talks to. Then it reads the reply until the server closes
-/// (at most [`BUFFER`] bytes).
+/// (at most [`BUFFER`] bytes, within [`REPLY_TIMEOUT`]), and returns it as text to show, with
+/// control characters escaped ([`shown`]).
 pub fn ask(stream: &mut TcpStream, message: &str) -> io::Result<String> {
+    ask_within(stream, message, REPLY_TIMEOUT)
+}
+
+/// [`ask`], with the reply expected within `timeout`.
+fn ask_within(stream: &mut TcpStream, message: &str, timeout: Duration) -> io::Result<String> {
     stream.write_all(message.as_bytes())?;
     stream.shutdown(Shutdown::Write)?;
+    stream.set_read_timeout(Some(timeout))?;
     let mut reply = Vec::new();
     stream.take(BUFFER as u64).read_to_end(&mut reply)?;
-    Ok(String::from_utf8_lossy(&reply).into_owned())
+    Ok(shown(&reply))
 }
 
 /// Whether `err` means the other side closed or reset the connection.
@@ -87,4 +97,41 @@ pub fn is_peer_gone(err: &io::Error) -> bool {
             | io::ErrorKind::ConnectionAborted
             | io::ErrorKind::UnexpectedEof
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that accepts, reads, and never answers: the client gives up at its deadline.
+    #[test]
+    fn a_server_that_never_answers_is_given_up_on_in_time() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (_held, _) = listener.accept().unwrap();
+        let started = std::time::Instant::now();
+        let err = ask_within(&mut stream, "hello?", Duration::from_millis(200)).unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ),
+            "{err:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_reply_comes_back_with_control_characters_escaped() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut server, _) = listener.accept().unwrap();
+        let answering = std::thread::spawn(move || {
+            let mut message = [0u8; 2];
+            server.read_exact(&mut message).unwrap();
+            server.write_all(b"Welcome\x1b[2J").unwrap();
+        });
+        assert_eq!(ask(&mut stream, "hi").unwrap(), "Welcome\\u{1b}[2J");
+        answering.join().unwrap();
+    }
 }

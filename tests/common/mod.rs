@@ -561,9 +561,9 @@ pub fn free_port() -> u16 {
 }
 
 /// A server run by the test itself, so that a client exercise is checked on its own: it answers
-/// `Welcome to this server` to every client, after reading the client's message until the
-/// client shuts down its side (or 1024 bytes, or 5 s), and records who connected and what they
-/// sent. Stops when dropped.
+/// `Welcome to this server` (or the reply it was given, or nothing at all) to every client,
+/// after one read of the client's message (at most 1024 bytes, within 5 s), as the handout's
+/// servers do, and records who connected and what they sent. Stops when dropped.
 pub struct TestServer {
     pub address: SocketAddr,
     seen: Arc<Mutex<Vec<(SocketAddr, String)>>>,
@@ -574,6 +574,13 @@ pub struct TestServer {
 impl TestServer {
     /// Starts it on `address` (port 0: the OS picks).
     pub fn start(address: &str) -> TestServer {
+        TestServer::replying(address, Some(tp_sockets::net::welcome::WELCOME.as_bytes()))
+    }
+
+    /// One that answers `reply` instead, or never answers (`None`): it keeps every connection
+    /// open, silent, until it is dropped.
+    pub fn replying(address: &str, reply: Option<&[u8]>) -> TestServer {
+        let reply = reply.map(<[u8]>::to_vec);
         let listener = TcpListener::bind(address).unwrap_or_else(|e| panic!("{address}: {e}"));
         listener.set_nonblocking(true).unwrap();
         let address = listener.local_addr().unwrap();
@@ -581,6 +588,7 @@ impl TestServer {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (seen2, stop2) = (Arc::clone(&seen), Arc::clone(&stop));
         let thread = thread::spawn(move || {
+            let mut held = Vec::new();
             while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
                 let (mut stream, peer) = match listener.accept() {
                     Ok(accepted) => accepted,
@@ -591,9 +599,15 @@ impl TestServer {
                 };
                 let _ = stream.set_nonblocking(false);
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut message = Vec::new();
-                let _ = (&mut stream).take(1024).read_to_end(&mut message);
-                let _ = stream.write_all(tp_sockets::net::welcome::WELCOME.as_bytes());
+                let mut message = vec![0u8; 1024];
+                let received = stream.read(&mut message).unwrap_or(0);
+                message.truncate(received);
+                match &reply {
+                    Some(reply) => {
+                        let _ = stream.write_all(reply);
+                    }
+                    None => held.push(stream),
+                }
                 seen2
                     .lock()
                     .unwrap()
@@ -696,4 +710,174 @@ impl PictureFolder {
     pub fn dir_arg(&self) -> String {
         self.served.to_string_lossy().into_owned()
     }
+}
+
+/// The kit's sample pictures (images/).
+pub fn images() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("images")
+}
+
+/// Polls `condition` every 20 ms until it holds (`Some`) or `timeout` passes (`None`).
+pub fn wait_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> Option<()> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if condition() {
+            return Some(());
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Sends SIGINT to the program, as Ctrl-C in its terminal would (Unix: the `kill` command).
+#[cfg(unix)]
+pub fn interrupt(program: &Running) {
+    let status = Command::new("kill")
+        .args(["-INT", &program.pid().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -INT {} failed", program.pid());
+}
+
+/// The resident memory of process `pid`, in KiB (Linux: VmRSS in /proc/PID/status).
+pub fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// The Python example of PROTOCOL.md's section `section` (a `## ` heading), with the default
+/// port `port` of that section replaced by `actual`: a client written from the document alone.
+pub fn protocol_example(section: &str, port: u16, actual: u16) -> String {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md")).unwrap();
+    let start = text
+        .find(&format!("## {section}"))
+        .unwrap_or_else(|| panic!("PROTOCOL.md has no section {section}"));
+    let rest = &text[start..];
+    let code = rest.find("```python\n").expect("a Python example") + "```python\n".len();
+    let end = code + rest[code..].find("```").expect("the end of the example");
+    rest[code..end].replace(&port.to_string(), &actual.to_string())
+}
+
+/// Runs `code` with python3 (None if this machine has no python3) and returns what it printed.
+pub fn run_python(code: &str) -> Option<std::process::Output> {
+    let mut child = match Command::new("python3")
+        .args(["-c", code])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            println!("skipped: python3 cannot be run here ({e})");
+            return None;
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok()?.is_none() {
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            break;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().ok()
+}
+
+/// Terminal codes a hostile peer sends as its reply (clear the screen, retitle the window), and
+/// the way a client must show them: escaped, never raw.
+pub const TERMINAL_CODES: &[u8] = b"Hi\x1b[2J\x1b]0;owned\x07";
+/// See [`TERMINAL_CODES`].
+pub const TERMINAL_CODES_SHOWN: &str = "Hi\\u{1b}[2J\\u{1b}]0;owned\\u{7}";
+
+/// Panics unless the client printed the reply [`TERMINAL_CODES`] escaped, with no raw ESC.
+#[track_caller]
+pub fn assert_reply_escaped(client: &Outcome) {
+    client.assert_success();
+    let expected = format!("server replied: {TERMINAL_CODES_SHOWN}");
+    assert!(
+        client.stdout.contains(&expected),
+        "expected `{expected}`\n{client}"
+    );
+    assert!(!client.stdout.contains('\x1b'), "{client}");
+}
+
+/// Waits for the temporary file of `client`'s download to appear in `out`, interrupts the
+/// client as Ctrl-C would, and checks that it exits with code 130 and leaves nothing.
+#[cfg(unix)]
+#[track_caller]
+pub fn interrupted_download_leaves_nothing(client: &mut Running, out: &Scratch) {
+    wait_until(START_DEADLINE, || {
+        out.names().iter().any(|n| n.contains(".part-"))
+    })
+    .unwrap_or_else(|| panic!("no temporary file appeared\n{}", client.transcript()));
+    interrupt(client);
+    assert_eq!(
+        client.exit_code(START_DEADLINE),
+        130,
+        "{}",
+        client.transcript()
+    );
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// Runs the Python example of PROTOCOL.md's `section` against a server on `actual` (in place
+/// of the section's default port) and checks what it printed (skipped without python3).
+#[track_caller]
+pub fn assert_python_example_prints(section: &str, (port, actual): (u16, u16), expected: &str) {
+    let Some(out) = run_python(&protocol_example(section, port, actual)) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert_eq!(stdout.trim(), expected, "{stderr}");
+}
+
+/// Runs `command` with its standard output closed by the reader at once (as `| head -1`
+/// does), and checks that it ends quietly: exit code 0, or 141 as a shell reports SIGPIPE,
+/// and no panic.
+#[track_caller]
+pub fn assert_quiet_when_its_reader_leaves(mut command: Command) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the program");
+    drop(child.stdout.take()); // the reader is gone before the first line is written
+    let out = child.wait_with_output().expect("the program ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 141)),
+        "{:?}\n{stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Starts `proj_lossy_proxy` relaying to `server` with `options`, and returns it with the port
+/// it listens on (read from its first line).
+#[track_caller]
+pub fn start_proxy(server: SocketAddr, options: &[&str]) -> (Running, u16) {
+    let target = server.to_string();
+    let mut args = vec!["--listen", "0", "--server", &target];
+    args.extend_from_slice(options);
+    let proxy = spawn("proj_lossy_proxy", &args);
+    let line = proxy
+        .wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE)
+        .unwrap_or_else(|| panic!("the proxy did not start\n{}", proxy.transcript()));
+    let address = line["listening on ".len()..]
+        .split(',')
+        .next()
+        .unwrap_or_default();
+    let port = address
+        .parse::<SocketAddr>()
+        .unwrap_or_else(|e| panic!("`{line}`: {e}"))
+        .port();
+    (proxy, port)
 }

@@ -62,6 +62,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    tp_sockets::kit::launcher::end_quietly_on_closed_output();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     match Cli::parse().command {
         None => {
