@@ -7,10 +7,9 @@
 //! Check your work: `cargo grade --test ex2_dynamic`
 
 use std::io::{self, ErrorKind};
-use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
-use tp_sockets::net::{bind_error, finish, prompt, welcome};
+use tp_sockets::net::{finish, prompt, sock, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -24,18 +23,19 @@ fn run() -> Result<(), String> {
     // the loop and gives it its value.
     // TODO (step 4): in a loop, ask for the port with
     // prompt::ask(&mut input, "port: ", prompt::parse_port)? and try
-    // TcpListener::bind(127.0.0.1:port) (socket, bind and listen in one call).
-    // Permission denied or address in use: print bind_error(address, &e) with eprintln! and ask
-    // again. Any other error: return Err(bind_error(address, &e)).
-    // A loop can give a value: `break value` ends it, and the loop is worth that value:
+    // sock::bind_and_listen("127.0.0.1", port) (socket, bind and listen). If e.kind() is
+    // ErrorKind::PermissionDenied or ErrorKind::AddrInUse, print the error (eprintln!("{e}")
+    // says what happened in one line) and ask again. Any other error: return
+    // Err(e.to_string()). A loop can give a value: `break value` ends it, and the loop is
+    // worth that value:
     //     let listener = loop {
-    //         ...ask, then match on TcpListener::bind(address) {
+    //         ...ask, then match on sock::bind_and_listen("127.0.0.1", port) {
     //             Ok(l) => break l,                  // done: `listener` is `l`
     //             Err(e) if /* a kind to ask again for */ => eprintln!(...),  // round again
     //             Err(e) => return Err(...),         // give up
     //         }
     //     };
-    let listener: TcpListener = todo!("step 4: ask for the port and listen on it");
+    let listener: std::net::TcpListener = todo!("step 4: ask for the port and listen on it");
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;

@@ -25,7 +25,7 @@ fn run() -> Result<(), String> {
     // `local address: <address>` and `server address: <address>`.
     todo!("step 5: print the addresses");
 
-    let reply = welcome::ask(&mut stream, "Hello from the client")
+    let reply = welcome::exchange(&mut stream, "Hello from the client")
         .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Socket, Type};
-use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
+use tp_sockets::net::{connect_error, exchange_error, finish, time_wait_error, welcome};
 
 /// Connect to 127.0.0.1:60000 from the fixed local port 62000.
 #[derive(Parser)]
@@ -49,7 +49,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
 
     // TODO (step 6): bind the socket to `local` before connecting (socket.bind(&local.into())).
-    // When the port is in use (ErrorKind::AddrInUse), return Err(time_wait_explanation(local,
+    // When the port is in use (ErrorKind::AddrInUse), return Err(time_wait_error(local,
     // reuse)); any other error: Err(format!("cannot bind {local}: {e}")).
     todo!("step 6: bind the client to its fixed port");
     socket
@@ -58,30 +58,10 @@ fn run(args: &Args) -> Result<(), String> {
     let mut stream = TcpStream::from(socket);
     println!("local address: {local}");
 
-    // welcome::ask closes our sending side first, so this client always closes first: it is
+    // welcome::exchange closes our sending side first, so this client always closes first: it is
     // this side, port 62000, that waits in TIME_WAIT afterwards.
-    let reply = welcome::ask(&mut stream, &format!("Hello from port {}", local.port()))
+    let reply = welcome::exchange(&mut stream, &format!("Hello from port {}", local.port()))
         .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
-}
-
-fn time_wait_explanation(local: SocketAddr, reuse: bool) -> String {
-    let port = local.port();
-    let why = format!(
-        "port {port} is still held by the previous connection from this port, which waits in \
-         TIME_WAIT because this side closed first (2 x MSL: 60 s on Linux, 30 s on macOS, \
-         120 s on Windows)"
-    );
-    if reuse {
-        format!(
-            "cannot bind {local}: {why}; SO_REUSEADDR does not help when the previous run did \
-             not set it too: wait, or let the OS choose the port (no bind)"
-        )
-    } else {
-        format!(
-            "cannot bind {local}: {why}; wait, let the OS choose the port (no bind), or run \
-             every time with --reuse"
-        )
-    }
 }

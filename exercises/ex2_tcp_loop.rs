@@ -15,7 +15,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let listener = sock::listen("127.0.0.1", 60000)?;
+    let listener = sock::bind_and_listen("127.0.0.1", 60000)?;
     println!("listening on 127.0.0.1:60000");
 
     // TODO (step 7): serve clients one after the other, for ever: call

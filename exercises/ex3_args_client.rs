@@ -33,13 +33,13 @@ pub fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     // TODO (Exercise 3): join the words of the message with spaces, and connect to the host
-    // and port from the command line with sock::connect(&args.host, args.port, "ex3_args_server")?
+    // and port from the command line with sock::resolve_and_connect(&args.host, args.port, "ex3_args_server")?
     let message: String = todo!("Exercise 3: the message");
     let mut stream: std::net::TcpStream = todo!("Exercise 3: connect");
     let server = stream
         .peer_addr()
         .map_err(|e| format!("getpeername failed: {e}"))?;
-    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
+    let reply = welcome::exchange(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

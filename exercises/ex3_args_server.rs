@@ -28,7 +28,7 @@ pub fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     // TODO (Exercise 3): listen on the host and port from the command line, with
-    // sock::listen(&args.host, args.port)?
+    // sock::bind_and_listen(&args.host, args.port)?
     let listener: std::net::TcpListener = todo!("Exercise 3: listen where the arguments say");
     let address = listener
         .local_addr()

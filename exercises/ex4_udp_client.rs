@@ -7,13 +7,13 @@
 //! Check your work: `cargo grade --test ex4_udp`
 
 use std::io::ErrorKind;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tp_sockets::net::welcome::BUFFER;
-use tp_sockets::net::{finish, prompt, shown, sock};
+use tp_sockets::net::{finish, prompt, shown, sock, udp};
 
 /// Send a message to a UDP server and print its answer.
 #[derive(Parser)]
@@ -32,12 +32,6 @@ struct Args {
     timeout: f64,
 }
 
-/// The line for a request that got no answer in time.
-fn no_answer(server: SocketAddr, timeout: Duration, port: u16) -> String {
-    let start = format!("cargo run --example ex4_udp_server -- {port}");
-    tp_sockets::net::udp::no_answer(server, timeout, &start)
-}
-
 pub fn main() -> ExitCode {
     finish(run(&Args::parse()))
 }
@@ -45,38 +39,31 @@ pub fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     let server = sock::resolve(&args.host, args.port)?[0];
     let timeout = Duration::from_secs_f64(args.timeout);
+    let start = format!("cargo run --example ex4_udp_server -- {}", args.port);
+    let silence = udp::no_answer(server, timeout, &start);
 
-    // a) A datagram socket; binding port 0 lets the OS choose ours, as connect() does for TCP.
-    let any: SocketAddr = if server.is_ipv6() {
-        "[::]:0".parse()
-    } else {
-        "0.0.0.0:0".parse()
-    }
-    .map_err(|e| format!("{e}"))?;
-    // TODO (a): create a UDP socket bound to `any` (UdpSocket::bind).
+    let v6 = server.is_ipv6();
+    let any = if v6 { "[::]:0" } else { "0.0.0.0:0" };
+    // TODO (a): a datagram socket bound to `any` (UdpSocket::bind): port 0, the OS chooses.
     let socket: UdpSocket = todo!("a: create the UDP socket");
 
-    // c) send_to: no connect() first, the destination goes with the datagram.
-    let message = args.message.join(" ");
-    // TODO (c): send the message to `server` with socket.send_to.
+    // TODO (c): socket.send_to `server` the words of args.message joined with spaces, as bytes.
     todo!("c: sendto");
 
-    // d) recv_from, with a deadline: if the datagram or the answer is lost, or no server is
-    // there, nothing will ever arrive, and nothing will say so. Datagrams from anyone but the
-    // server are ignored.
+    // d) recv_from, with a deadline: a lost datagram, or no server, and nothing ever arrives,
+    // and nothing says so. Datagrams from anyone but the server are ignored.
     let deadline = Instant::now() + timeout;
     let mut buffer = [0u8; BUFFER];
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(no_answer(server, timeout, args.port));
+            return Err(silence);
         }
         socket
             .set_read_timeout(Some(left))
             .map_err(|e| format!("cannot set the timeout: {e}"))?;
-        // TODO (d): receive with socket.recv_from(&mut buffer) in place of todo!(); the match
-        // below sorts out what it gives: the datagram and its sender, or an error.
-        let result: std::io::Result<(usize, SocketAddr)> = todo!("d: recvfrom");
+        // TODO (d): socket.recv_from(&mut buffer) replaces todo!(); the match sorts out the rest.
+        let result: std::io::Result<(usize, std::net::SocketAddr)> = todo!("d: recvfrom");
         match result {
             Ok((received, from)) if from == server => {
                 // The answer is shown with control characters escaped (see ex1_tcp_client).
@@ -86,9 +73,7 @@ fn run(args: &Args) -> Result<(), String> {
             Ok(_) => continue,
             // Windows turns the ICMP "port unreachable" into ConnectionReset on the next read.
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
-                return Err(no_answer(server, timeout, args.port));
-            }
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Err(silence),
             Err(e) => return Err(format!("cannot receive from {server}: {e}")),
         }
     }

@@ -57,7 +57,7 @@ fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("getsockname failed: {e}"))?;
     println!("local address: {local}");
 
-    let reply = welcome::ask(&mut stream, &args.message.join(" "))
+    let reply = welcome::exchange(&mut stream, &args.message.join(" "))
         .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())

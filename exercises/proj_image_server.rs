@@ -43,7 +43,7 @@ pub fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let folder = Arc::new(Folder::serve(&args.served.dir)?);
-    let listener = sock::listen(&args.served.host, args.port)?;
+    let listener = sock::bind_and_listen(&args.served.host, args.port)?;
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;

@@ -27,7 +27,7 @@ fn run() -> Result<(), String> {
     let server = SocketAddr::from(([127, 0, 0, 1], port));
     let mut stream =
         TcpStream::connect(server).map_err(|e| connect_error(server, &e, "ex2_dynamic_server"))?;
-    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
+    let reply = welcome::exchange(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -6,10 +6,9 @@
 //! Terminal 2: `cargo run --example ex2_dynamic_client`, then type the same port and a message
 
 use std::io::{self, ErrorKind};
-use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
-use tp_sockets::net::{bind_error, finish, prompt, welcome};
+use tp_sockets::net::{finish, prompt, sock, welcome};
 
 pub fn main() -> ExitCode {
     finish(run())
@@ -23,14 +22,14 @@ fn run() -> Result<(), String> {
     // the loop and gives it its value.
     let listener = loop {
         let port = prompt::ask(&mut input, "port: ", prompt::parse_port)?;
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        // TcpListener::bind does Exercise 1's socket(), bind() and listen() in one call.
-        match TcpListener::bind(address) {
+        // bind_and_listen does Exercise 1's socket(), bind() and listen(). Its error keeps the
+        // OS's kind of error, and prints as one line that explains it.
+        match sock::bind_and_listen("127.0.0.1", port) {
             Ok(listener) => break listener,
             Err(e) if matches!(e.kind(), ErrorKind::PermissionDenied | ErrorKind::AddrInUse) => {
-                eprintln!("{}", bind_error(address, &e));
+                eprintln!("{e}");
             }
-            Err(e) => return Err(bind_error(address, &e)),
+            Err(e) => return Err(e.to_string()),
         }
     };
     let address = listener

@@ -32,7 +32,7 @@ fn run() -> Result<(), String> {
     println!("local address: {local}");
     println!("server address: {peer}");
 
-    let reply = welcome::ask(&mut stream, "Hello from the client")
+    let reply = welcome::exchange(&mut stream, "Hello from the client")
         .map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())

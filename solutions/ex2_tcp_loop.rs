@@ -14,7 +14,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let listener = sock::listen("127.0.0.1", 60000)?;
+    let listener = sock::bind_and_listen("127.0.0.1", 60000)?;
     println!("listening on 127.0.0.1:60000");
 
     // Step 7: after each client, back to accept(). The listening socket stays open the whole

@@ -33,11 +33,11 @@ pub fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let message = args.message.join(" ");
-    let mut stream = sock::connect(&args.host, args.port, "ex3_args_server")?;
+    let mut stream = sock::resolve_and_connect(&args.host, args.port, "ex3_args_server")?;
     let server = stream
         .peer_addr()
         .map_err(|e| format!("getpeername failed: {e}"))?;
-    let reply = welcome::ask(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
+    let reply = welcome::exchange(&mut stream, &message).map_err(|e| exchange_error(server, &e))?;
     println!("server replied: {reply}");
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let listener = sock::listen(&args.host, args.port)?;
+    let listener = sock::bind_and_listen(&args.host, args.port)?;
     let address = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;

@@ -6,13 +6,13 @@
 //! Terminal 2: `cargo run --example ex4_udp_client -- 60000 Bonjour`
 
 use std::io::ErrorKind;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tp_sockets::net::welcome::BUFFER;
-use tp_sockets::net::{finish, prompt, shown, sock};
+use tp_sockets::net::{finish, prompt, shown, sock, udp};
 
 /// Send a message to a UDP server and print its answer.
 #[derive(Parser)]
@@ -31,12 +31,6 @@ struct Args {
     timeout: f64,
 }
 
-/// The line for a request that got no answer in time.
-fn no_answer(server: SocketAddr, timeout: Duration, port: u16) -> String {
-    let start = format!("cargo run --example ex4_udp_server -- {port}");
-    tp_sockets::net::udp::no_answer(server, timeout, &start)
-}
-
 pub fn main() -> ExitCode {
     finish(run(&Args::parse()))
 }
@@ -44,31 +38,27 @@ pub fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     let server = sock::resolve(&args.host, args.port)?[0];
     let timeout = Duration::from_secs_f64(args.timeout);
+    let start = format!("cargo run --example ex4_udp_server -- {}", args.port);
+    let silence = udp::no_answer(server, timeout, &start);
 
     // a) A datagram socket; binding port 0 lets the OS choose ours, as connect() does for TCP.
-    let any: SocketAddr = if server.is_ipv6() {
-        "[::]:0".parse()
-    } else {
-        "0.0.0.0:0".parse()
-    }
-    .map_err(|e| format!("{e}"))?;
+    let v6 = server.is_ipv6();
+    let any = if v6 { "[::]:0" } else { "0.0.0.0:0" };
     let socket = UdpSocket::bind(any).map_err(|e| format!("cannot create a UDP socket: {e}"))?;
 
     // c) send_to: no connect() first, the destination goes with the datagram.
-    let message = args.message.join(" ");
     socket
-        .send_to(message.as_bytes(), server)
+        .send_to(args.message.join(" ").as_bytes(), server)
         .map_err(|e| format!("cannot send to {server}: {e}"))?;
 
-    // d) recv_from, with a deadline: if the datagram or the answer is lost, or no server is
-    // there, nothing will ever arrive, and nothing will say so. Datagrams from anyone but the
-    // server are ignored.
+    // d) recv_from, with a deadline: a lost datagram, or no server, and nothing ever arrives,
+    // and nothing says so. Datagrams from anyone but the server are ignored.
     let deadline = Instant::now() + timeout;
     let mut buffer = [0u8; BUFFER];
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(no_answer(server, timeout, args.port));
+            return Err(silence);
         }
         socket
             .set_read_timeout(Some(left))
@@ -83,9 +73,7 @@ fn run(args: &Args) -> Result<(), String> {
             Ok(_) => continue,
             // Windows turns the ICMP "port unreachable" into ConnectionReset on the next read.
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
-                return Err(no_answer(server, timeout, args.port));
-            }
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Err(silence),
             Err(e) => return Err(format!("cannot receive from {server}: {e}")),
         }
     }

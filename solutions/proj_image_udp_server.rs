@@ -13,8 +13,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use tp_sockets::image::catalog::{Folder, ServedFolder};
 use tp_sockets::image::source::Source;
-use tp_sockets::image::udp::{self, DEFAULT_PORT, MAX_CHUNK, MIN_CHUNK, Message, Replies};
-use tp_sockets::image::udp_server::Server;
+use tp_sockets::image::udp::{self, DEFAULT_PORT, MAX_CHUNK, MIN_CHUNK, Message};
+use tp_sockets::image::udp_server::{Replies, Server};
 use tp_sockets::net::{finish, sock};
 
 /// Serve the pictures of a folder over UDP, chunk by chunk.

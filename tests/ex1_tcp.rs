@@ -1,6 +1,7 @@
 //! Exercise 1: `ex1_tcp_server` and `ex1_tcp_client` (and Exercise 2, step 1: the client prints
-//! the reply). Both use the handout's fixed address 127.0.0.1:60000, so every test here that
-//! starts them holds the fixed-port lock.
+//! the reply), each tested on its own: the server with raw clients and the reference client,
+//! the client with a server run by the test. Both use the handout's fixed address
+//! 127.0.0.1:60000, so every test here holds the fixed-port lock.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
@@ -9,7 +10,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use common::{RUN_DEADLINE, TestServer, fixed_ports, run, run_with, start_server};
+use common::{RUN_DEADLINE, TestServer, fixed_ports, run, run_reference, run_with, start_server};
 
 const SERVER: &str = "ex1_tcp_server";
 const CLIENT: &str = "ex1_tcp_client";
@@ -29,158 +30,183 @@ fn raw_exchange(address: impl ToSocketAddrs, message: &[u8]) -> (String, SocketA
     (String::from_utf8_lossy(&reply).into_owned(), local)
 }
 
-#[test]
-fn client_prints_the_welcome_and_server_prints_the_message_and_client_address() {
-    let _ports = fixed_ports();
-    let mut server = start_server(SERVER, &[]);
-    assert_eq!(server.address(), "127.0.0.1:60000".parse().unwrap());
+/// The tests of `ex1_tcp_server`.
+mod ex1_tcp_server {
+    use super::*;
 
-    let client = run(CLIENT, &[]);
-    client.assert_success();
-    assert!(
-        client
-            .stdout
-            .contains("server replied: Welcome to this server"),
-        "{client}"
-    );
-
-    assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-    let line = server
-        .wait_for_stdout(|l| l.starts_with("received "), Duration::ZERO)
-        .unwrap_or_else(|| panic!("no `received` line\n{}", server.transcript()));
-    let (message, from) = line["received ".len()..]
-        .rsplit_once(" from ")
-        .expect("received \"<message>\" from <address>");
-    assert!(
-        message.starts_with('"') && message.ends_with('"') && message.len() > 2,
-        "{line}"
-    );
-    let from: SocketAddr = from.parse().expect("client address and port");
-    assert_eq!(from.ip().to_string(), "127.0.0.1");
-    assert_ne!(from.port(), 0);
-}
-
-#[test]
-fn a_raw_tcp_client_like_nc_gets_the_welcome_and_its_port_is_printed() {
-    let _ports = fixed_ports();
-    let mut server = start_server(SERVER, &[]);
-    let (reply, local) = raw_exchange("127.0.0.1:60000", b"hi from nc\n");
-    assert_eq!(reply, "Welcome to this server");
-    assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-    assert!(
-        server
-            .stdout()
-            .contains(&format!("received \"hi from nc\\n\" from {local}")),
-        "{}",
-        server.transcript()
-    );
-}
-
-#[test]
-fn bytes_that_are_not_utf8_are_shown_not_fatal() {
-    let _ports = fixed_ports();
-    let mut server = start_server(SERVER, &[]);
-    let (reply, _) = raw_exchange("127.0.0.1:60000", b"caf\xe9");
-    assert_eq!(reply, "Welcome to this server");
-    assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-    assert!(
-        server.stdout().contains("received \"caf\u{fffd}\""),
-        "{}",
-        server.transcript()
-    );
-}
-
-/// The server reads once, with a 1024-byte buffer: the rest of a longer message stays in the
-/// socket's receive queue and is never read.
-#[test]
-fn server_reads_at_most_1024_bytes() {
-    let _ports = fixed_ports();
-    let mut server = start_server(SERVER, &[]);
-    let mut stream = TcpStream::connect("127.0.0.1:60000").unwrap();
-    stream.write_all(&[b'a'; 3000]).unwrap();
-    assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-    let expected = format!("received \"{}\" from", "a".repeat(1024));
-    assert!(
-        server.stdout().contains(&expected),
-        "{}",
-        server.transcript()
-    );
-}
-
-#[test]
-fn client_without_a_server_says_to_start_the_server_first() {
-    let _ports = fixed_ports();
-    let client = run(CLIENT, &[]);
-    let line = client.assert_clean_failure(1);
-    assert!(line.contains("127.0.0.1:60000"), "{line}");
-    assert!(line.contains("start the server first"), "{line}");
-}
-
-#[test]
-fn server_whose_port_is_taken_says_so_and_exits_1() {
-    let _ports = fixed_ports();
-    let _squatter = TcpListener::bind("127.0.0.1:60000").expect("hold port 60000");
-    let server = run(SERVER, &[]);
-    let line = server.assert_clean_failure(1);
-    assert!(line.contains("port 60000 is already in use"), "{line}");
-}
-
-/// The server closes first, so its side of each connection waits in TIME_WAIT; SO_REUSEADDR
-/// (set on Linux and macOS) lets the next run bind port 60000 at once anyway.
-#[test]
-fn server_restarts_at_once_after_a_connection() {
-    let _ports = fixed_ports();
-    for _ in 0..2 {
+    #[test]
+    /// The server welcomes the reference client, then prints its message and its address.
+    fn welcomes_a_client_and_prints_its_message_and_address() {
+        let _ports = fixed_ports();
         let mut server = start_server(SERVER, &[]);
-        run(CLIENT, &[]).assert_success();
+        assert_eq!(server.address(), "127.0.0.1:60000".parse().unwrap());
+
+        let client = run_reference(CLIENT, &[]);
+        client.assert_success();
+        assert!(
+            client
+                .stdout
+                .contains("server replied: Welcome to this server"),
+            "{client}"
+        );
+
+        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+        let line = server
+            .wait_for_stdout(|l| l.starts_with("received "), Duration::ZERO)
+            .unwrap_or_else(|| panic!("no `received` line\n{}", server.transcript()));
+        let (message, from) = line["received ".len()..]
+            .rsplit_once(" from ")
+            .expect("received \"<message>\" from <address>");
+        assert!(
+            message.starts_with('"') && message.ends_with('"') && message.len() > 2,
+            "{line}"
+        );
+        let from: SocketAddr = from.parse().expect("client address and port");
+        assert_eq!(from.ip().to_string(), "127.0.0.1");
+        assert_ne!(from.port(), 0);
+    }
+
+    #[test]
+    fn a_raw_tcp_client_like_nc_gets_the_welcome_and_its_port_is_printed() {
+        let _ports = fixed_ports();
+        let mut server = start_server(SERVER, &[]);
+        let (reply, local) = raw_exchange("127.0.0.1:60000", b"hi from nc\n");
+        assert_eq!(reply, "Welcome to this server");
+        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+        assert!(
+            server
+                .stdout()
+                .contains(&format!("received \"hi from nc\\n\" from {local}")),
+            "{}",
+            server.transcript()
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_shown_not_fatal() {
+        let _ports = fixed_ports();
+        let mut server = start_server(SERVER, &[]);
+        let (reply, _) = raw_exchange("127.0.0.1:60000", b"caf\xe9");
+        assert_eq!(reply, "Welcome to this server");
+        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+        assert!(
+            server.stdout().contains("received \"caf\u{fffd}\""),
+            "{}",
+            server.transcript()
+        );
+    }
+
+    /// The server reads once, with a 1024-byte buffer: the rest of a longer message stays in the
+    /// socket's receive queue and is never read.
+    #[test]
+    fn server_reads_at_most_1024_bytes() {
+        let _ports = fixed_ports();
+        let mut server = start_server(SERVER, &[]);
+        let mut stream = TcpStream::connect("127.0.0.1:60000").unwrap();
+        stream.write_all(&[b'a'; 3000]).unwrap();
+        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+        let expected = format!("received \"{}\" from", "a".repeat(1024));
+        assert!(
+            server.stdout().contains(&expected),
+            "{}",
+            server.transcript()
+        );
+    }
+
+    #[test]
+    fn server_whose_port_is_taken_says_so_and_exits_1() {
+        let _ports = fixed_ports();
+        let _squatter = TcpListener::bind("127.0.0.1:60000").expect("hold port 60000");
+        let server = run(SERVER, &[]);
+        let line = server.assert_clean_failure(1);
+        assert!(line.contains("port 60000 is already in use"), "{line}");
+    }
+
+    /// The server closes first, so its side of each connection waits in TIME_WAIT; SO_REUSEADDR
+    /// (set on Linux and macOS) lets the next run bind port 60000 at once anyway.
+    #[test]
+    fn server_restarts_at_once_after_a_connection() {
+        let _ports = fixed_ports();
+        for _ in 0..2 {
+            let mut server = start_server(SERVER, &[]);
+            run_reference(CLIENT, &[]).assert_success();
+            assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+        }
+    }
+
+    /// Question 1: 127.0.0.1 is the loopback address, this machine itself; `localhost` is its name.
+    #[test]
+    fn answer_q1_loopback_is_this_machine_and_localhost_names_it() {
+        let _ports = fixed_ports();
+        let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        assert!(loopback.is_loopback());
+        let names: Vec<SocketAddr> = ("localhost", 60000).to_socket_addrs().unwrap().collect();
+        assert!(
+            names.iter().all(|a| a.ip().is_loopback()),
+            "localhost resolves to {names:?}"
+        );
+
+        let mut server = start_server(SERVER, &[]);
+        assert!(server.address().ip().is_loopback());
+        // The same server, reached by name.
+        let (reply, _) = raw_exchange(("localhost", 60000), b"by name");
+        assert_eq!(reply, "Welcome to this server");
         assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
     }
 }
 
-// ---- Answers to the questions of Exercise 1 (solutions/ANSWERS.md) ----
+/// The tests of `ex1_tcp_client`.
+mod ex1_tcp_client {
+    use super::*;
 
-/// Question 1: 127.0.0.1 is the loopback address, this machine itself; `localhost` is its name.
-#[test]
-fn answer_q1_loopback_is_this_machine_and_localhost_names_it() {
-    let _ports = fixed_ports();
-    let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
-    assert!(loopback.is_loopback());
-    let names: Vec<SocketAddr> = ("localhost", 60000).to_socket_addrs().unwrap().collect();
-    assert!(
-        names.iter().all(|a| a.ip().is_loopback()),
-        "localhost resolves to {names:?}"
-    );
+    /// The client connects to 127.0.0.1:60000, sends a message, and prints the reply.
+    #[test]
+    fn sends_a_message_and_prints_the_welcome() {
+        let _ports = fixed_ports();
+        let server = TestServer::start("127.0.0.1:60000");
+        let client = run(CLIENT, &[]);
+        client.assert_success();
+        assert!(
+            client
+                .stdout
+                .contains("server replied: Welcome to this server"),
+            "{client}"
+        );
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1, "one connection\n{client}");
+        assert!(!seen[0].1.is_empty(), "the client sent nothing\n{client}");
+    }
 
-    let mut server = start_server(SERVER, &[]);
-    assert!(server.address().ip().is_loopback());
-    // The same server, reached by name.
-    let (reply, _) = raw_exchange(("localhost", 60000), b"by name");
-    assert_eq!(reply, "Welcome to this server");
-    assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-}
+    #[test]
+    fn client_without_a_server_says_to_start_the_server_first() {
+        let _ports = fixed_ports();
+        let client = run(CLIENT, &[]);
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("127.0.0.1:60000"), "{line}");
+        assert!(line.contains("start the server first"), "{line}");
+    }
 
-// ---- Peers that do not play by the rules ----
+    /// A server that accepts the connection and never answers: the client gives up after 5 s
+    /// (its read timeout) with one line, instead of waiting for ever.
+    #[test]
+    fn client_gives_up_on_a_server_that_never_answers() {
+        let _ports = fixed_ports();
+        let _silent = TestServer::replying("127.0.0.1:60000", None);
+        let started = Instant::now();
+        let client = run_with(CLIENT, &[], "", Duration::from_secs(10));
+        let line = client.assert_clean_failure(1);
+        assert!(
+            line.contains("accepted the connection but sent no reply within 5 s"),
+            "{line}"
+        );
+        assert!(started.elapsed() >= Duration::from_millis(4500), "{client}");
+    }
 
-/// A server that accepts the connection and never answers: the client gives up after 5 s
-/// (its read timeout) with one line, instead of waiting for ever.
-#[test]
-fn client_gives_up_on_a_server_that_never_answers() {
-    let _ports = fixed_ports();
-    let _silent = TestServer::replying("127.0.0.1:60000", None);
-    let started = Instant::now();
-    let client = run_with(CLIENT, &[], "", Duration::from_secs(10));
-    let line = client.assert_clean_failure(1);
-    assert!(
-        line.contains("accepted the connection but sent no reply within 5 s"),
-        "{line}"
-    );
-    assert!(started.elapsed() >= Duration::from_millis(4500), "{client}");
-}
-
-/// Bytes from the network are not text to print as they are: ESC starts a terminal command.
-#[test]
-fn client_shows_terminal_codes_from_the_server_escaped() {
-    let _ports = fixed_ports();
-    let _server = TestServer::replying("127.0.0.1:60000", Some(common::TERMINAL_CODES));
-    common::assert_reply_escaped(&run(CLIENT, &[]));
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn client_shows_terminal_codes_from_the_server_escaped() {
+        let _ports = fixed_ports();
+        let _server = TestServer::replying("127.0.0.1:60000", Some(common::TERMINAL_CODES));
+        common::assert_reply_escaped(&run(CLIENT, &[]));
+    }
 }

@@ -9,7 +9,10 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::{RUN_DEADLINE, START_DEADLINE, TestServer, free_port, run_with, spawn};
+use common::{
+    CLIENT_UNDER_TEST, RUN_DEADLINE, SERVER_UNDER_TEST, START_DEADLINE, Sides, TestServer,
+    free_port, run_with, spawn,
+};
 
 const SERVER: &str = "ex2_dynamic_server";
 const CLIENT: &str = "ex2_dynamic_client";
@@ -20,10 +23,9 @@ fn listening(server: &common::Running) -> bool {
         .is_some()
 }
 
-#[test]
-fn server_listens_on_the_typed_port_and_welcomes_the_typed_message() {
+fn server_listens_on_the_typed_port_and_welcomes_the_typed_message(sides: Sides) {
     let port = free_port();
-    let mut server = spawn(SERVER, &[]);
+    let mut server = sides.spawn_server(SERVER, &[]);
     server.type_in(&format!("{port}\n"));
     assert!(listening(&server), "{}", server.transcript());
     assert!(
@@ -32,12 +34,7 @@ fn server_listens_on_the_typed_port_and_welcomes_the_typed_message() {
             .contains(&format!("listening on 127.0.0.1:{port}"))
     );
 
-    let client = run_with(
-        CLIENT,
-        &[],
-        &format!("{port}\nBonjour le serveur\n"),
-        RUN_DEADLINE,
-    );
+    let client = sides.run_client_with(CLIENT, &[], &format!("{port}\nBonjour le serveur\n"));
     client.assert_success();
     assert!(
         client
@@ -55,124 +52,144 @@ fn server_listens_on_the_typed_port_and_welcomes_the_typed_message() {
     );
 }
 
-#[test]
-fn server_explains_and_asks_again_after_each_kind_of_bad_port() {
-    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
-    let taken_port = taken.local_addr().unwrap().port();
-    let port = free_port();
-    let mut server = spawn(SERVER, &[]);
-    server.type_in(&format!("\nabc\n0\n70000\n-5\n{taken_port}\n{port}\n"));
-    assert!(listening(&server), "{}", server.transcript());
-    // stderr is collected by its own thread: wait for the last explanation.
-    server.wait_for_stderr(|l| l.contains("already in use"), START_DEADLINE);
-    let stderr = server.stderr();
-    let explanations: Vec<&str> = stderr.lines().collect();
-    assert_eq!(explanations.len(), 6, "one line per bad answer:\n{stderr}");
-    assert!(
-        explanations[0].contains("please type a port number"),
-        "{stderr}"
-    );
-    assert!(
-        explanations[1].contains("`abc` is not a number"),
-        "{stderr}"
-    );
-    assert!(explanations[2].contains("0 is not a port"), "{stderr}");
-    assert!(explanations[3].contains("70000 is not a port"), "{stderr}");
-    assert!(explanations[4].contains("`-5` is not a number"), "{stderr}");
-    assert!(
-        explanations[5].contains(&format!("port {taken_port} is already in use")),
-        "{stderr}"
-    );
-    assert_eq!(
-        server.stdout().matches("port: ").count(),
-        7,
-        "{}",
-        server.transcript()
-    );
-}
+/// The tests of `ex2_dynamic_server`.
+mod ex2_dynamic_server {
+    use super::*;
 
-/// Whether this user may bind ports below 1024 is the OS's decision (Linux: root or
-/// CAP_NET_BIND_SERVICE); the test asks the OS first, then checks the server agrees.
-#[test]
-fn server_asks_again_for_a_port_below_1024_it_may_not_use() {
-    let low = 1000;
-    let allowed = match TcpListener::bind(("127.0.0.1", low)) {
-        Ok(_) => true,
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => false,
-        Err(e) => {
-            println!("skipped: port {low} cannot be tried here ({e})");
-            return;
-        }
-    };
-    let port = free_port();
-    let mut server = spawn(SERVER, &[]);
-    server.type_in(&format!("{low}\n{port}\n"));
-    assert!(listening(&server), "{}", server.transcript());
-    let expected = if allowed { low } else { port };
-    assert!(
-        server
-            .stdout()
-            .contains(&format!("listening on 127.0.0.1:{expected}")),
-        "{}",
-        server.transcript()
-    );
-    if !allowed {
+    #[test]
+    fn server_listens_on_the_typed_port_and_welcomes_the_typed_message() {
+        super::server_listens_on_the_typed_port_and_welcomes_the_typed_message(SERVER_UNDER_TEST);
+    }
+
+    #[test]
+    fn server_explains_and_asks_again_after_each_kind_of_bad_port() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let taken_port = taken.local_addr().unwrap().port();
+        let port = free_port();
+        let mut server = spawn(SERVER, &[]);
+        server.type_in(&format!("\nabc\n0\n70000\n-5\n{taken_port}\n{port}\n"));
+        assert!(listening(&server), "{}", server.transcript());
+        // stderr is collected by its own thread: wait for the last explanation.
+        server.wait_for_stderr(|l| l.contains("already in use"), START_DEADLINE);
+        let stderr = server.stderr();
+        let explanations: Vec<&str> = stderr.lines().collect();
+        assert_eq!(explanations.len(), 6, "one line per bad answer:\n{stderr}");
         assert!(
-            server.stderr().contains("below 1024"),
+            explanations[0].contains("please type a port number"),
+            "{stderr}"
+        );
+        assert!(
+            explanations[1].contains("`abc` is not a number"),
+            "{stderr}"
+        );
+        assert!(explanations[2].contains("0 is not a port"), "{stderr}");
+        assert!(explanations[3].contains("70000 is not a port"), "{stderr}");
+        assert!(explanations[4].contains("`-5` is not a number"), "{stderr}");
+        assert!(
+            explanations[5].contains(&format!("port {taken_port} is already in use")),
+            "{stderr}"
+        );
+        assert_eq!(
+            server.stdout().matches("port: ").count(),
+            7,
             "{}",
             server.transcript()
         );
     }
-    println!("this user may bind port {low}: {allowed}");
-}
 
-#[test]
-fn client_explains_and_asks_again_after_a_bad_port_or_an_empty_message() {
-    let server = TestServer::start("127.0.0.1:0");
-    let port = server.address.port();
-    let input = format!("abc\n\n99999\n{port}\n\nHello\n");
-    let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
-    client.assert_success();
-    let explanations: Vec<&str> = client.stderr.lines().collect();
-    assert_eq!(explanations.len(), 4, "{client}");
-    assert!(explanations[3].contains("the message is empty"), "{client}");
-    assert!(
-        client
-            .stdout
-            .contains("server replied: Welcome to this server")
-    );
-    assert_eq!(server.seen()[0].1, "Hello");
-}
+    /// Whether this user may bind ports below 1024 is the OS's decision (Linux: root or
+    /// CAP_NET_BIND_SERVICE); the test asks the OS first, then checks the server agrees.
+    #[test]
+    fn server_asks_again_for_a_port_below_1024_it_may_not_use() {
+        let low = 1000;
+        let allowed = match TcpListener::bind(("127.0.0.1", low)) {
+            Ok(_) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => false,
+            Err(e) => {
+                println!("skipped: port {low} cannot be tried here ({e})");
+                return;
+            }
+        };
+        let port = free_port();
+        let mut server = spawn(SERVER, &[]);
+        server.type_in(&format!("{low}\n{port}\n"));
+        assert!(listening(&server), "{}", server.transcript());
+        let expected = if allowed { low } else { port };
+        assert!(
+            server
+                .stdout()
+                .contains(&format!("listening on 127.0.0.1:{expected}")),
+            "{}",
+            server.transcript()
+        );
+        if !allowed {
+            assert!(
+                server.stderr().contains("below 1024"),
+                "{}",
+                server.transcript()
+            );
+        }
+        println!("this user may bind port {low}: {allowed}");
+    }
 
-#[test]
-fn closed_input_ends_the_server_with_exit_1_and_a_short_message() {
-    let mut server = spawn(SERVER, &[]);
-    server.close_stdin();
-    assert_eq!(server.exit_code(RUN_DEADLINE), 1, "{}", server.transcript());
-    common::assert_one_clear_line(&server.stderr());
-    assert!(server.stderr().contains("input was closed"));
-}
-
-#[test]
-fn closed_input_ends_the_client_with_exit_1_and_a_short_message() {
-    let port = free_port();
-    for input in [String::new(), format!("{port}\n")] {
-        let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
-        let line = client.assert_clean_failure(1);
-        assert!(line.contains("input was closed"), "{client}");
+    #[test]
+    fn closed_input_ends_the_server_with_exit_1_and_a_short_message() {
+        let mut server = spawn(SERVER, &[]);
+        server.close_stdin();
+        assert_eq!(server.exit_code(RUN_DEADLINE), 1, "{}", server.transcript());
+        common::assert_one_clear_line(&server.stderr());
+        assert!(server.stderr().contains("input was closed"));
     }
 }
 
-#[test]
-fn client_with_no_server_on_the_typed_port_says_to_start_it() {
-    let nobody = common::closed_tcp_port();
-    let port = nobody.port;
-    let client = run_with(
-        CLIENT,
-        &[],
-        &format!("{port}\nhi\n"),
-        Duration::from_secs(5),
-    );
-    let line = client.assert_clean_failure(1);
-    assert!(line.contains("start the server first"), "{line}");
+/// The tests of `ex2_dynamic_client`.
+mod ex2_dynamic_client {
+    use super::*;
+
+    #[test]
+    fn server_listens_on_the_typed_port_and_welcomes_the_typed_message() {
+        super::server_listens_on_the_typed_port_and_welcomes_the_typed_message(CLIENT_UNDER_TEST);
+    }
+
+    #[test]
+    fn client_explains_and_asks_again_after_a_bad_port_or_an_empty_message() {
+        let server = TestServer::start("127.0.0.1:0");
+        let port = server.address.port();
+        let input = format!("abc\n\n99999\n{port}\n\nHello\n");
+        let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
+        client.assert_success();
+        let explanations: Vec<&str> = client.stderr.lines().collect();
+        assert_eq!(explanations.len(), 4, "{client}");
+        assert!(explanations[3].contains("the message is empty"), "{client}");
+        assert!(
+            client
+                .stdout
+                .contains("server replied: Welcome to this server")
+        );
+        assert_eq!(server.seen()[0].1, "Hello");
+    }
+
+    #[test]
+    fn closed_input_ends_the_client_with_exit_1_and_a_short_message() {
+        let port = free_port();
+        for input in [String::new(), format!("{port}\n")] {
+            let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
+            let line = client.assert_clean_failure(1);
+            assert!(line.contains("input was closed"), "{client}");
+        }
+    }
+
+    #[test]
+    fn client_with_no_server_on_the_typed_port_says_to_start_it() {
+        let nobody = common::closed_tcp_port();
+        let port = nobody.port;
+        let client = run_with(
+            CLIENT,
+            &[],
+            &format!("{port}\nhi\n"),
+            Duration::from_secs(5),
+        );
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("start the server first"), "{line}");
+    }
 }

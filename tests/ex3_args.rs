@@ -8,7 +8,10 @@ mod common;
 
 use std::net::TcpListener;
 
-use common::{START_DEADLINE, has_ipv6_loopback, run, start_server};
+use common::{
+    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, has_ipv6_loopback, run,
+    start_server,
+};
 
 const SERVER: &str = "ex3_args_server";
 const CLIENT: &str = "ex3_args_client";
@@ -17,11 +20,10 @@ fn server_port(server: &common::Running) -> String {
     server.address().port().to_string()
 }
 
-#[test]
-fn a_message_of_several_words_goes_from_the_command_line_to_the_server() {
-    let server = start_server(SERVER, &["0"]);
+fn a_message_of_several_words_goes_from_the_command_line_to_the_server(sides: Sides) {
+    let server = sides.start_server(SERVER, &["0"]);
     let port = server_port(&server);
-    let client = run(CLIENT, &[&port, "Bonjour", "tout", "le", "monde"]);
+    let client = sides.run_client(CLIENT, &[&port, "Bonjour", "tout", "le", "monde"]);
     client.assert_success();
     assert!(
         client
@@ -40,95 +42,142 @@ fn a_message_of_several_words_goes_from_the_command_line_to_the_server() {
     );
 }
 
-#[test]
-fn the_server_keeps_serving_client_after_client() {
-    let mut server = start_server(SERVER, &["0"]);
-    let port = server_port(&server);
-    for i in 1..=3 {
-        run(CLIENT, &[&port, &format!("message {i}")]).assert_success();
-    }
-    assert!(
-        server
-            .wait_for_stdout(|l| l.starts_with("client 3 from"), START_DEADLINE)
-            .is_some()
-    );
-    assert!(server.is_running());
-}
-
-#[test]
-fn the_client_rejects_bad_ports_with_a_usage_error() {
-    for bad in ["70000", "abc", "0", "-1"] {
-        let client = run(CLIENT, &[bad, "Bonjour"]);
-        assert_eq!(client.code, Some(2), "port {bad}\n{client}");
-        assert!(client.stderr.contains("PORT"), "port {bad}\n{client}");
-        assert!(!client.stderr.contains("panicked"), "{client}");
-    }
-}
-
-#[test]
-fn the_client_needs_a_message_and_the_server_a_port() {
-    assert_eq!(run(CLIENT, &["60000"]).code, Some(2));
-    assert_eq!(run(SERVER, &[]).code, Some(2));
-    assert_eq!(run(SERVER, &["abc"]).code, Some(2));
-}
-
-#[test]
-fn help_explains_every_argument() {
-    for (name, words) in [
-        (CLIENT, ["PORT", "MESSAGE", "--host"]),
-        (SERVER, ["PORT", "--host", "port"]),
-    ] {
-        let help = run(name, &["--help"]);
-        help.assert_success();
-        for word in words {
-            assert!(
-                help.stdout.contains(word),
-                "{name} --help lacks {word}\n{help}"
-            );
-        }
-    }
-}
-
-#[test]
-fn host_accepts_a_name() {
-    let server = start_server(SERVER, &["0"]);
-    let port = server_port(&server);
-    let client = run(CLIENT, &["--host", "localhost", &port, "by", "name"]);
-    client.assert_success();
-}
-
-#[test]
-fn host_accepts_an_ipv6_literal() {
+fn host_accepts_an_ipv6_literal(sides: Sides) {
     if !has_ipv6_loopback() {
         println!("skipped: this machine has no IPv6 loopback (::1)");
         return;
     }
-    let server = start_server(SERVER, &["0", "--host", "::1"]);
+    let server = sides.start_server(SERVER, &["0", "--host", "::1"]);
     assert!(server.address().is_ipv6(), "{}", server.transcript());
     let port = server_port(&server);
-    run(CLIENT, &["--host", "::1", &port, "over", "IPv6"]).assert_success();
+    sides
+        .run_client(CLIENT, &["--host", "::1", &port, "over", "IPv6"])
+        .assert_success();
 }
 
-#[test]
-fn client_without_a_server_says_to_start_it() {
-    let nobody = common::closed_tcp_port();
-    let port = nobody.port.to_string();
-    let line = run(CLIENT, &[&port, "hello"])
-        .assert_clean_failure(1)
-        .to_string();
-    assert!(
-        line.contains("cargo run --example ex3_args_server"),
-        "{line}"
-    );
+/// `--help` shows every argument of `name`, with the words `words`.
+fn help_explains(name: &str, words: &[&str]) {
+    let help = run(name, &["--help"]);
+    help.assert_success();
+    for word in words {
+        assert!(
+            help.stdout.contains(word),
+            "{name} --help lacks {word}\n{help}"
+        );
+    }
 }
 
-#[test]
-fn server_whose_port_is_taken_says_so() {
-    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port().to_string();
-    let line = run(SERVER, &[&port]).assert_clean_failure(1).to_string();
-    assert!(
-        line.contains(&format!("port {port} is already in use")),
-        "{line}"
-    );
+/// The tests of `ex3_args_server`.
+mod ex3_args_server {
+    use super::*;
+
+    #[test]
+    fn a_message_of_several_words_goes_from_the_command_line_to_the_server() {
+        super::a_message_of_several_words_goes_from_the_command_line_to_the_server(
+            SERVER_UNDER_TEST,
+        );
+    }
+
+    #[test]
+    fn the_server_keeps_serving_client_after_client() {
+        let mut server = start_server(SERVER, &["0"]);
+        let port = server_port(&server);
+        for i in 1..=3 {
+            common::run_reference(CLIENT, &[&port, &format!("message {i}")]).assert_success();
+        }
+        assert!(
+            server
+                .wait_for_stdout(|l| l.starts_with("client 3 from"), START_DEADLINE)
+                .is_some()
+        );
+        assert!(server.is_running());
+    }
+
+    #[test]
+    fn the_server_needs_a_port() {
+        assert_eq!(run(SERVER, &[]).code, Some(2));
+        assert_eq!(run(SERVER, &["abc"]).code, Some(2));
+    }
+
+    #[test]
+    fn help_explains_every_argument() {
+        super::help_explains(SERVER, &["PORT", "--host", "port"]);
+    }
+
+    #[test]
+    fn host_accepts_an_ipv6_literal() {
+        super::host_accepts_an_ipv6_literal(SERVER_UNDER_TEST);
+    }
+
+    #[test]
+    fn server_whose_port_is_taken_says_so() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port().to_string();
+        let line = run(SERVER, &[&port]).assert_clean_failure(1).to_string();
+        assert!(
+            line.contains(&format!("port {port} is already in use")),
+            "{line}"
+        );
+    }
+}
+
+/// The tests of `ex3_args_client`.
+mod ex3_args_client {
+    use super::*;
+
+    #[test]
+    fn a_message_of_several_words_goes_from_the_command_line_to_the_server() {
+        super::a_message_of_several_words_goes_from_the_command_line_to_the_server(
+            CLIENT_UNDER_TEST,
+        );
+    }
+
+    #[test]
+    fn the_client_needs_a_message() {
+        let server = common::start_reference_server(SERVER, &["0"]);
+        let port = server_port(&server);
+        assert_eq!(run(CLIENT, &[&port]).code, Some(2));
+        run(CLIENT, &[&port, "hi"]).assert_success();
+    }
+
+    #[test]
+    fn help_explains_every_argument() {
+        super::help_explains(CLIENT, &["PORT", "MESSAGE", "--host"]);
+    }
+
+    #[test]
+    fn the_client_rejects_bad_ports_with_a_usage_error() {
+        for bad in ["70000", "abc", "0", "-1"] {
+            let client = run(CLIENT, &[bad, "Bonjour"]);
+            assert_eq!(client.code, Some(2), "port {bad}\n{client}");
+            assert!(client.stderr.contains("PORT"), "port {bad}\n{client}");
+            assert!(!client.stderr.contains("panicked"), "{client}");
+        }
+    }
+
+    #[test]
+    fn host_accepts_a_name() {
+        let server = common::start_reference_server(SERVER, &["0"]);
+        let port = server_port(&server);
+        let client = run(CLIENT, &["--host", "localhost", &port, "by", "name"]);
+        client.assert_success();
+    }
+
+    #[test]
+    fn host_accepts_an_ipv6_literal() {
+        super::host_accepts_an_ipv6_literal(CLIENT_UNDER_TEST);
+    }
+
+    #[test]
+    fn client_without_a_server_says_to_start_it() {
+        let nobody = common::closed_tcp_port();
+        let port = nobody.port.to_string();
+        let line = run(CLIENT, &[&port, "hello"])
+            .assert_clean_failure(1)
+            .to_string();
+        assert!(
+            line.contains("cargo run --example ex3_args_server"),
+            "{line}"
+        );
+    }
 }

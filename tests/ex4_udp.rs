@@ -9,16 +9,18 @@ mod common;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use common::{START_DEADLINE, has_ipv6_loopback, run, start_server};
+use common::{
+    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, has_ipv6_loopback, run,
+    start_server,
+};
 
 const SERVER: &str = "ex4_udp_server";
 const CLIENT: &str = "ex4_udp_client";
 
-#[test]
-fn the_client_sends_a_datagram_and_prints_the_answer() {
-    let server = start_server(SERVER, &["0"]);
+fn the_client_sends_a_datagram_and_prints_the_answer(sides: Sides) {
+    let server = sides.start_server(SERVER, &["0"]);
     let port = server.address().port().to_string();
-    let client = run(CLIENT, &[&port, "Bonjour", "en", "UDP"]);
+    let client = sides.run_client(CLIENT, &[&port, "Bonjour", "en", "UDP"]);
     client.assert_success();
     assert!(
         client
@@ -37,111 +39,16 @@ fn the_client_sends_a_datagram_and_prints_the_answer() {
     );
 }
 
-/// No server: the datagram is sent all the same (no handshake to fail), and the client can only
-/// notice the silence when its deadline passes.
-#[test]
-fn without_a_server_the_client_gives_up_at_its_deadline_and_says_why() {
-    let nobody = common::silent_udp_port();
-    let port = nobody.port.to_string();
-    let started = Instant::now();
-    let client = run(CLIENT, &["--timeout", "0.5", &port, "anyone?"]);
-    let elapsed = started.elapsed();
-    let line = client.assert_clean_failure(1);
-    assert!(line.contains("UDP has no connection"), "{line}");
-    assert!(line.contains("within 0.5 s"), "{line}");
-    assert!(
-        elapsed >= Duration::from_millis(400) || cfg!(windows),
-        "gave up after {elapsed:?}, before its deadline"
-    );
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
-
-    // The deadline must be a positive number of seconds, the port a real port.
-    for bad in ["abc", "0", "-1"] {
-        let client = run(CLIENT, &["--timeout", bad, &port, "hi"]);
-        assert_eq!(client.code, Some(2), "--timeout {bad}\n{client}");
-    }
-    assert_eq!(run(CLIENT, &["70000", "hi"]).code, Some(2));
-}
-
-/// A datagram of 3000 bytes into a 1024-byte buffer: the server gets the first 1024 bytes and
-/// the other 1976 are gone. The next recv_from returns the next datagram, not the rest.
-#[test]
-fn a_datagram_longer_than_the_buffer_is_cut_and_the_rest_is_lost() {
-    let server = start_server(SERVER, &["0"]);
-    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
-    // 1024 times `a`, then 1976 times `b`: no `b` may ever reach the server's output.
-    let long: Vec<u8> = (0..3000)
-        .map(|i| if i < 1024 { b'a' } else { b'b' })
-        .collect();
-    sender.send_to(&long, server.address()).unwrap();
-    sender.send_to(b"next", server.address()).unwrap();
-    let next = server.wait_for_stdout(|l| l.ends_with(": \"next\""), START_DEADLINE);
-    assert!(next.is_some(), "{}", server.transcript());
-    if cfg!(windows) {
-        // Windows reports the cut datagram as an error (WSAEMSGSIZE) and the server goes on.
-        return;
-    }
-    let first_1024 = String::from_utf8(long[..1024].to_vec()).unwrap();
-    let lines: Vec<String> = server.stdout().lines().map(str::to_string).collect();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.ends_with(&format!(": \"{first_1024}\""))),
-        "the server should print exactly the first 1024 bytes\n{}",
-        server.transcript()
-    );
-    assert!(
-        !server.stdout().contains('b'),
-        "the rest must be lost\n{}",
-        server.transcript()
-    );
-    // Each datagram got its own answer.
-    let mut buffer = [0u8; 64];
-    sender.set_read_timeout(Some(START_DEADLINE)).unwrap();
-    for _ in 0..2 {
-        let (n, _) = sender.recv_from(&mut buffer).unwrap();
-        assert_eq!(&buffer[..n], b"Welcome to this server");
-    }
-}
-
-#[test]
-fn the_server_survives_empty_huge_and_garbage_datagrams() {
-    let mut server = start_server(SERVER, &["0"]);
-    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sender.send_to(b"", server.address()).unwrap();
-    // 65507 bytes is the largest UDP payload over IPv4; some OSes (macOS) refuse to send it.
-    if let Err(e) = sender.send_to(&vec![b'z'; 65507], server.address()) {
-        println!("this OS does not send a 65507-byte datagram: {e}");
-    }
-    sender
-        .send_to(b"\xff\xfe\x00garbage\x1b[2J", server.address())
-        .unwrap();
-    assert!(
-        server
-            .wait_for_stdout(|l| l.ends_with("garbage\\u{1b}[2J\""), START_DEADLINE)
-            .is_some(),
-        "non-UTF-8 and control bytes are shown escaped\n{}",
-        server.transcript()
-    );
-    assert!(
-        server.stdout().contains(": \"\""),
-        "{}",
-        server.transcript()
-    );
-    let port = server.address().port().to_string();
-    run(CLIENT, &[&port, "still", "there?"]).assert_success();
-    assert!(server.is_running());
-}
-
-#[test]
-fn udp_works_over_ipv6_too() {
+fn udp_works_over_ipv6_too(sides: Sides) {
     if !has_ipv6_loopback() {
         println!("skipped: this machine has no IPv6 loopback (::1)");
         return;
     }
-    let server = start_server(SERVER, &["0", "--host", "::1"]);
+    let server = sides.start_server(SERVER, &["0", "--host", "::1"]);
     let port = server.address().port().to_string();
-    run(CLIENT, &["--host", "::1", &port, "hello", "v6"]).assert_success();
+    sides
+        .run_client(CLIENT, &["--host", "::1", &port, "hello", "v6"])
+        .assert_success();
     assert!(
         server
             .wait_for_stdout(|l| l.starts_with("from [::1]:"), START_DEADLINE)
@@ -149,19 +56,145 @@ fn udp_works_over_ipv6_too() {
     );
 }
 
-/// The answer is shown with its terminal codes escaped, never printed raw.
-#[test]
-fn the_client_shows_terminal_codes_from_the_server_escaped() {
-    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let port = server.local_addr().unwrap().port().to_string();
-    let answering = std::thread::spawn(move || {
-        server.set_read_timeout(Some(START_DEADLINE)).unwrap();
-        let mut buffer = [0u8; 1024];
-        let (_, client) = server.recv_from(&mut buffer).unwrap();
-        server
-            .send_to(b"Hi\x1b[2J\x1b]0;owned\x07", client)
+/// The tests of `ex4_udp_server`.
+mod ex4_udp_server {
+    use super::*;
+
+    #[test]
+    fn the_client_sends_a_datagram_and_prints_the_answer() {
+        super::the_client_sends_a_datagram_and_prints_the_answer(SERVER_UNDER_TEST);
+    }
+
+    /// A datagram of 3000 bytes into a 1024-byte buffer: the server gets the first 1024 bytes and
+    /// the other 1976 are gone. The next recv_from returns the next datagram, not the rest.
+    #[test]
+    fn a_datagram_longer_than_the_buffer_is_cut_and_the_rest_is_lost() {
+        let server = start_server(SERVER, &["0"]);
+        let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+        // 1024 times `a`, then 1976 times `b`: no `b` may ever reach the server's output.
+        let long: Vec<u8> = (0..3000)
+            .map(|i| if i < 1024 { b'a' } else { b'b' })
+            .collect();
+        sender.send_to(&long, server.address()).unwrap();
+        sender.send_to(b"next", server.address()).unwrap();
+        let next = server.wait_for_stdout(|l| l.ends_with(": \"next\""), START_DEADLINE);
+        assert!(next.is_some(), "{}", server.transcript());
+        if cfg!(windows) {
+            // Windows reports the cut datagram as an error (WSAEMSGSIZE) and the server goes on.
+            return;
+        }
+        let first_1024 = String::from_utf8(long[..1024].to_vec()).unwrap();
+        let lines: Vec<String> = server.stdout().lines().map(str::to_string).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with(&format!(": \"{first_1024}\""))),
+            "the server should print exactly the first 1024 bytes\n{}",
+            server.transcript()
+        );
+        assert!(
+            !server.stdout().contains('b'),
+            "the rest must be lost\n{}",
+            server.transcript()
+        );
+        // Each datagram got its own answer.
+        let mut buffer = [0u8; 64];
+        sender.set_read_timeout(Some(START_DEADLINE)).unwrap();
+        for _ in 0..2 {
+            let (n, _) = sender.recv_from(&mut buffer).unwrap();
+            assert_eq!(&buffer[..n], b"Welcome to this server");
+        }
+    }
+
+    #[test]
+    fn the_server_survives_empty_huge_and_garbage_datagrams() {
+        let mut server = start_server(SERVER, &["0"]);
+        let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sender.send_to(b"", server.address()).unwrap();
+        // 65507 bytes is the largest UDP payload over IPv4; some OSes (macOS) refuse to send it.
+        if let Err(e) = sender.send_to(&vec![b'z'; 65507], server.address()) {
+            println!("this OS does not send a 65507-byte datagram: {e}");
+        }
+        sender
+            .send_to(b"\xff\xfe\x00garbage\x1b[2J", server.address())
             .unwrap();
-    });
-    common::assert_reply_escaped(&run(CLIENT, &[&port, "hello"]));
-    answering.join().unwrap();
+        assert!(
+            server
+                .wait_for_stdout(|l| l.ends_with("garbage\\u{1b}[2J\""), START_DEADLINE)
+                .is_some(),
+            "non-UTF-8 and control bytes are shown escaped\n{}",
+            server.transcript()
+        );
+        assert!(
+            server.stdout().contains(": \"\""),
+            "{}",
+            server.transcript()
+        );
+        let port = server.address().port().to_string();
+        common::run_reference(CLIENT, &[&port, "still", "there?"]).assert_success();
+        assert!(server.is_running());
+    }
+
+    #[test]
+    fn udp_works_over_ipv6_too() {
+        super::udp_works_over_ipv6_too(SERVER_UNDER_TEST);
+    }
+}
+
+/// The tests of `ex4_udp_client`.
+mod ex4_udp_client {
+    use super::*;
+
+    #[test]
+    fn the_client_sends_a_datagram_and_prints_the_answer() {
+        super::the_client_sends_a_datagram_and_prints_the_answer(CLIENT_UNDER_TEST);
+    }
+
+    /// No server: the datagram is sent all the same (no handshake to fail), and the client can only
+    /// notice the silence when its deadline passes.
+    #[test]
+    fn without_a_server_the_client_gives_up_at_its_deadline_and_says_why() {
+        let nobody = common::silent_udp_port();
+        let port = nobody.port.to_string();
+        let started = Instant::now();
+        let client = run(CLIENT, &["--timeout", "0.5", &port, "anyone?"]);
+        let elapsed = started.elapsed();
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("UDP has no connection"), "{line}");
+        assert!(line.contains("within 0.5 s"), "{line}");
+        assert!(
+            elapsed >= Duration::from_millis(400) || cfg!(windows),
+            "gave up after {elapsed:?}, before its deadline"
+        );
+        assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+
+        // The deadline must be a positive number of seconds, the port a real port.
+        for bad in ["abc", "0", "-1"] {
+            let client = run(CLIENT, &["--timeout", bad, &port, "hi"]);
+            assert_eq!(client.code, Some(2), "--timeout {bad}\n{client}");
+        }
+        assert_eq!(run(CLIENT, &["70000", "hi"]).code, Some(2));
+    }
+
+    #[test]
+    fn udp_works_over_ipv6_too() {
+        super::udp_works_over_ipv6_too(CLIENT_UNDER_TEST);
+    }
+
+    /// The answer is shown with its terminal codes escaped, never printed raw.
+    #[test]
+    fn the_client_shows_terminal_codes_from_the_server_escaped() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port().to_string();
+        let answering = std::thread::spawn(move || {
+            server.set_read_timeout(Some(START_DEADLINE)).unwrap();
+            let mut buffer = [0u8; 1024];
+            let (_, client) = server.recv_from(&mut buffer).unwrap();
+            server
+                .send_to(b"Hi\x1b[2J\x1b]0;owned\x07", client)
+                .unwrap();
+        });
+        common::assert_reply_escaped(&run(CLIENT, &[&port, "hello"]));
+        answering.join().unwrap();
+    }
 }

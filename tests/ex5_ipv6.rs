@@ -1,6 +1,7 @@
 //! Advanced exercise: `ex5_ipv6_server PORT [--dual-stack | --v6only]` and
 //! `ex5_ipv6_client PORT MESSAGE... [--ipv4 | --ipv6]`. Each test answers one of the handout's
-//! "what do you notice?" questions. On a machine with no IPv6 loopback they skip, saying so.
+//! "what do you notice?" questions; a question about both sides is asked of each program, its
+//! peer being the reference. On a machine with no IPv6 loopback they skip, saying so.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
 
@@ -8,7 +9,10 @@ mod common;
 
 use std::process::Command;
 
-use common::{START_DEADLINE, has_ipv6_loopback, run, start_server};
+use common::{
+    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, has_ipv6_loopback, run,
+    start_server,
+};
 use tp_sockets::net::netstat;
 
 const SERVER: &str = "ex5_ipv6_server";
@@ -23,55 +27,26 @@ macro_rules! require_ipv6 {
     };
 }
 
-/// Question 3: the server's socket is a tcp6 listener on ::1, and nothing listens on
-/// 127.0.0.1 at that port. (`cargo run --example ex2_netstat -- --port P` shows the same table.)
-#[test]
-fn q3_the_server_listens_on_ipv6_loopback_not_on_127_0_0_1() {
-    require_ipv6!();
-    let server = start_server(SERVER, &["0"]);
-    let address = server.address();
-    assert_eq!(address.ip().to_string(), "::1");
-    let rows: Vec<_> = netstat::sockets()
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.local.port() == address.port() && r.state == "LISTEN")
-        .collect();
-    assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!(rows[0].proto, "tcp6");
-    assert_eq!(rows[0].local, address);
-}
-
-/// Question 5: an IPv4 client cannot reach a server that listens on ::1.
-#[test]
-fn q5_an_ipv4_client_is_refused_with_one_clear_line() {
-    require_ipv6!();
-    let server = start_server(SERVER, &["0"]);
-    let port = server.address().port().to_string();
-    let client = run(CLIENT, &["--ipv4", &port, "hello"]);
-    let line = client.assert_clean_failure(1);
-    assert!(line.contains("nothing listens there over IPv4"), "{line}");
-    assert!(line.contains("--dual-stack"), "{line}");
-}
-
 /// Question 7: with the same address family as the server, the client gets through, and both
 /// sides print IPv6 addresses.
-#[test]
-fn q7_an_ipv6_client_gets_the_welcome_and_both_sides_show_ipv6_addresses() {
+fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Sides) {
     require_ipv6!();
-    let server = start_server(SERVER, &["0"]);
+    let server = sides.start_server(SERVER, &["0"]);
     let port = server.address().port().to_string();
-    let client = run(CLIENT, &[&port, "hello", "IPv6"]);
+    let client = sides.run_client(CLIENT, &[&port, "hello", "IPv6"]);
     client.assert_success();
     assert!(
         client
             .stdout
-            .contains(&format!("connecting to [::1]:{port}"))
+            .contains(&format!("connecting to [::1]:{port}")),
+        "{client}"
     );
-    assert!(client.stdout.contains("local address: [::1]:"));
+    assert!(client.stdout.contains("local address: [::1]:"), "{client}");
     assert!(
         client
             .stdout
-            .contains("server replied: Welcome to this server")
+            .contains("server replied: Welcome to this server"),
+        "{client}"
     );
     assert!(
         server
@@ -87,15 +62,17 @@ fn q7_an_ipv6_client_gets_the_welcome_and_both_sides_show_ipv6_addresses() {
 
 /// Beyond the handout: a socket bound to :: with IPV6_V6ONLY off also takes IPv4 clients,
 /// which it sees as IPv4-mapped IPv6 addresses (::ffff:127.0.0.1).
-#[test]
-fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
+fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) {
     require_ipv6!();
-    let server = start_server(SERVER, &["0", "--dual-stack"]);
+    let server = sides.start_server(SERVER, &["0", "--dual-stack"]);
     assert_eq!(server.address().ip().to_string(), "::");
     let port = server.address().port().to_string();
-    let client = run(CLIENT, &["--ipv4", &port, "from", "IPv4"]);
+    let client = sides.run_client(CLIENT, &["--ipv4", &port, "from", "IPv4"]);
     client.assert_success();
-    assert!(client.stdout.contains("local address: 127.0.0.1:"));
+    assert!(
+        client.stdout.contains("local address: 127.0.0.1:"),
+        "{client}"
+    );
     assert!(
         server
             .wait_for_stdout(|l| l.contains("from [::ffff:127.0.0.1]:"), START_DEADLINE)
@@ -104,29 +81,24 @@ fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
         server.transcript()
     );
     // ... and IPv6 clients as before.
-    run(CLIENT, &[&port, "from", "IPv6"]).assert_success();
+    sides
+        .run_client(CLIENT, &[&port, "from", "IPv6"])
+        .assert_success();
 }
 
-#[test]
-fn a_v6only_server_refuses_an_ipv4_client() {
+/// With --v6only, the socket bound to :: takes IPv6 clients only.
+fn a_v6only_server_refuses_an_ipv4_client(sides: Sides) {
     require_ipv6!();
-    let server = start_server(SERVER, &["0", "--v6only"]);
+    let server = sides.start_server(SERVER, &["0", "--v6only"]);
     let port = server.address().port().to_string();
-    run(CLIENT, &["--ipv4", &port, "hello"]).assert_clean_failure(1);
-    run(CLIENT, &[&port, "hello"]).assert_success();
-
-    // The two options contradict each other, as do the client's --ipv4 and --ipv6.
-    assert_eq!(
-        run(SERVER, &["0", "--dual-stack", "--v6only"]).code,
-        Some(2)
-    );
-    assert_eq!(run(CLIENT, &["--ipv4", "--ipv6", &port, "x"]).code, Some(2));
+    let refused = sides.run_client(CLIENT, &["--ipv4", &port, "hello"]);
+    refused.assert_clean_failure(1);
+    sides.run_client(CLIENT, &[&port, "hello"]).assert_success();
 }
 
 /// A machine without IPv6, made for the test on Linux: a new network namespace (`unshare -n`)
-/// whose loopback has IPv6 turned off. Both programs must say so in one line and exit 1.
-#[test]
-fn without_ipv6_both_programs_say_so() {
+/// whose loopback has IPv6 turned off. The program must say so in one line and exit 1.
+fn without_ipv6_it_says_so(name: &str, args: &[&str]) {
     let probe = Command::new("unshare")
         .args(["-n", "sh", "-c"])
         .arg("ip link set lo up && sysctl -qw net.ipv6.conf.lo.disable_ipv6=1")
@@ -137,22 +109,110 @@ fn without_ipv6_both_programs_say_so() {
         );
         return;
     }
-    for (name, args) in [(SERVER, vec!["0"]), (CLIENT, vec!["5000", "hi"])] {
-        let output = Command::new("unshare")
-            .args(["-n", "sh", "-c"])
-            .arg("ip link set lo up && sysctl -qw net.ipv6.conf.lo.disable_ipv6=1 && exec \"$@\"")
-            .arg("sh")
-            .arg(common::program(name))
-            .args(&args)
-            .env(tp_sockets::kit::launcher::EXPECT_VAR, common::BUILD)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
-        common::assert_one_clear_line(&stderr);
-        assert!(
-            stderr.contains("IPv6 is not available on this machine"),
-            "{name}: {stderr}"
+    let output = Command::new("unshare")
+        .args(["-n", "sh", "-c"])
+        .arg("ip link set lo up && sysctl -qw net.ipv6.conf.lo.disable_ipv6=1 && exec \"$@\"")
+        .arg("sh")
+        .arg(common::executable(name, common::Role::UnderTest))
+        .args(args)
+        .env(tp_sockets::kit::launcher::EXPECT_VAR, common::BUILD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+    common::assert_one_clear_line(&stderr);
+    assert!(
+        stderr.contains("IPv6 is not available on this machine"),
+        "{name}: {stderr}"
+    );
+}
+
+/// The tests of `ex5_ipv6_server`.
+mod ex5_ipv6_server {
+    use super::*;
+
+    /// Question 3: the server's socket is a tcp6 listener on ::1, and nothing listens on
+    /// 127.0.0.1 at that port. (`cargo run --example ex2_netstat -- --port P` shows the same.)
+    #[test]
+    fn q3_the_server_listens_on_ipv6_loopback_not_on_127_0_0_1() {
+        require_ipv6!();
+        let server = start_server(SERVER, &["0"]);
+        let address = server.address();
+        assert_eq!(address.ip().to_string(), "::1");
+        let rows: Vec<_> = netstat::sockets()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.local.port() == address.port() && r.state == "LISTEN")
+            .collect();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].proto, "tcp6");
+        assert_eq!(rows[0].local, address);
+    }
+
+    #[test]
+    fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses() {
+        super::q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(SERVER_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
+        super::a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(SERVER_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_v6only_server_refuses_an_ipv4_client() {
+        super::a_v6only_server_refuses_an_ipv4_client(SERVER_UNDER_TEST);
+        // The two options contradict each other: a usage error.
+        assert_eq!(
+            run(SERVER, &["0", "--dual-stack", "--v6only"]).code,
+            Some(2)
         );
+    }
+
+    #[test]
+    fn without_ipv6_it_says_so() {
+        super::without_ipv6_it_says_so(SERVER, &["0"]);
+    }
+}
+
+/// The tests of `ex5_ipv6_client`.
+mod ex5_ipv6_client {
+    use super::*;
+
+    /// Question 5: an IPv4 client cannot reach a server that listens on ::1.
+    #[test]
+    fn q5_an_ipv4_client_is_refused_with_one_clear_line() {
+        require_ipv6!();
+        let server = CLIENT_UNDER_TEST.start_server(SERVER, &["0"]);
+        let port = server.address().port().to_string();
+        let client = run(CLIENT, &["--ipv4", &port, "hello"]);
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("nothing listens there over IPv4"), "{line}");
+        assert!(line.contains("--dual-stack"), "{line}");
+    }
+
+    #[test]
+    fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses() {
+        super::q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(CLIENT_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
+        super::a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(CLIENT_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_v6only_server_refuses_an_ipv4_client() {
+        super::a_v6only_server_refuses_an_ipv4_client(CLIENT_UNDER_TEST);
+        // --ipv4 and --ipv6 contradict each other: a usage error.
+        assert_eq!(
+            run(CLIENT, &["--ipv4", "--ipv6", "5000", "x"]).code,
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn without_ipv6_it_says_so() {
+        super::without_ipv6_it_says_so(CLIENT, &["5000", "hi"]);
     }
 }

@@ -71,9 +71,8 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         if !root.join(format!("solutions/{name}.rs")).exists() {
             problems.push(format!("solutions/{name}.rs is missing"));
         }
-        match std::fs::read_to_string(root.join(format!("tests/{}.rs", program.test))) {
-            Ok(test) if test.contains(name) => {}
-            _ => problems.push(format!("tests/{}.rs does not test {name}", program.test)),
+        if !test_sources(root, program.test).contains(name) {
+            problems.push(format!("tests/{} does not test {name}", program.test));
         }
         if program.hints.is_empty() {
             problems.push(format!("{name} has no hints"));
@@ -98,14 +97,33 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         .collect();
     for entry in std::fs::read_dir(root.join("tests")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if let Some(test) = file.strip_suffix(".rs")
-            && !tests.contains(&test)
-            && !["kit", "answers", "tp"].contains(&test)
-        {
+        let test = file.strip_suffix(".rs").unwrap_or(&file);
+        if !tests.contains(&test) && !["kit", "answers", "tp", "common"].contains(&test) {
             problems.push(format!("tests/{file} belongs to no program"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The text of the test target `test`: tests/TEST.rs, or every file of tests/TEST/.
+fn test_sources(root: &Path, test: &str) -> String {
+    let file = root.join("tests").join(format!("{test}.rs"));
+    if let Ok(text) = std::fs::read_to_string(file) {
+        return text;
+    }
+    let mut text = String::new();
+    let mut folders = vec![root.join("tests").join(test)];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                text += &std::fs::read_to_string(path).unwrap_or_default();
+            }
+        }
+    }
+    text
 }
 
 /// The paragraphs of a program (runs of lines between blank lines), after its `//!` header,

@@ -9,14 +9,18 @@ mod common;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use common::{PictureFolder, Running, picture_folder, run, start_server};
+use common::{PictureFolder, Role, Running, START_DEADLINE, picture_folder, run};
 
 const SERVER: &str = "proj_parity_server";
 const CLIENT: &str = "proj_parity_client";
 
-fn serve() -> (Running, PictureFolder) {
+/// The parity server in `role` (under test, or the reference peer of a client under test),
+/// serving a folder of pictures.
+fn serve(role: Role) -> (Running, PictureFolder) {
     let folder = picture_folder();
-    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let server = common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
+    let started = server.wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE);
+    assert!(started.is_some(), "{}", server.transcript());
     (server, folder)
 }
 
@@ -33,118 +37,128 @@ fn ask(server: SocketAddr, request: &[u8]) -> String {
     String::from_utf8_lossy(&buffer[..n]).into_owned()
 }
 
-#[test]
-fn each_side_gets_its_own_parity() {
-    let (server, _folder) = serve();
-    let address = server.address();
-    assert_eq!(ask(address, b""), "OK 640 427 pair impair\n");
-    assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
-    assert_eq!(ask(address, b"house.jpg"), "OK 481 320 impair pair\n");
-    assert_eq!(ask(address, b"dog.jpg"), "OK 360 243 pair impair\n");
-}
+/// The tests of `proj_parity_server`.
+mod proj_parity_server {
+    use super::*;
 
-/// The seed project's dimension code crashed on grayscale pictures: the header alone is read.
-#[test]
-fn a_grayscale_picture_is_measured_too() {
-    let (server, _folder) = serve();
-    assert_eq!(
-        ask(server.address(), b"gray.png"),
-        "OK 101 50 impair pair\n"
-    );
-}
-
-#[test]
-fn unknown_names_and_paths_get_one_err_line() {
-    let (server, _folder) = serve();
-    let address = server.address();
-    assert_eq!(ask(address, b"nope.png"), "ERR no picture named nope.png\n");
-    for bad in [
-        &b"../secret.txt"[..],
-        b"/etc/passwd",
-        b"..",
-        b".hidden",
-        b"a\\b",
-    ] {
-        let answer = ask(address, bad);
-        assert!(
-            answer.starts_with("ERR ") && answer.ends_with('\n'),
-            "{answer:?}"
-        );
-        assert_eq!(answer.lines().count(), 1);
+    #[test]
+    fn each_side_gets_its_own_parity() {
+        let (server, _folder) = serve(Role::UnderTest);
+        let address = server.address();
+        assert_eq!(ask(address, b""), "OK 640 427 pair impair\n");
+        assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
+        assert_eq!(ask(address, b"house.jpg"), "OK 481 320 impair pair\n");
+        assert_eq!(ask(address, b"dog.jpg"), "OK 360 243 pair impair\n");
     }
-    #[cfg(unix)]
-    assert_eq!(
-        ask(address, b"link-out.png"),
-        "ERR that name leads outside the folder\n"
-    );
+
+    /// The seed project's dimension code crashed on grayscale pictures: the header alone is read.
+    #[test]
+    fn a_grayscale_picture_is_measured_too() {
+        let (server, _folder) = serve(Role::UnderTest);
+        assert_eq!(
+            ask(server.address(), b"gray.png"),
+            "OK 101 50 impair pair\n"
+        );
+    }
+
+    #[test]
+    fn unknown_names_and_paths_get_one_err_line() {
+        let (server, _folder) = serve(Role::UnderTest);
+        let address = server.address();
+        assert_eq!(ask(address, b"nope.png"), "ERR no picture named nope.png\n");
+        for bad in [
+            &b"../secret.txt"[..],
+            b"/etc/passwd",
+            b"..",
+            b".hidden",
+            b"a\\b",
+        ] {
+            let answer = ask(address, bad);
+            assert!(
+                answer.starts_with("ERR ") && answer.ends_with('\n'),
+                "{answer:?}"
+            );
+            assert_eq!(answer.lines().count(), 1);
+        }
+        #[cfg(unix)]
+        assert_eq!(
+            ask(address, b"link-out.png"),
+            "ERR that name leads outside the folder\n"
+        );
+    }
+
+    #[test]
+    fn the_server_survives_garbage_and_huge_datagrams() {
+        let (mut server, _folder) = serve(Role::UnderTest);
+        let address = server.address();
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.send_to(b"\xff\xfe\x00\x1b[2J", address).unwrap();
+        socket.send_to(&vec![b'x'; 60000], address).unwrap();
+        assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
+        assert!(server.is_running());
+    }
 }
 
-#[test]
-fn the_server_survives_garbage_and_huge_datagrams() {
-    let (mut server, _folder) = serve();
-    let address = server.address();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.send_to(b"\xff\xfe\x00\x1b[2J", address).unwrap();
-    socket.send_to(&vec![b'x'; 60000], address).unwrap();
-    assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
-    assert!(server.is_running());
-}
+/// The tests of `proj_parity_client`.
+mod proj_parity_client {
+    use super::*;
 
-#[test]
-fn the_client_says_the_answer_in_words() {
-    let (server, _folder) = serve();
-    let port = server.address().port().to_string();
-    let client = run(CLIENT, &["--port", &port, "house.jpg"]);
-    client.assert_success();
-    assert_eq!(
-        client.stdout.trim(),
-        "house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)"
-    );
-    let client = run(CLIENT, &["--port", &port]);
-    assert!(
-        client
-            .stdout
-            .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
-        "{client}"
-    );
-}
+    #[test]
+    fn the_client_says_the_answer_in_words() {
+        let (server, _folder) = serve(Role::Reference);
+        let port = server.address().port().to_string();
+        let client = run(CLIENT, &["--port", &port, "house.jpg"]);
+        client.assert_success();
+        assert_eq!(
+            client.stdout.trim(),
+            "house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)"
+        );
+        let client = run(CLIENT, &["--port", &port]);
+        assert!(
+            client
+                .stdout
+                .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
+            "{client}"
+        );
+    }
 
-#[test]
-fn the_client_reports_an_err_answer_in_one_line() {
-    let (server, _folder) = serve();
-    let port = server.address().port().to_string();
-    let line = run(CLIENT, &["--port", &port, "nope.png"])
-        .assert_clean_failure(1)
-        .to_string();
-    assert!(
-        line.contains("the server says: no picture named nope.png"),
-        "{line}"
-    );
+    #[test]
+    fn the_client_reports_an_err_answer_in_one_line() {
+        let (server, _folder) = serve(Role::Reference);
+        let port = server.address().port().to_string();
+        let line = run(CLIENT, &["--port", &port, "nope.png"])
+            .assert_clean_failure(1)
+            .to_string();
+        assert!(
+            line.contains("the server says: no picture named nope.png"),
+            "{line}"
+        );
 
-    // With no server at all, no answer comes, and the client says why at its deadline.
-    drop(server);
-    let nobody = common::silent_udp_port();
-    let port = nobody.port.to_string();
-    let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
-    let line = client.assert_clean_failure(1);
-    assert!(line.contains("UDP has no connection"), "{line}");
-}
+        // With no server at all, no answer comes, and the client says why at its deadline.
+        drop(server);
+        let nobody = common::silent_udp_port();
+        let port = nobody.port.to_string();
+        let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("UDP has no connection"), "{line}");
+    }
 
-/// A reason sent by a server reaches the terminal with its control characters escaped.
-#[test]
-fn a_reason_with_terminal_codes_is_shown_escaped() {
-    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let port = fake.local_addr().unwrap().port().to_string();
-    let answering = std::thread::spawn(move || {
-        fake.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut buffer = [0u8; 1024];
-        let (_, client) = fake.recv_from(&mut buffer).unwrap();
-        fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
-            .unwrap();
-    });
-    let client = run(CLIENT, &["--port", &port, "car.png"]);
-    let line = client.assert_clean_failure(1);
-    assert!(line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{line}");
-    assert!(!line.contains('\x1b'), "{line}");
-    answering.join().unwrap();
+    /// A reason sent by a server reaches the terminal with its control characters escaped.
+    #[test]
+    fn a_reason_with_terminal_codes_is_shown_escaped() {
+        let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = fake.local_addr().unwrap().port().to_string();
+        let answering = std::thread::spawn(move || {
+            fake.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut buffer = [0u8; 1024];
+            let (_, client) = fake.recv_from(&mut buffer).unwrap();
+            fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
+                .unwrap();
+        });
+        let client = run(CLIENT, &["--port", &port, "car.png"]);
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{line}");
+        assert!(!line.contains('\x1b'), "{line}");
+        answering.join().unwrap();
+    }
 }

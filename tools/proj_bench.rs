@@ -6,15 +6,18 @@
 //! image transfer (direct, and through the proxy at 0 % and 5 % loss), and Fletcher-32 alone;
 //! then each transfer against the plain stream, and how much the servers' memory grew.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tp_sockets::image::fletcher::fletcher32;
+use tp_sockets::image::limits::parse_size;
+use tp_sockets::kit::cargo::Cargo;
+use tp_sockets::kit::process::{Supervised, rss_kib, run_to_end};
 use tp_sockets::net::finish;
 
 /// Measure the kit's transfers on this machine.
@@ -28,69 +31,33 @@ struct Args {
     runs: u32,
 }
 
-fn parse_size(text: &str) -> Result<u64, String> {
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => text.split_at(i),
-        None => (text, ""),
-    };
-    let factor = match unit.trim() {
-        "" | "B" => 1,
-        "KiB" | "K" => 1 << 10,
-        "MiB" | "M" => 1 << 20,
-        "GiB" | "G" => 1 << 30,
-        _ => return Err("a size like 268435456, 256MiB or 1GiB".to_string()),
-    };
-    match number.parse::<u64>() {
-        Ok(n) if n > 0 && n <= 64 << 30 => Ok(n * factor),
-        _ => Err("a size from 1 byte to 64 GiB".to_string()),
-    }
-}
-
 fn main() -> ExitCode {
-    tp_sockets::kit::launcher::run(|| finish(run(&Args::parse())))
+    tp_sockets::kit::launcher::end_quietly_on_closed_output();
+    finish(run(&Args::parse()))
 }
 
-/// A program of the kit, killed when dropped.
-struct Program(Child);
-
-impl Drop for Program {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+/// A program of the kit, run under supervision (killed when dropped).
+struct Program(Supervised);
 
 impl Program {
     /// Starts example `name` and waits for its `listening on` line; returns it and the port.
     fn server(dir: &Path, name: &str, args: &[&str]) -> Result<(Program, u16), String> {
-        let mut child = Command::new(dir.join(exe(name)))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
+        let program = Supervised::start(Command::new(dir.join(exe(name))).args(args))
             .map_err(|e| format!("cannot start {name}: {e}"))?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let program = Program(child);
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines
-            .next()
-            .and_then(Result::ok)
-            .ok_or_else(|| format!("{name} did not start"))?;
-        // Keep reading its output so that it never blocks on a full pipe.
-        thread::spawn(move || lines.for_each(drop));
+        let first = program
+            .wait_for_stdout(|l| l.starts_with("listening on "), Duration::from_secs(10))
+            .ok_or_else(|| format!("{name} did not start: {}", program.stderr().trim()))?;
         let port = first
             .split([' ', ','])
             .nth(2)
             .and_then(|a| a.rsplit(':').next())
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| format!("{name} said {first:?}"))?;
-        Ok((program, port))
+        Ok((Program(program), port))
     }
 
     fn rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
+        rss_kib(self.0.pid())
     }
 }
 
@@ -120,28 +87,28 @@ fn run(args: &Args) -> Result<(), String> {
 }
 
 fn build_programs(release: bool) -> Result<(), String> {
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["build", "--quiet", "--manifest-path"]);
-    cargo.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
-    for name in [
+    let names = [
         "proj_image_server",
         "proj_image_client",
         "proj_image_udp_server",
         "proj_image_udp_client",
         "proj_lossy_proxy",
-    ] {
-        cargo.args(["--example", name]);
-    }
-    if release {
-        cargo.arg("--release");
-    }
-    let status = cargo
-        .status()
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = Cargo::new(root)
+        .with(if release {
+            vec!["--release"]
+        } else {
+            Vec::new()
+        })
+        .build_examples(&names)
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("the programs to measure do not build".to_string())
+    match built
+        .into_iter()
+        .find_map(|(name, b)| b.err().map(|e| (name, e)))
+    {
+        Some((name, errors)) => Err(format!("{name} does not build:\n{errors}")),
+        None => Ok(()),
     }
 }
 
@@ -274,17 +241,15 @@ fn plain_tcp(data: &[u8]) -> Result<Duration, String> {
 /// Runs a client to completion and times it; checks that the file arrived whole.
 fn client(dir: &Path, name: &str, args: &[&str], out: &Path) -> Result<Duration, String> {
     let started = Instant::now();
-    let output = Command::new(dir.join(exe(name)))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {name}: {e}"))?;
+    let finished = run_to_end(
+        Command::new(dir.join(exe(name))).args(args),
+        b"",
+        Duration::from_secs(600),
+    )
+    .map_err(|e| format!("cannot run {name}: {e}"))?;
     let took = started.elapsed();
-    if !output.status.success() {
-        return Err(format!(
-            "{name} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
+    if !finished.status.is_some_and(|s| s.success()) {
+        return Err(format!("{name} failed: {}", finished.stderr.trim()));
     }
     let _ = std::fs::remove_file(out.join("bench.bin"));
     Ok(took)

@@ -62,7 +62,8 @@ fn probability(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    tp_sockets::kit::launcher::run(|| finish(run(Arc::new(Args::parse()))))
+    tp_sockets::kit::launcher::end_quietly_on_closed_output();
+    finish(run(Arc::new(Args::parse())))
 }
 
 /// What happened to the datagrams of one direction.

@@ -5,6 +5,8 @@
 pub mod catalog;
 pub mod download;
 pub mod fletcher;
+pub mod limits;
+pub mod part;
 pub mod picture;
 pub mod rtt;
 pub mod source;

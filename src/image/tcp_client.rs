@@ -19,7 +19,7 @@ pub struct Connection {
 impl Connection {
     /// Connects to `host`:`port`; says in one line why not (and which server to start).
     pub fn open(host: &str, port: u16) -> Result<Connection, String> {
-        let requests = sock::connect(host, port, "proj_image_server")?;
+        let requests = sock::resolve_and_connect(host, port, "proj_image_server")?;
         let replies = BufReader::new(requests.try_clone().map_err(|e| lost(&e))?);
         Ok(Connection { requests, replies })
     }

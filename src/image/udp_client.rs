@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use socket2::SockRef;
 
-use crate::image::download::{SpeedCheck, check_size};
+use crate::image::limits::{SpeedCheck, check_size};
 use crate::image::rtt::Rtt;
 use crate::image::udp::{self, MAX_CHUNK, MAX_RANGES, MIN_CHUNK, Message};
 use crate::net::{shown, udp::receive_from};

@@ -8,12 +8,17 @@
 //! and a request whose entry is gone simply opens the file again.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::image::catalog::{Folder, Lookup};
 use crate::image::source::Source;
-use crate::image::udp::{MAX_CHUNK, MIN_CHUNK, Message, Replies, Tokens};
+use crate::image::udp::{
+    AMPLIFICATION_LIMIT, DATA_HEADER, MAX_CHUNK, MAX_DATAGRAM, MIN_CHUNK, Message,
+};
 use crate::net::shown;
 
 /// A UDP image server's state: nothing about its clients, only its own.
@@ -123,5 +128,133 @@ impl OpenFiles {
             .ok_or_else(|| format!("cannot keep {name} open"))?;
         *used = now;
         Ok(served)
+    }
+}
+
+/// The server's key for address tokens, drawn at random when the server starts.
+///
+/// A token is a keyed hash (SipHash, std's `RandomState`) of the client's IP address and port:
+/// only the server can compute it, and it is worth nothing from another address. What it
+/// protects against: a forged source address, since the forger never sees the `m` reply that
+/// goes to the real owner of the address. What it does not: someone who can read the traffic
+/// to that address (on the same network segment, or on the path); a client that downloads a
+/// lot from its own address (that is bandwidth, not amplification); and a token stays valid
+/// until the server restarts (QUIC adds an expiry time).
+#[derive(Debug, Default)]
+pub struct Tokens(RandomState);
+
+impl Tokens {
+    /// A new random key.
+    pub fn new() -> Tokens {
+        Tokens(RandomState::new())
+    }
+
+    /// The token of the address `client`.
+    pub fn for_client(&self, client: SocketAddr) -> u64 {
+        self.0.hash_one((client.ip(), client.port()))
+    }
+}
+
+/// The server's way of sending datagrams: to a validated address, anything; to an address not
+/// yet validated, at most [`AMPLIFICATION_LIMIT`] times the bytes of the request it answers (an
+/// `e` reason is shortened to fit, and anything else that does not fit is not sent).
+#[derive(Debug)]
+pub struct Replies<'a> {
+    socket: &'a UdpSocket,
+    out: Vec<u8>,
+}
+
+impl<'a> Replies<'a> {
+    /// Replies sent from `socket`.
+    pub fn new(socket: &'a UdpSocket) -> Replies<'a> {
+        Replies {
+            socket,
+            out: Vec::with_capacity(MAX_DATAGRAM),
+        }
+    }
+
+    /// Sends `message` to `client`, whose token was checked.
+    pub fn send(&mut self, client: SocketAddr, message: &Message<'_>) -> io::Result<()> {
+        self.out.clear();
+        message.encode(&mut self.out);
+        self.socket.send_to(&self.out, client).map(drop)
+    }
+
+    /// Sends `message` to `client`, not validated, in answer to a request of `request` bytes.
+    /// Returns how many bytes were sent: never more than 3 × `request`.
+    pub fn send_unvalidated(
+        &mut self,
+        client: SocketAddr,
+        request: usize,
+        message: &Message<'_>,
+    ) -> io::Result<usize> {
+        let limit = AMPLIFICATION_LIMIT * request;
+        self.out.clear();
+        match message {
+            Message::Error { transfer, reason } => {
+                let mut room = limit.saturating_sub(DATA_HEADER - 4).min(reason.len());
+                while !reason.is_char_boundary(room) {
+                    room -= 1;
+                }
+                let reason = &reason[..room];
+                Message::Error {
+                    transfer: *transfer,
+                    reason,
+                }
+                .encode(&mut self.out);
+            }
+            other => other.encode(&mut self.out),
+        }
+        if self.out.len() > limit {
+            return Ok(0);
+        }
+        self.socket.send_to(&self.out, client)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_belongs_to_one_address_and_one_server() {
+        let tokens = Tokens::new();
+        let a: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let b: SocketAddr = "127.0.0.1:5001".parse().unwrap();
+        assert_eq!(tokens.for_client(a), tokens.for_client(a));
+        assert_ne!(tokens.for_client(a), tokens.for_client(b));
+        assert_ne!(tokens.for_client(a), Tokens::new().for_client(a));
+    }
+
+    /// An unvalidated address gets at most 3 × the request: a long reason is cut to fit.
+    #[test]
+    fn replies_to_an_unvalidated_address_stay_within_three_times_the_request() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+        client
+            .set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .unwrap();
+        let to = client.local_addr().unwrap();
+        let mut replies = Replies::new(&server);
+        let reason = "é".repeat(100);
+        let error = Message::Error {
+            transfer: 1,
+            reason: &reason,
+        };
+        let sent = replies.send_unvalidated(to, 26, &error).unwrap();
+        assert!(sent <= 78 && sent > 8, "{sent}");
+        let mut buffer = [0u8; 512];
+        let n = client.recv(&mut buffer).unwrap();
+        assert_eq!(n, sent);
+        assert!(
+            Message::decode(&buffer[..n]).is_ok(),
+            "cut on a character boundary"
+        );
+        let data = Message::Data {
+            transfer: 1,
+            index: 0,
+            payload: &[0u8; 100],
+        };
+        assert_eq!(replies.send_unvalidated(to, 26, &data).unwrap(), 0);
     }
 }

@@ -23,6 +23,7 @@ pub const EXPECT_VAR: &str = "TP_SOCKETS_EXPECT";
 pub const WRONG_BUILD: u8 = 3;
 
 /// Runs `program` unless the test harness expects the other build (then exits with code 3).
+/// (The tools, which have no skeleton, are the same in both builds: they run directly.)
 pub fn run(program: fn() -> ExitCode) -> ExitCode {
     end_quietly_on_closed_output();
     match std::env::var(EXPECT_VAR) {
@@ -78,3 +79,7 @@ pub fn end_quietly_on_closed_output() {
 /// (by `tp grade` and `tp check`) instead of building them: `NAME` is the program, and
 /// `NAME.error`, when there is no program, holds why it does not compile.
 pub const PROGRAMS_VAR: &str = "TP_SOCKETS_PROGRAMS";
+
+/// The environment variable that points the tests at the reference programs built beforehand
+/// (by `tp grade` and `tp check`): the peers the programs under test talk to.
+pub const REFERENCES_VAR: &str = "TP_SOCKETS_REFERENCES";

@@ -76,7 +76,7 @@ pub static PROGRAMS: &[Program] = &[
         "ex2_dynamic",
         &[
             "step 4: prompt::ask asks again by itself until parse_port accepts the answer; the ? passes on closed input.",
-            "step 4: a port can be well formed and still not usable: try TcpListener::bind, and on PermissionDenied or AddrInUse say why (bind_error) and ask again: that is a loop.",
+            "step 4: a port can be well formed and still not usable: try sock::bind_and_listen, and when its error's kind() is PermissionDenied or AddrInUse, print it (it explains itself in one line) and ask again: that is a loop.",
             "step 4: a loop can give a value: `let listener = loop { ... break l; };` ends the loop with `break l`, and `listener` is then `l`.",
         ],
     ),
@@ -102,7 +102,7 @@ pub static PROGRAMS: &[Program] = &[
         "ex2_static_bind",
         &[
             "step 6: bind before connect, on the same socket2 Socket.",
-            "step 6: the error kind that means 'port taken' is ErrorKind::AddrInUse; time_wait_explanation says what to do about it.",
+            "step 6: the error kind that means 'port taken' is ErrorKind::AddrInUse; time_wait_error says what to do about it.",
         ],
     ),
     exercise(
@@ -120,7 +120,7 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "Ex 3: a field with no #[arg(...)] is a positional argument; #[arg(long)] makes an option --name.",
             "Ex 3: the /// comment above a field is what --help shows for it.",
-            "Ex 3: sock::listen resolves the host and binds the first address that works.",
+            "Ex 3: sock::bind_and_listen resolves the host and binds the first address that works.",
         ],
     ),
     exercise(

@@ -90,6 +90,29 @@ pub fn bind_error(address: SocketAddr, err: &io::Error) -> String {
     }
 }
 
+/// Explains why a client could not bind its fixed port `local` (Exercise 2, step 6): the
+/// previous connection from that port waits in TIME_WAIT, because this side closed first. With
+/// `reuse` (SO_REUSEADDR set on this socket), it says why that was not enough.
+pub fn time_wait_error(local: SocketAddr, reuse: bool) -> String {
+    let port = local.port();
+    let why = format!(
+        "port {port} is still held by the previous connection from this port, which waits in \
+         TIME_WAIT because this side closed first (2 x MSL: 60 s on Linux, 30 s on macOS, \
+         120 s on Windows)"
+    );
+    if reuse {
+        format!(
+            "cannot bind {local}: {why}; SO_REUSEADDR does not help when the previous run did \
+             not set it too: wait, or let the OS choose the port (no bind)"
+        )
+    } else {
+        format!(
+            "cannot bind {local}: {why}; wait, let the OS choose the port (no bind), or run \
+             every time with --reuse"
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

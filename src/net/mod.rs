@@ -9,5 +9,7 @@ pub mod text;
 pub mod udp;
 pub mod welcome;
 
-pub use errors::{REPLY_TIMEOUT, bind_error, connect_error, exchange_error, finish};
+pub use errors::{
+    REPLY_TIMEOUT, bind_error, connect_error, exchange_error, finish, time_wait_error,
+};
 pub use text::shown;

@@ -1,7 +1,8 @@
 //! Opening sockets the way several programs do: by host name, and with the options servers share.
 
+use std::fmt;
 use std::io;
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 
 use socket2::Socket;
 
@@ -23,70 +24,149 @@ pub fn allow_quick_restart(socket: &Socket) -> io::Result<()> {
     }
 }
 
+/// A socket that could not be opened: what was tried, and the OS's error, whose kind says what
+/// happened (AddrInUse, PermissionDenied, ConnectionRefused...). It shows as the one line a
+/// program prints for it, and turns into that line with `?` in a function returning
+/// `Result<_, String>`.
+#[derive(Debug)]
+pub struct SocketError {
+    /// What was tried.
+    pub tried: Tried,
+    /// What the OS answered.
+    pub error: io::Error,
+}
+
+/// What a [`SocketError`] was trying to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tried {
+    /// Finding the addresses of this host name.
+    Resolve(String),
+    /// Binding this address (and listening, for TCP).
+    Bind(SocketAddr),
+    /// Connecting to this address, where this example of the kit should be listening.
+    Connect(SocketAddr, &'static str),
+}
+
+impl SocketError {
+    /// The kind of the OS's error.
+    pub fn kind(&self) -> io::ErrorKind {
+        self.error.kind()
+    }
+}
+
+impl fmt::Display for SocketError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.tried {
+            Tried::Resolve(host) => {
+                write!(f, "cannot find the address of `{host}`: {}", self.error)
+            }
+            Tried::Bind(address) => f.write_str(&bind_error(*address, &self.error)),
+            Tried::Connect(address, server) => {
+                f.write_str(&connect_error(address, &self.error, server))
+            }
+        }
+    }
+}
+
+impl From<SocketError> for String {
+    fn from(err: SocketError) -> String {
+        err.to_string()
+    }
+}
+
 /// Resolves `host` (a name like `localhost`, or an IPv4 or IPv6 literal) with `port`.
-pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
-    let addresses: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| format!("cannot find the address of `{host}`: {e}"))?
-        .collect();
+pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, SocketError> {
+    let failed = |error| SocketError {
+        tried: Tried::Resolve(host.to_string()),
+        error,
+    };
+    let addresses: Vec<SocketAddr> = (host, port).to_socket_addrs().map_err(failed)?.collect();
     if addresses.is_empty() {
-        return Err(format!("`{host}` has no address"));
+        return Err(failed(io::Error::new(
+            io::ErrorKind::NotFound,
+            "no address",
+        )));
     }
     Ok(addresses)
 }
 
-/// Opens a TCP listener on `host`:`port` (port 0: the OS chooses), trying each address the
-/// host name resolves to. `TcpListener::bind` does socket(), bind() and listen() in one call,
-/// and sets SO_REUSEADDR on Linux and macOS (see [`allow_quick_restart`]).
-pub fn listen(host: &str, port: u16) -> Result<TcpListener, String> {
-    let mut last = String::new();
+/// Tries `open` on each address `host`:`port` resolves to (`localhost` may give `::1` and then
+/// `127.0.0.1`), until one works; the last failure otherwise.
+fn first_that_works<T>(
+    host: &str,
+    port: u16,
+    tried: impl Fn(SocketAddr) -> Tried,
+    open: impl Fn(SocketAddr) -> io::Result<T>,
+) -> Result<T, SocketError> {
+    let mut last = None;
     for address in resolve(host, port)? {
-        match TcpListener::bind(address) {
-            Ok(listener) => return Ok(listener),
-            Err(e) => last = bind_error(address, &e),
+        match open(address) {
+            Ok(opened) => return Ok(opened),
+            Err(error) => {
+                last = Some(SocketError {
+                    tried: tried(address),
+                    error,
+                })
+            }
         }
     }
-    Err(last)
+    Err(last.unwrap_or_else(|| unreachable!("resolve gives at least one address")))
+}
+
+/// Opens a TCP listener on `host`:`port` (port 0: the OS chooses). `TcpListener::bind` does
+/// socket(), bind() and listen() in one call, and sets SO_REUSEADDR on Linux and macOS (see
+/// [`allow_quick_restart`]).
+pub fn bind_and_listen(host: &str, port: u16) -> Result<TcpListener, SocketError> {
+    first_that_works(host, port, Tried::Bind, TcpListener::bind)
 }
 
 /// A UDP socket bound to `host`:`port` (port 0: the OS chooses), and the address it got.
-pub fn bind_udp(host: &str, port: u16) -> Result<(std::net::UdpSocket, SocketAddr), String> {
-    let address = resolve(host, port)?[0];
-    let socket = std::net::UdpSocket::bind(address).map_err(|e| bind_error(address, &e))?;
-    let address = socket
-        .local_addr()
-        .map_err(|e| format!("cannot read the local address: {e}"))?;
-    Ok((socket, address))
+pub fn bind_udp(host: &str, port: u16) -> Result<(UdpSocket, SocketAddr), SocketError> {
+    first_that_works(host, port, Tried::Bind, |address| {
+        let socket = UdpSocket::bind(address)?;
+        let local = socket.local_addr()?;
+        Ok((socket, local))
+    })
 }
 
-/// Connects to `host`:`port`, trying each address the name resolves to in turn (`localhost`
-/// may give `::1` and then `127.0.0.1`). On failure, explains the last error and names the
-/// example (`server`) that should be listening.
-pub fn connect(host: &str, port: u16, server: &str) -> Result<TcpStream, String> {
-    let mut last = String::new();
-    for address in resolve(host, port)? {
-        match TcpStream::connect(address) {
-            Ok(stream) => return Ok(stream),
-            Err(e) => last = connect_error(address, &e, server),
-        }
-    }
-    Err(last)
+/// Connects to `host`:`port`; on failure, the error names the example of the kit (`server`)
+/// that should be listening there.
+pub fn resolve_and_connect(
+    host: &str,
+    port: u16,
+    server: &'static str,
+) -> Result<TcpStream, SocketError> {
+    first_that_works(
+        host,
+        port,
+        |address| Tried::Connect(address, server),
+        TcpStream::connect,
+    )
 }
 
 /// The line every IPv6 program prints when this machine cannot do IPv6.
 pub const NO_IPV6: &str = "IPv6 is not available on this machine (no ::1 loopback address); \
                            enable IPv6, or use the IPv4 programs of Exercises 1 to 4";
 
+/// The OS's error number for "address family not supported": EAFNOSUPPORT (97 on Linux, 47 on
+/// macOS), WSAEAFNOSUPPORT (10047) on Windows.
+#[cfg(unix)]
+const NO_SUCH_FAMILY: i32 = libc::EAFNOSUPPORT;
+#[cfg(windows)]
+const NO_SUCH_FAMILY: i32 = 10047;
+#[cfg(not(any(unix, windows)))]
+const NO_SUCH_FAMILY: i32 = -1;
+
 /// Whether `err`, from creating, binding or connecting an IPv6 socket, means this machine has
 /// no usable IPv6: no `::1` on the loopback interface (EADDRNOTAVAIL), or no IPv6 in the kernel
-/// at all (EAFNOSUPPORT: 97 on Linux, 47 on macOS, WSAEAFNOSUPPORT 10047 on Windows).
+/// at all (the family is not supported).
 pub fn ipv6_missing(err: &io::Error) -> bool {
     matches!(
         err.kind(),
         io::ErrorKind::AddrNotAvailable
             | io::ErrorKind::Unsupported
             | io::ErrorKind::NetworkUnreachable
-    ) || matches!(err.raw_os_error(), Some(97 | 47 | 10047))
+    ) || err.raw_os_error() == Some(NO_SUCH_FAMILY)
 }
 
 /// Says where a server waits for clients: `listening on <address>` (TCP) or `receiving on

@@ -74,12 +74,12 @@ pub fn welcome_next(listener: &TcpListener, count: u64) {
 /// closes first, whichever server it talks to. Then it reads the reply until the server closes
 /// (at most [`BUFFER`] bytes, within [`REPLY_TIMEOUT`]), and returns it as text to show, with
 /// control characters escaped ([`shown`]).
-pub fn ask(stream: &mut TcpStream, message: &str) -> io::Result<String> {
-    ask_within(stream, message, REPLY_TIMEOUT)
+pub fn exchange(stream: &mut TcpStream, message: &str) -> io::Result<String> {
+    exchange_within(stream, message, REPLY_TIMEOUT)
 }
 
-/// [`ask`], with the reply expected within `timeout`.
-fn ask_within(stream: &mut TcpStream, message: &str, timeout: Duration) -> io::Result<String> {
+/// [`exchange`], with the reply expected within `timeout`.
+fn exchange_within(stream: &mut TcpStream, message: &str, timeout: Duration) -> io::Result<String> {
     stream.write_all(message.as_bytes())?;
     stream.shutdown(Shutdown::Write)?;
     stream.set_read_timeout(Some(timeout))?;
@@ -110,7 +110,7 @@ mod tests {
         let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (_held, _) = listener.accept().unwrap();
         let started = std::time::Instant::now();
-        let err = ask_within(&mut stream, "hello?", Duration::from_millis(200)).unwrap_err();
+        let err = exchange_within(&mut stream, "hello?", Duration::from_millis(200)).unwrap_err();
         assert!(
             matches!(
                 err.kind(),
@@ -131,7 +131,7 @@ mod tests {
             server.read_exact(&mut message).unwrap();
             server.write_all(b"Welcome\x1b[2J").unwrap();
         });
-        assert_eq!(ask(&mut stream, "hi").unwrap(), "Welcome\\u{1b}[2J");
+        assert_eq!(exchange(&mut stream, "hi").unwrap(), "Welcome\\u{1b}[2J");
         answering.join().unwrap();
     }
 }

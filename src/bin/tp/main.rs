@@ -6,7 +6,11 @@
 //! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file;
 //! - `tp images`: draws the sample pictures of images/ again.
 
+mod files;
 mod grade;
+mod libtest;
+mod report;
+mod workspace;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,10 +19,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use grade::{Grader, Score};
 use tp_sockets::kit::programs::{self, PROGRAMS};
 use tp_sockets::kit::samples;
 use tp_sockets::net::finish;
+use workspace::Workspace;
 
 /// The tp-sockets lab kit: exercises, hints, checks and grades.
 #[derive(Parser)]
@@ -122,22 +126,15 @@ fn test_of(name: &str) -> Result<&'static str, String> {
 }
 
 fn check(root: &Path, kit: Option<&Path>, name: Option<&str>) -> Result<(), String> {
-    let only = name.map(test_of).transpose()?;
-    let grader = Grader::prepare(root)?;
+    let only: Vec<&str> = name.map(test_of).transpose()?.into_iter().collect();
+    let workspace = Workspace::prepare(root)?;
     eprintln!("compiling your programs...");
-    let programs = grader.programs(kit.unwrap_or(grader.root()), 0)?;
+    let programs = grade::compile(&workspace, kit.unwrap_or(root), 0)?;
     eprintln!("testing...");
-    let scores = grader.run(&programs, only);
-    for (test, score) in &scores {
-        let mark = if score.total > 0 && score.passed == score.total {
-            "✓"
-        } else {
-            "✗"
-        };
-        let note = match (&score.first_failure, mark) {
-            (Some(failure), "✗") => failure.as_str(),
-            _ => "",
-        };
+    for (test, score) in grade::run(&workspace, &programs, &only) {
+        let passed = score.total > 0 && score.passed == score.total;
+        let mark = if passed { "✓" } else { "✗" };
+        let note = score.first_failure().unwrap_or_default();
         println!(
             "{mark} {test:<16} {:>3}/{:<3} {note}",
             score.passed, score.total
@@ -156,62 +153,17 @@ fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String>
         }
     }
     let started = Instant::now();
-    let grader = Grader::prepare(root)?;
+    let workspace = Workspace::prepare(root)?;
     let stderr = Mutex::new(std::io::stderr());
     let progress = |line: String| {
         let mut err = stderr.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(err, "{line}");
     };
-    let results = grade::grade_all(&grader, submissions, &progress);
-    let tests = programs::graded_tests();
-
-    let mut table = format!("{:<20}", "student");
-    let mut rows = vec![
-        std::iter::once("student".to_string())
-            .chain(tests.iter().map(|t| t.to_string()))
-            .chain(["passed".to_string(), "tests".to_string()])
-            .collect::<Vec<_>>()
-            .join(","),
-    ];
-    for test in &tests {
-        table += &format!(" {test:>15}");
-    }
-    table += &format!(" {:>9}\n", "total");
-    for (submission, result) in submissions.iter().zip(&results) {
-        let name = grade::label(submission);
-        table += &format!("{name:<20}");
-        let mut csv_row = vec![csv_field(&name)];
-        match result {
-            Ok(scores) => {
-                let (mut passed, mut total) = (0, 0);
-                for (
-                    _,
-                    Score {
-                        passed: p,
-                        total: t,
-                        ..
-                    },
-                ) in scores
-                {
-                    table += &format!(" {:>15}", format!("{p}/{t}"));
-                    csv_row.push(p.to_string());
-                    passed += p;
-                    total += t;
-                }
-                table += &format!(" {:>9}\n", format!("{passed}/{total}"));
-                csv_row.push(passed.to_string());
-                csv_row.push(total.to_string());
-            }
-            Err(why) => {
-                table += &format!(" not graded: {why}\n");
-                csv_row.push(csv_field(&format!("not graded: {why}")));
-            }
-        }
-        rows.push(csv_row.join(","));
-    }
+    let results = grade::grade_all(&workspace, submissions, &progress);
+    let names: Vec<String> = submissions.iter().map(|s| grade::label(s)).collect();
+    let (table, rows) = report::table(&names, &results);
     print!("{table}");
-    std::fs::write(csv, rows.join("\n") + "\n")
-        .map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    std::fs::write(csv, rows).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
     eprintln!(
         "{} submissions graded in {:.0} s; grades written to {}",
         submissions.len(),
@@ -219,15 +171,6 @@ fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String>
         csv.display()
     );
     Ok(())
-}
-
-/// A CSV field, quoted when it must be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 fn draw_images(dir: &Path) -> Result<(), String> {

@@ -1,0 +1,132 @@
+//! What tests work in and with: scratch folders, a folder of pictures to serve (with a secret
+//! next to it and a link pointing out), the sample pictures, and PROTOCOL.md's examples.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A scratch folder, deleted when dropped.
+pub struct Scratch {
+    pub path: PathBuf,
+}
+
+impl Scratch {
+    /// A new empty folder under the system's temporary folder.
+    pub fn new(label: &str) -> Scratch {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("tp-sockets-{label}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Scratch { path }
+    }
+
+    /// The files in the folder, by name (hidden temporary files included).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A folder to serve, in `root/served`: the kit's three sample pictures, and `gray.png`, a
+/// 101 × 50 grayscale picture (the kind that crashed the seed project). Next to it,
+/// `root/secret.txt`, which no server may ever send; on Unix, `served/link-out.png` is a
+/// symlink to that secret.
+pub struct PictureFolder {
+    pub root: Scratch,
+    pub served: PathBuf,
+}
+
+pub fn picture_folder() -> PictureFolder {
+    let root = Scratch::new("pictures");
+    let served = root.path.join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    for name in ["car.png", "house.jpg", "dog.jpg"] {
+        std::fs::copy(images.join(name), served.join(name)).unwrap();
+    }
+    image::GrayImage::from_fn(101, 50, |x, y| image::Luma([(x * 2 + y) as u8]))
+        .save(served.join("gray.png"))
+        .unwrap();
+    std::fs::write(root.path.join("secret.txt"), b"never served").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.path.join("secret.txt"), served.join("link-out.png")).unwrap();
+    PictureFolder { root, served }
+}
+
+impl PictureFolder {
+    /// `--dir <served>` as arguments.
+    pub fn dir_arg(&self) -> String {
+        self.served.to_string_lossy().into_owned()
+    }
+}
+
+/// The kit's sample pictures (images/).
+pub fn images() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("images")
+}
+
+/// The Python example of PROTOCOL.md's section `section` (a `## ` heading), with the default
+/// port `port` of that section replaced by `actual`: a client written from the document alone.
+pub fn protocol_example(section: &str, port: u16, actual: u16) -> String {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md")).unwrap();
+    let start = text
+        .find(&format!("## {section}"))
+        .unwrap_or_else(|| panic!("PROTOCOL.md has no section {section}"));
+    let rest = &text[start..];
+    let code = rest.find("```python\n").expect("a Python example") + "```python\n".len();
+    let end = code + rest[code..].find("```").expect("the end of the example");
+    rest[code..end].replace(&port.to_string(), &actual.to_string())
+}
+
+/// Runs `code` with python3 (None if this machine has no python3) and returns what it printed.
+pub fn run_python(code: &str) -> Option<std::process::Output> {
+    let mut child = match Command::new("python3")
+        .args(["-c", code])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            println!("skipped: python3 cannot be run here ({e})");
+            return None;
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok()?.is_none() {
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            break;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().ok()
+}
+
+/// Runs the Python example of PROTOCOL.md's `section` against a server on `actual` (in place
+/// of the section's default port) and checks what it printed (skipped without python3).
+#[track_caller]
+pub fn assert_python_example_prints(section: &str, (port, actual): (u16, u16), expected: &str) {
+    let Some(out) = run_python(&protocol_example(section, port, actual)) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert_eq!(stdout.trim(), expected, "{stderr}");
+}

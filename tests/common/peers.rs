@@ -1,0 +1,183 @@
+//! Peers run by the tests themselves, honest or hostile, so that each program is checked on
+//! its own: a server that answers (or not, or with terminal codes), the lossy proxy, and the
+//! checks of what a program does when its peer misbehaves.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use super::build::Role;
+use super::fixtures::Scratch;
+use super::process::{Outcome, RUN_DEADLINE, Running, START_DEADLINE, spawn_as};
+#[cfg(unix)]
+use super::process::{interrupt, wait_until};
+
+/// A server run by the test itself, so that a client exercise is checked on its own: it answers
+/// `Welcome to this server` (or the reply it was given, or nothing at all) to every client,
+/// after one read of the client's message (at most 1024 bytes, within 5 s), as the handout's
+/// servers do, and records who connected and what they sent. Stops when dropped.
+pub struct TestServer {
+    pub address: SocketAddr,
+    seen: Arc<Mutex<Vec<(SocketAddr, String)>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts it on `address` (port 0: the OS picks).
+    pub fn start(address: &str) -> TestServer {
+        TestServer::replying(address, Some(tp_sockets::net::welcome::WELCOME.as_bytes()))
+    }
+
+    /// One that answers `reply` instead, or never answers (`None`): it keeps every connection
+    /// open, silent, until it is dropped.
+    pub fn replying(address: &str, reply: Option<&[u8]>) -> TestServer {
+        let reply = reply.map(<[u8]>::to_vec);
+        let listener = TcpListener::bind(address).unwrap_or_else(|e| panic!("{address}: {e}"));
+        listener.set_nonblocking(true).unwrap();
+        let address = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (seen2, stop2) = (Arc::clone(&seen), Arc::clone(&stop));
+        let thread = thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+                let (mut stream, peer) = match listener.accept() {
+                    Ok(accepted) => accepted,
+                    Err(_) => {
+                        thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut message = vec![0u8; 1024];
+                let received = stream.read(&mut message).unwrap_or(0);
+                message.truncate(received);
+                match &reply {
+                    Some(reply) => {
+                        let _ = stream.write_all(reply);
+                    }
+                    None => held.push(stream),
+                }
+                seen2
+                    .lock()
+                    .unwrap()
+                    .push((peer, String::from_utf8_lossy(&message).into_owned()));
+            }
+        });
+        TestServer {
+            address,
+            seen,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Who connected, and what each sent, in order.
+    pub fn seen(&self) -> Vec<(SocketAddr, String)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Sends `message` the way Exercise 2's clients do (then shuts down its sending side) and
+/// returns the reply, with a deadline.
+pub fn ask(address: SocketAddr, message: &str) -> std::io::Result<String> {
+    let mut stream = std::net::TcpStream::connect_timeout(&address, RUN_DEADLINE)?;
+    stream.set_read_timeout(Some(RUN_DEADLINE))?;
+    tp_sockets::net::welcome::exchange(&mut stream, message)
+}
+
+/// Terminal codes a hostile peer sends as its reply (clear the screen, retitle the window), and
+/// the way a client must show them: escaped, never raw.
+pub const TERMINAL_CODES: &[u8] = b"Hi\x1b[2J\x1b]0;owned\x07";
+/// See [`TERMINAL_CODES`].
+pub const TERMINAL_CODES_SHOWN: &str = "Hi\\u{1b}[2J\\u{1b}]0;owned\\u{7}";
+
+/// Panics unless the client printed the reply [`TERMINAL_CODES`] escaped, with no raw ESC.
+#[track_caller]
+pub fn assert_reply_escaped(client: &Outcome) {
+    client.assert_success();
+    let expected = format!("server replied: {TERMINAL_CODES_SHOWN}");
+    assert!(
+        client.stdout.contains(&expected),
+        "expected `{expected}`\n{client}"
+    );
+    assert!(!client.stdout.contains('\x1b'), "{client}");
+}
+
+/// Waits for the temporary file of `client`'s download to appear in `out`, interrupts the
+/// client as Ctrl-C would, and checks that it exits with code 130 and leaves nothing.
+#[cfg(unix)]
+#[track_caller]
+pub fn interrupted_download_leaves_nothing(client: &mut Running, out: &Scratch) {
+    wait_until(START_DEADLINE, || {
+        out.names().iter().any(|n| n.contains(".part-"))
+    })
+    .unwrap_or_else(|| panic!("no temporary file appeared\n{}", client.transcript()));
+    interrupt(client);
+    assert_eq!(
+        client.exit_code(START_DEADLINE),
+        130,
+        "{}",
+        client.transcript()
+    );
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// Runs `command` with its standard output closed by the reader at once (as `| head -1`
+/// does), and checks that it ends quietly: exit code 0, or 141 as a shell reports SIGPIPE,
+/// and no panic.
+#[track_caller]
+pub fn assert_quiet_when_its_reader_leaves(mut command: Command) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the program");
+    drop(child.stdout.take()); // the reader is gone before the first line is written
+    let out = child.wait_with_output().expect("the program ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 141)),
+        "{:?}\n{stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Starts `proj_lossy_proxy` relaying to `server` with `options`, and returns it with the port
+/// it listens on (read from its first line).
+#[track_caller]
+pub fn start_proxy(server: SocketAddr, options: &[&str]) -> (Running, u16) {
+    let target = server.to_string();
+    let mut args = vec!["--listen", "0", "--server", &target];
+    args.extend_from_slice(options);
+    // A tool of the kit, never a student's program: the reference build.
+    let proxy = spawn_as("proj_lossy_proxy", Role::Reference, &args);
+    let line = proxy
+        .wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE)
+        .unwrap_or_else(|| panic!("the proxy did not start\n{}", proxy.transcript()));
+    let address = line["listening on ".len()..]
+        .split(',')
+        .next()
+        .unwrap_or_default();
+    let port = address
+        .parse::<SocketAddr>()
+        .unwrap_or_else(|e| panic!("`{line}`: {e}"))
+        .port();
+    (proxy, port)
+}

@@ -1,0 +1,350 @@
+//! The tests of `proj_image_client`.
+
+use super::*;
+
+/// The client still downloads a picture from an honest server, with `extra` options: a client
+/// that refuses everything would pass the tests about lying servers.
+fn still_downloads_from_an_honest_server(extra: &[&str]) {
+    let (server, folder) = serve(&[]);
+    let out = Scratch::new("honest");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut args = vec!["--port", &port, "--out", &out_dir];
+    args.extend_from_slice(extra);
+    args.push("car.png");
+    run(CLIENT, &args).assert_success();
+    let expected = std::fs::read(folder.served.join("car.png")).unwrap();
+    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap(), expected);
+}
+
+/// Downloads `car.png` from the lying server at `address`: refused in one line, nothing left.
+fn refused_download(address: SocketAddr, label: &str) -> String {
+    let out = Scratch::new(label);
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    line
+}
+
+#[test]
+fn the_client_downloads_checks_and_describes_a_picture() {
+    let (server, folder) = serve_reference(&[]);
+    let out = Scratch::new("download");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]);
+    client.assert_success();
+    assert_eq!(
+        std::fs::read(out.path.join("car.png")).unwrap(),
+        std::fs::read(folder.served.join("car.png")).unwrap()
+    );
+    assert!(
+        client.stdout.contains("checksum db7cb55e verified"),
+        "{client}"
+    );
+    assert!(
+        client
+            .stdout
+            .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
+        "{client}"
+    );
+    assert_eq!(out.names(), ["car.png"], "no temporary file is left");
+
+    let gray = run(CLIENT, &["--port", &port, "--out", &out_dir, "gray.png"]);
+    assert!(gray.stdout.contains("101 × 50 pixels"), "{gray}");
+
+    drop(server);
+    let nobody = common::closed_tcp_port();
+    let port = nobody.port.to_string();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "dog.jpg"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("cargo run --example proj_image_server"),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
+    let (server, _folder) = serve_reference(&[]);
+    let out = Scratch::new("menu");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let args = ["--port", port.as_str(), "--out", out_dir.as_str()];
+
+    let client = run_with(CLIENT, &args, "2\n", RUN_DEADLINE);
+    client.assert_success();
+    assert!(client.stdout.contains("1. car.png 640×427"), "{client}");
+    assert!(client.stdout.contains("4. house.jpg 481×320"), "{client}");
+    assert!(out.path.join("dog.jpg").exists(), "{client}");
+
+    let client = run_with(CLIENT, &args, "9\n", RUN_DEADLINE);
+    client.assert_success();
+    assert!(client.stdout.contains("no picture named 9"), "{client}");
+    assert_eq!(
+        std::fs::read(out.path.join("not-found.png")).unwrap(),
+        NOT_FOUND_PICTURE
+    );
+
+    let closed = run_with(CLIENT, &args, "", RUN_DEADLINE);
+    closed.assert_clean_failure(1);
+}
+
+#[test]
+fn the_client_does_not_overwrite_a_file_without_force() {
+    let (server, _folder) = serve_reference(&[]);
+    let out = Scratch::new("overwrite");
+    std::fs::write(out.path.join("car.png"), b"mine").unwrap();
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(line.contains("--force"), "{line}");
+    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap(), b"mine");
+    run(
+        CLIENT,
+        &["--port", &port, "--out", &out_dir, "--force", "car.png"],
+    )
+    .assert_success();
+    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap().len(), 9501);
+}
+
+#[test]
+fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
+    let body = b"these bytes were changed on the way".to_vec();
+    let wrong = fletcher32(&body) ^ 1;
+    let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
+    let line = refused_download(address, "corrupt");
+    assert!(line.contains("damaged"), "{line}");
+}
+
+#[test]
+fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
+    let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
+    let line = refused_download(address, "interrupted");
+    assert!(line.contains("after 5000 of 100000 bytes"), "{line}");
+}
+
+/// A large download through a pipe: no progress bar (that is for terminals), a verified file.
+#[test]
+fn a_large_download_through_a_pipe_shows_no_progress_bar() {
+    let folder = picture_folder();
+    let big: Vec<u8> = (0..3 << 20).map(|i: u32| (i % 251) as u8).collect();
+    std::fs::write(folder.served.join("big.png"), &big).unwrap();
+    let server = start_reference_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let out = Scratch::new("big");
+    let port = server.address().port().to_string();
+    let client = run(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out.path.to_string_lossy(),
+            "big.png",
+        ],
+    );
+    client.assert_success();
+    assert_eq!(
+        client.stderr, "",
+        "nothing on stderr when it is not a terminal"
+    );
+    assert!(
+        client.stdout.contains("not a picture this client can read"),
+        "{client}"
+    );
+    assert_eq!(std::fs::read(out.path.join("big.png")).unwrap(), big);
+}
+
+/// `--preview` draws the picture with half blocks in 24-bit colour, at most 80 columns wide.
+#[test]
+fn preview_draws_the_picture_with_coloured_half_blocks() {
+    let (server, _folder) = serve_reference(&[]);
+    let out = Scratch::new("preview");
+    let port = server.address().port().to_string();
+    let mut command = common::command(CLIENT);
+    let out_dir = out.path.to_string_lossy().into_owned();
+    command
+        .args(["--port", &port, "--out", &out_dir, "--preview", "car.png"])
+        .env("COLUMNS", "40");
+    let client = tp_sockets::kit::process::run_to_end(&mut command, b"", RUN_DEADLINE).unwrap();
+    assert!(
+        client.status.is_some_and(|s| s.success()),
+        "{}",
+        client.stderr
+    );
+    let stdout = client.stdout;
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.contains('▀')).collect();
+    // 640 × 427 drawn 40 columns wide: 26 pixel rows, two per line of text.
+    assert_eq!(rows.len(), 13, "{stdout}");
+    assert!(rows.iter().all(|r| r.matches('▀').count() == 40));
+    // The car's red body is in there.
+    assert!(stdout.contains("\u{1b}[38;2;200;30;40m"), "{stdout}");
+}
+
+/// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
+/// file outside `--out`. The client applies the servers' own name rule, and refuses.
+#[test]
+fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
+    let root = Scratch::new("lying-menu");
+    let out = root.path.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let escape = root.path.join("escape.png");
+    let absolute = root.path.join("absolute.png");
+    for (name, label) in [
+        ("../escape.png".to_string(), "relative"),
+        (absolute.to_string_lossy().into_owned(), "absolute"),
+    ] {
+        let body = std::fs::read(common::images().join("car.png")).unwrap();
+        let menu = format!("OK 1\n{name} 640 427 {}\n", body.len());
+        let address = scripted_server(move |stream| {
+            let _ = stream.write_all(menu.as_bytes());
+            let mut get = String::new();
+            let _ = BufReader::new(stream.try_clone().unwrap()).read_line(&mut get);
+            let _ = writeln!(stream, "OK {} {:08x}", body.len(), fletcher32(&body));
+            let _ = stream.write_all(&body);
+        });
+        let port = address.port().to_string();
+        let out_dir = out.to_string_lossy().into_owned();
+        let client = run_with(
+            CLIENT,
+            &["--port", &port, "--out", &out_dir],
+            "1\n",
+            RUN_DEADLINE,
+        );
+        let line = client.assert_clean_failure(1);
+        assert!(line.contains("refused"), "{label}: {line}");
+        assert!(
+            !escape.exists() && !absolute.exists(),
+            "{label}: written outside --out"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{label}");
+    }
+    still_downloads_from_an_honest_server(&[]);
+}
+
+/// What a server says is shown with its terminal codes escaped: a reason cannot clear or
+/// retitle the student's terminal.
+#[test]
+fn a_reason_with_terminal_codes_is_shown_escaped() {
+    let address = lying_server("ERR \x1b]0;owned\x07\x1b[2Jgone\n".to_string(), Vec::new());
+    let line = refused_download(address, "escapes");
+    assert!(
+        line.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"),
+        "{line}"
+    );
+    assert!(!line.contains('\x1b'), "{line}");
+    still_downloads_from_an_honest_server(&[]);
+}
+
+/// A size is checked before anything is written for it (`--max-size`, 4 GiB by default).
+#[test]
+fn a_size_above_max_size_is_refused_before_anything_is_written() {
+    let address = lying_server("OK 5000000 0badf00d\n".to_string(), vec![1; 100_000]);
+    let out = Scratch::new("max-size");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = run(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--max-size",
+            "1MiB",
+            "car.png",
+        ],
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(line.contains("--max-size"), "{line}");
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    still_downloads_from_an_honest_server(&["--max-size", "1MiB"]);
+}
+
+/// As curl's --speed-limit: a server that sends one byte every half second (far below
+/// 1 KiB/s) is given up on after --timeout seconds, whatever it announced.
+#[test]
+fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 1000000 0badf00d\n");
+        for _ in 0..40 {
+            if stream.write_all(b"x").is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let out = Scratch::new("trickle");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let started = Instant::now();
+    let client = run_with(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "2",
+            "car.png",
+        ],
+        "",
+        Duration::from_secs(15),
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(
+        line.contains("stalled") && line.contains("nothing was saved"),
+        "{line}"
+    );
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+}
+
+/// Ctrl-C in the middle of a download: the temporary file goes, and the exit code is 130.
+/// (Windows has no SIGINT to send from a test; the same handler runs on Ctrl-C there.)
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_download_removes_the_temporary_file() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 1000000 0badf00d\n");
+        let _ = stream.write_all(&[7u8; 5000]);
+        thread::sleep(Duration::from_secs(20));
+    });
+    let out = Scratch::new("ctrl-c");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut client = common::spawn(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "30",
+            "car.png",
+        ],
+    );
+    common::interrupted_download_leaves_nothing(&mut client, &out);
+}
+
+/// `NOTFOUND 0`: the server has neither the picture nor a not-found picture: nothing to save.
+#[test]
+fn a_not_found_answer_of_0_bytes_saves_nothing() {
+    let address = lying_server("NOTFOUND 0 00000000\n".to_string(), Vec::new());
+    let line = refused_download(address, "notfound-0");
+    assert!(line.contains("no picture named car.png"), "{line}");
+    assert!(line.contains("no not-found picture"), "{line}");
+    still_downloads_from_an_honest_server(&[]);
+}
