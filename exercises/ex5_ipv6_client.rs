@@ -24,12 +24,9 @@ struct Args {
     /// The message to send; several words are joined with spaces
     #[arg(required = true, num_args = 1..)]
     message: Vec<String>,
-    /// Connect over IPv4, to 127.0.0.1
-    #[arg(long, conflicts_with = "ipv6")]
-    ipv4: bool,
-    /// Connect over IPv6, to ::1 (the default)
+    /// Connect over IPv4, to 127.0.0.1, instead of IPv6 (to ::1)
     #[arg(long)]
-    ipv6: bool,
+    ipv4: bool,
 }
 
 pub fn main() -> ExitCode {

@@ -18,7 +18,7 @@ use clap::Parser;
 use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
 use tp_sockets::image::tcp::{self, DEFAULT_PORT, Header, Line, Request};
 use tp_sockets::image::tcp_server::{Requests, is_timeout, serve_clients};
-use tp_sockets::net::{finish, sock};
+use tp_sockets::net::finish;
 
 /// Serve the pictures of a folder over TCP (LIST, GET <name>).
 #[derive(Parser)]
@@ -42,12 +42,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let folder = Arc::new(Folder::serve(&args.served.dir)?);
-    let listener = sock::bind_and_listen(&args.served.host, args.port)?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    sock::announce("listening on", address);
+    let (folder, listener) = args.served.listen_tcp(args.port)?;
+    let folder = Arc::new(folder);
     // One thread per client, a limited number at once (see src/image/tcp_server.rs).
     let idle = Duration::from_secs(args.idle);
     serve_clients(&listener, args.max_clients as usize, move |stream, peer| {

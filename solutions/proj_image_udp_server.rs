@@ -11,11 +11,11 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::image::catalog::{Folder, ServedFolder};
+use tp_sockets::image::catalog::ServedFolder;
 use tp_sockets::image::source::Source;
 use tp_sockets::image::udp::{self, DEFAULT_PORT, MAX_CHUNK, MIN_CHUNK, Message};
 use tp_sockets::image::udp_server::{Replies, Server};
-use tp_sockets::net::{finish, sock};
+use tp_sockets::net::finish;
 
 /// Serve the pictures of a folder over UDP, chunk by chunk.
 #[derive(Parser)]
@@ -32,9 +32,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let folder = Folder::serve(&args.served.dir)?;
-    let (socket, address) = sock::bind_udp(&args.served.host, args.port)?;
-    println!("listening on {address}");
+    let (folder, socket) = args.served.bind_udp(args.port)?;
 
     // Its key for address tokens is drawn now: its tokens are worth nothing to another server.
     let mut server = Server::new(folder);

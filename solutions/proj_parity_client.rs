@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use tp_sockets::image::parity::{DEFAULT_PORT, MAX_DATAGRAM};
 use tp_sockets::image::picture::{describe, parity};
-use tp_sockets::image::tcp::DEFAULT_PORT;
 use tp_sockets::net::{finish, shown, sock, udp};
 
 /// Ask the parity server whether a picture's width and height are even or odd.
@@ -42,7 +42,7 @@ fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("cannot send to {server}: {e}"))?;
 
     let timeout = Duration::from_secs(args.timeout);
-    let mut buffer = [0u8; 1024];
+    let mut buffer = [0u8; MAX_DATAGRAM];
     let received = udp::receive_from(&socket, server, &mut buffer, Instant::now() + timeout)
         .map_err(|e| format!("cannot receive from {server}: {e}"))?
         .ok_or_else(|| udp::no_answer(server, timeout, "cargo run --example proj_parity_server"))?;

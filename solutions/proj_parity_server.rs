@@ -11,9 +11,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
+use tp_sockets::image::parity::{DEFAULT_PORT, MAX_DATAGRAM};
 use tp_sockets::image::picture::{dimensions, parity};
-use tp_sockets::image::tcp::DEFAULT_PORT;
-use tp_sockets::net::{finish, sock};
+use tp_sockets::net::finish;
 
 /// The picture asked for by an empty request.
 const DEFAULT_PICTURE: &str = "car.png";
@@ -33,11 +33,9 @@ pub fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let folder = Folder::serve(&args.served.dir)?;
-    let (socket, address) = sock::bind_udp(&args.served.host, args.port)?;
-    println!("listening on {address}");
+    let (folder, socket) = args.served.bind_udp(args.port)?;
 
-    let mut buffer = [0u8; 1024];
+    let mut buffer = [0u8; MAX_DATAGRAM];
     loop {
         let (received, sender) = match socket.recv_from(&mut buffer) {
             Ok(datagram) => datagram,

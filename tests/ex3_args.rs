@@ -8,10 +8,7 @@ mod common;
 
 use std::net::TcpListener;
 
-use common::{
-    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, has_ipv6_loopback, run,
-    start_server,
-};
+use common::{CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server};
 
 const SERVER: &str = "ex3_args_server";
 const CLIENT: &str = "ex3_args_client";
@@ -43,8 +40,7 @@ fn a_message_of_several_words_goes_from_the_command_line_to_the_server(sides: Si
 }
 
 fn host_accepts_an_ipv6_literal(sides: Sides) {
-    if !has_ipv6_loopback() {
-        println!("skipped: this machine has no IPv6 loopback (::1)");
+    if common::no_ipv6_here() {
         return;
     }
     let server = sides.start_server(SERVER, &["0", "--host", "::1"]);

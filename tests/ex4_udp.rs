@@ -9,10 +9,7 @@ mod common;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use common::{
-    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, has_ipv6_loopback, run,
-    start_server,
-};
+use common::{CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server};
 
 const SERVER: &str = "ex4_udp_server";
 const CLIENT: &str = "ex4_udp_client";
@@ -40,8 +37,7 @@ fn the_client_sends_a_datagram_and_prints_the_answer(sides: Sides) {
 }
 
 fn udp_works_over_ipv6_too(sides: Sides) {
-    if !has_ipv6_loopback() {
-        println!("skipped: this machine has no IPv6 loopback (::1)");
+    if common::no_ipv6_here() {
         return;
     }
     let server = sides.start_server(SERVER, &["0", "--host", "::1"]);

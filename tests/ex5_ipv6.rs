@@ -1,5 +1,5 @@
 //! Advanced exercise: `ex5_ipv6_server PORT [--dual-stack | --v6only]` and
-//! `ex5_ipv6_client PORT MESSAGE... [--ipv4 | --ipv6]`. Each test answers one of the handout's
+//! `ex5_ipv6_client PORT MESSAGE... [--ipv4]`. Each test answers one of the handout's
 //! "what do you notice?" questions; a question about both sides is asked of each program, its
 //! peer being the reference. On a machine with no IPv6 loopback they skip, saying so.
 
@@ -9,28 +9,18 @@ mod common;
 
 use std::process::Command;
 
-use common::{
-    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, has_ipv6_loopback, run,
-    start_server,
-};
+use common::{CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server};
 use tp_sockets::net::netstat;
 
 const SERVER: &str = "ex5_ipv6_server";
 const CLIENT: &str = "ex5_ipv6_client";
 
-macro_rules! require_ipv6 {
-    () => {
-        if !has_ipv6_loopback() {
-            println!("skipped: this machine has no IPv6 loopback (::1)");
-            return;
-        }
-    };
-}
-
 /// Question 7: with the same address family as the server, the client gets through, and both
 /// sides print IPv6 addresses.
 fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Sides) {
-    require_ipv6!();
+    if common::no_ipv6_here() {
+        return;
+    }
     let server = sides.start_server(SERVER, &["0"]);
     let port = server.address().port().to_string();
     let client = sides.run_client(CLIENT, &[&port, "hello", "IPv6"]);
@@ -63,7 +53,9 @@ fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Side
 /// Beyond the handout: a socket bound to :: with IPV6_V6ONLY off also takes IPv4 clients,
 /// which it sees as IPv4-mapped IPv6 addresses (::ffff:127.0.0.1).
 fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) {
-    require_ipv6!();
+    if common::no_ipv6_here() {
+        return;
+    }
     let server = sides.start_server(SERVER, &["0", "--dual-stack"]);
     assert_eq!(server.address().ip().to_string(), "::");
     let port = server.address().port().to_string();
@@ -88,7 +80,9 @@ fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) 
 
 /// With --v6only, the socket bound to :: takes IPv6 clients only.
 fn a_v6only_server_refuses_an_ipv4_client(sides: Sides) {
-    require_ipv6!();
+    if common::no_ipv6_here() {
+        return;
+    }
     let server = sides.start_server(SERVER, &["0", "--v6only"]);
     let port = server.address().port().to_string();
     let refused = sides.run_client(CLIENT, &["--ipv4", &port, "hello"]);
@@ -135,7 +129,9 @@ mod ex5_ipv6_server {
     /// 127.0.0.1 at that port. (`cargo run --example ex2_netstat -- --port P` shows the same.)
     #[test]
     fn q3_the_server_listens_on_ipv6_loopback_not_on_127_0_0_1() {
-        require_ipv6!();
+        if common::no_ipv6_here() {
+            return;
+        }
         let server = start_server(SERVER, &["0"]);
         let address = server.address();
         assert_eq!(address.ip().to_string(), "::1");
@@ -182,7 +178,9 @@ mod ex5_ipv6_client {
     /// Question 5: an IPv4 client cannot reach a server that listens on ::1.
     #[test]
     fn q5_an_ipv4_client_is_refused_with_one_clear_line() {
-        require_ipv6!();
+        if common::no_ipv6_here() {
+            return;
+        }
         let server = CLIENT_UNDER_TEST.start_server(SERVER, &["0"]);
         let port = server.address().port().to_string();
         let client = run(CLIENT, &["--ipv4", &port, "hello"]);
@@ -204,11 +202,8 @@ mod ex5_ipv6_client {
     #[test]
     fn a_v6only_server_refuses_an_ipv4_client() {
         super::a_v6only_server_refuses_an_ipv4_client(CLIENT_UNDER_TEST);
-        // --ipv4 and --ipv6 contradict each other: a usage error.
-        assert_eq!(
-            run(CLIENT, &["--ipv4", "--ipv6", "5000", "x"]).code,
-            Some(2)
-        );
+        // --ipv4 takes no value: a usage error.
+        assert_eq!(run(CLIENT, &["--ipv4=yes", "5000", "x"]).code, Some(2));
     }
 
     #[test]

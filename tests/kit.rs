@@ -242,3 +242,93 @@ fn the_mirror_check_sees_a_changed_line_outside_the_todos() {
     let merged = "//! T\n\nfn a() {}\n\nfn b() {\n    1\n}\nfn c() {}\n";
     assert_eq!(mirror_problems(skeleton, merged).len(), 1);
 }
+
+/// The helpers of the kit a hint names (in backticks, with their module: `prompt::ask`,
+/// `catalog::Folder::open`) exist: a hint never sends a student looking for code that is gone.
+#[test]
+fn every_helper_a_hint_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let defines = |module: &str, item: &str| {
+        ["net", "image", "kit"].iter().any(|room| {
+            let candidates = if module == *room {
+                vec![root.join(room).join("mod.rs")]
+            } else {
+                vec![
+                    root.join(room).join(format!("{module}.rs")),
+                    root.join(room).join(module).join("mod.rs"),
+                ]
+            };
+            candidates.iter().any(|file| {
+                let code = std::fs::read_to_string(file).unwrap_or_default();
+                ["fn", "struct", "enum", "const", "static", "type"]
+                    .iter()
+                    .any(|kind| code.contains(&format!("{kind} {item}")))
+                    || code.contains(&format!("    {item}(")) // an enum variant
+                    || code.contains(&format!("    {item},"))
+                    || code.contains(&format!("    {item} {{"))
+                    || code.split("pub use").skip(1).any(|r| {
+                        r.split(';').next().unwrap_or_default().contains(item)
+                    })
+            })
+        })
+    };
+    let mut named = 0;
+    let mut problems = Vec::new();
+    for program in tp_sockets::kit::programs::PROGRAMS {
+        for hint in program.hints {
+            for (i, quoted) in hint.split('`').enumerate() {
+                let path: Vec<&str> = quoted.split("::").collect();
+                let is_path = i % 2 == 1
+                    && path.len() >= 2
+                    && path.iter().all(|s| {
+                        !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    });
+                if !is_path {
+                    continue;
+                }
+                named += 1;
+                let module = path[0];
+                if !path[1..].iter().all(|item| defines(module, item)) {
+                    problems.push(format!("{}: `{quoted}` is not in src/", program.name));
+                }
+            }
+        }
+    }
+    assert!(named > 20, "the hints name {named} helpers");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every test an answer of solutions/ANSWERS.md (or .fr.md) cites as its proof exists.
+#[test]
+fn every_test_the_answers_cite_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut code = String::new();
+    let mut folders = vec![root.join("tests"), root.join("src")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                code += &std::fs::read_to_string(path).unwrap();
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for answers in ["solutions/ANSWERS.md", "solutions/ANSWERS.fr.md"] {
+        let text = std::fs::read_to_string(root.join(answers)).unwrap();
+        for (i, quoted) in text.split('`').enumerate() {
+            let is_test_name = i % 2 == 1
+                && quoted.matches('_').count() >= 3
+                && tp_sockets::kit::programs::find(quoted).is_none()
+                && quoted
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if is_test_name && !code.contains(&format!("fn {quoted}(")) {
+                problems.push(format!("{answers} cites `{quoted}`, which is no test"));
+            }
+        }
+    }
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -51,7 +51,7 @@ mod proj_parity_server {
         assert_eq!(ask(address, b"dog.jpg"), "OK 360 243 pair impair\n");
     }
 
-    /// The seed project's dimension code crashed on grayscale pictures: the header alone is read.
+    /// The students' original dimension code crashed on grayscale pictures: the header alone is read.
     #[test]
     fn a_grayscale_picture_is_measured_too() {
         let (server, _folder) = serve(Role::UnderTest);

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
+use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -18,6 +19,7 @@ use crate::image::fletcher::Fletcher32;
 use crate::image::picture;
 use crate::image::source::{Source, open_regular};
 use crate::image::tcp::Entry;
+use crate::net::sock;
 
 /// The file of a served folder that unknown names get, if the folder has one.
 pub const NOT_FOUND_NAME: &str = "not-found.png";
@@ -72,6 +74,28 @@ pub struct ServedFolder {
     /// The folder of pictures to serve; nothing outside it is ever sent
     #[arg(long, default_value = "images")]
     pub dir: PathBuf,
+}
+
+impl ServedFolder {
+    /// The folder to serve, and a TCP listener where the options say (port 0: the OS chooses),
+    /// announced with its `listening on` line (and, on 0.0.0.0, the addresses to use).
+    pub fn listen_tcp(&self, port: u16) -> Result<(Folder, TcpListener), String> {
+        let folder = Folder::serve(&self.dir)?;
+        let listener = sock::bind_and_listen(&self.host, port)?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the listening address: {e}"))?;
+        sock::announce("listening on", address);
+        Ok((folder, listener))
+    }
+
+    /// The folder to serve, and a UDP socket bound where the options say, announced likewise.
+    pub fn bind_udp(&self, port: u16) -> Result<(Folder, UdpSocket), String> {
+        let folder = Folder::serve(&self.dir)?;
+        let (socket, address) = sock::bind_udp(&self.host, port)?;
+        sock::announce("listening on", address);
+        Ok((folder, socket))
+    }
 }
 
 /// Checksums already computed, by path, with the size and modification time they are valid for.

@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(fletcher32(b""), 0);
     }
 
-    /// The seed project's checksum returned 0 for every input: a real one does not.
+    /// The students' original checksum returned 0 for every input: a real one does not.
     #[test]
     fn different_data_gives_different_checksums() {
         assert_ne!(fletcher32(b"ab"), fletcher32(b"ba"));

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod download;
 pub mod fletcher;
 pub mod limits;
+pub mod parity;
 pub mod part;
 pub mod picture;
 pub mod rtt;

@@ -54,7 +54,7 @@ pub static PROGRAMS: &[Program] = &[
         "ex1_tcp",
         &[
             "step 3: the same kind of socket as the server's.",
-            "step 4: connect takes the server's address, as bind did; if it fails, connect_error says why in one line.",
+            "step 4: connect takes the server's address, as bind did; if it fails, `net::connect_error` says why in one line.",
             "step 5: any message will do, the tests accept any text; write_all sends every byte of it.",
             "step 6: the reply ends when the server closes, so read until the end, at most 1024 bytes (take).",
             "Ex 2, step 1: the reply is bytes: show it as text.",
@@ -65,9 +65,9 @@ pub static PROGRAMS: &[Program] = &[
         "Ex 2, steps 2-3 (netstat)",
         "ex2_netstat",
         &[
-            "step 2: netstat::sockets() gives every socket of the machine; keep the rows whose uses_port(port) is true for one of the ports.",
+            "step 2: `netstat::sockets` gives every socket of the machine; keep the rows whose `netstat::SocketRow::uses_port` is true for one of the ports.",
             "step 2: Vec::retain keeps the rows that pass a test; sort_by_key orders them.",
-            "step 3: an empty table deserves a sentence, not an empty screen; a SocketRow prints itself with {}.",
+            "step 3: an empty table deserves a sentence, not an empty screen; a `netstat::SocketRow` prints itself with {}.",
         ],
     ),
     exercise(
@@ -75,8 +75,8 @@ pub static PROGRAMS: &[Program] = &[
         "Ex 2, step 4, server (port typed in)",
         "ex2_dynamic",
         &[
-            "step 4: prompt::ask asks again by itself until parse_port accepts the answer; the ? passes on closed input.",
-            "step 4: a port can be well formed and still not usable: try sock::bind_and_listen, and when its error's kind() is PermissionDenied or AddrInUse, print it (it explains itself in one line) and ask again: that is a loop.",
+            "step 4: `prompt::ask` asks again by itself until `prompt::parse_port` accepts the answer; the ? passes on closed input.",
+            "step 4: a port can be well formed and still not usable: try `sock::bind_and_listen`, and when its error's `sock::SocketError::kind` is PermissionDenied or AddrInUse, print it (it explains itself in one line) and ask again: that is a loop.",
             "step 4: a loop can give a value: `let listener = loop { ... break l; };` ends the loop with `break l`, and `listener` is then `l`.",
         ],
     ),
@@ -85,7 +85,7 @@ pub static PROGRAMS: &[Program] = &[
         "Ex 2, step 4, client (port and message typed in)",
         "ex2_dynamic",
         &[
-            "step 4: two questions, two checks: prompt::parse_port for the port, prompt::parse_message for the message.",
+            "step 4: two questions, two checks: `prompt::parse_port` for the port, `prompt::parse_message` for the message.",
         ],
     ),
     exercise(
@@ -102,7 +102,7 @@ pub static PROGRAMS: &[Program] = &[
         "ex2_static_bind",
         &[
             "step 6: bind before connect, on the same socket2 Socket.",
-            "step 6: the error kind that means 'port taken' is ErrorKind::AddrInUse; time_wait_error says what to do about it.",
+            "step 6: the error kind that means 'port taken' is ErrorKind::AddrInUse; `net::time_wait_error` says what to do about it.",
         ],
     ),
     exercise(
@@ -110,7 +110,7 @@ pub static PROGRAMS: &[Program] = &[
         "Ex 2, step 7 (looping server)",
         "ex2_tcp_loop",
         &[
-            "step 7: a for loop over 1.. counts for ever; welcome::welcome_next serves one client and never stops the loop.",
+            "step 7: a for loop over 1.. counts for ever; `welcome::welcome_next` serves one client and never stops the loop.",
         ],
     ),
     exercise(
@@ -120,7 +120,7 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "Ex 3: a field with no #[arg(...)] is a positional argument; #[arg(long)] makes an option --name.",
             "Ex 3: the /// comment above a field is what --help shows for it.",
-            "Ex 3: sock::bind_and_listen resolves the host and binds the first address that works.",
+            "Ex 3: `sock::bind_and_listen` resolves the host and binds the first address that works.",
         ],
     ),
     exercise(
@@ -176,8 +176,8 @@ pub static PROGRAMS: &[Program] = &[
         "Project: picture parity over UDP, server",
         "proj_parity",
         &[
-            "folder.open gives the opened file, or why there is none (Lookup::Refused carries the reason).",
-            "dimensions reads only the header; parity turns a number into pair or impair. Both sides, each its own.",
+            "`catalog::Folder::open` gives the opened file, or why there is none (`catalog::Lookup::Refused` carries the reason).",
+            "`picture::dimensions` reads only the header; `picture::parity` turns a number into pair or impair. Both sides, each its own.",
         ],
     ),
     exercise(
@@ -194,9 +194,9 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over TCP, server",
         "proj_image",
         &[
-            "requests.next_line() already bounds the line (1024 bytes) and its time (the whole line within --idle); match on its four outcomes, and treat a timeout (is_timeout) like a goodbye.",
-            "tcp::parse_request turns the line into Request::List or Request::Get(name), or a reason for ERR.",
-            "The header goes first, on its own line; then exactly the announced number of bytes: source.send_to(out) streams them.",
+            "`tcp_server::Requests::next_line` already bounds the line (1024 bytes) and its time (the whole line within --idle); match on its four outcomes, and treat a timeout (`tcp_server::is_timeout`) like a goodbye.",
+            "`tcp::parse_request` turns the line into `tcp::Request::List` or `tcp::Request::Get`, or a reason for ERR.",
+            "The header goes first, on its own line; then exactly the announced number of bytes: `source::Source::send_to` streams them.",
         ],
     ),
     exercise(
@@ -206,8 +206,8 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "Never read past the announced size: what follows belongs to the next reply.",
             "A read of 0 bytes before the end means the server left; say after how many bytes.",
-            "Feed every piece to the Fletcher32 and to download.write as it comes, then compare once at the end; an Err drops the download, which deletes the temporary file.",
-            "Never trust the server: names go through check_name (SaveOptions::destination), sizes through --max-size, texts through shown() before they are printed.",
+            "Feed every piece to the `fletcher::Fletcher32` and to `download::Download::write` as it comes, then compare once at the end; an Err drops the download, which deletes the temporary file.",
+            "Never trust the server: names go through `catalog::check_name` (`download::SaveOptions::destination`), sizes through --max-size, texts through `net::shown` before they are printed.",
         ],
     ),
     exercise(
@@ -215,8 +215,8 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over UDP, server",
         "proj_image_udp",
         &[
-            "Address validation: a D whose token is not server.tokens.for_client(client) gets only an error, through replies.send_unvalidated, which never sends more than 3 x the request.",
-            "udp::chunk_span says where a chunk starts and how long it is; source.read_at reads it there.",
+            "Address validation: a D whose token is not the one `udp_server::Tokens::for_client` gives gets only an error, through `udp_server::Replies::send_unvalidated`, which never sends more than 3 x the request.",
+            "`udp::chunk_span` says where a chunk starts and how long it is; `source::Source::read_at` reads it there.",
             "Send only chunks that exist, and no more than the budget per request.",
         ],
     ),
@@ -225,10 +225,10 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over UDP, client",
         "proj_image_udp",
         &[
-            "Retransmission: a chunk asked for longer ago than t.rtt.rto() is presumed lost; ask again and remember it was asked twice.",
+            "Retransmission: a chunk asked for longer ago than `rtt::Rtt::rto` is presumed lost; ask again and remember it was asked twice.",
             "Window: new chunks are asked for only while fewer than t.window are in flight.",
             "Reassembly: check the index and the length (never trust the server), skip what you have, write at index × chunk.",
-            "Karn's rule: measure the round trip (t.rtt.measure) only for chunks asked for once.",
+            "Karn's rule: measure the round trip (`rtt::Rtt::measure`) only for chunks asked for once.",
         ],
     ),
     Program {

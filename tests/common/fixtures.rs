@@ -41,7 +41,7 @@ impl Drop for Scratch {
 }
 
 /// A folder to serve, in `root/served`: the kit's three sample pictures, and `gray.png`, a
-/// 101 × 50 grayscale picture (the kind that crashed the seed project). Next to it,
+/// 101 × 50 grayscale picture (the kind that crashed the students' original project). Next to it,
 /// `root/secret.txt`, which no server may ever send; on Unix, `served/link-out.png` is a
 /// symlink to that secret.
 pub struct PictureFolder {

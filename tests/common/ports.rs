@@ -46,9 +46,14 @@ pub fn fixed_ports() -> FixedPorts {
     FixedPorts { _lock: file }
 }
 
-/// Whether this machine has an IPv6 loopback (`::1`); tests that need it skip otherwise.
-pub fn has_ipv6_loopback() -> bool {
-    TcpListener::bind("[::1]:0").is_ok()
+/// Whether this machine lacks an IPv6 loopback (`::1`); if so, says that the test is skipped.
+/// A test that needs IPv6 starts with `if no_ipv6_here() { return; }`.
+pub fn no_ipv6_here() -> bool {
+    let missing = TcpListener::bind("[::1]:0").is_err();
+    if missing {
+        println!("skipped: this machine has no IPv6 loopback (::1)");
+    }
+    missing
 }
 
 /// A port of 127.0.0.1 held by the test, where nobody listens or answers, for as long as the
