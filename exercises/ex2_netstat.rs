@@ -8,6 +8,7 @@
 //! again (after: TIME_WAIT). `--watch` redraws every second; `--port P` looks at other ports.
 //! Check your work: `cargo grade --test ex2_netstat`
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
@@ -32,11 +33,15 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     loop {
         if args.watch {
-            // ANSI: clear the screen and go to its top-left corner.
-            print!("\x1b[2J\x1b[H");
+            // On a terminal, clear the screen and go to its top-left corner (ANSI codes); in a
+            // pipe or a file, the tables simply follow each other.
+            if std::io::stdout().is_terminal() {
+                print!("\x1b[2J\x1b[H");
+            }
             println!(
-                "sockets on port {}, every second (Ctrl-C to stop)",
-                list(&args.ports)
+                "sockets on port {} at {} (every second, Ctrl-C to stop)",
+                list(&args.ports),
+                netstat::utc_clock()
             );
         }
         if let Err(message) = show(&args.ports) {

@@ -38,7 +38,8 @@ fn run(args: &Args) -> Result<(), String> {
     let address = socket
         .local_addr()
         .map_err(|e| format!("cannot read the local address: {e}"))?;
-    println!("listening on {address}");
+    // UDP has no listen(): the bound socket simply receives the datagrams sent to it.
+    println!("receiving on {address}");
 
     let mut buffer = [0u8; BUFFER];
     loop {

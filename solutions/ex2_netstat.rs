@@ -7,6 +7,7 @@
 //! Terminal 2: `cargo run --example ex1_tcp_client`, then `cargo run --example ex2_netstat`
 //! again (after: TIME_WAIT). `--watch` redraws every second; `--port P` looks at other ports.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
@@ -31,11 +32,15 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     loop {
         if args.watch {
-            // ANSI: clear the screen and go to its top-left corner.
-            print!("\x1b[2J\x1b[H");
+            // On a terminal, clear the screen and go to its top-left corner (ANSI codes); in a
+            // pipe or a file, the tables simply follow each other.
+            if std::io::stdout().is_terminal() {
+                print!("\x1b[2J\x1b[H");
+            }
             println!(
-                "sockets on port {}, every second (Ctrl-C to stop)",
-                list(&args.ports)
+                "sockets on port {} at {} (every second, Ctrl-C to stop)",
+                list(&args.ports),
+                netstat::utc_clock()
             );
         }
         if let Err(message) = show(&args.ports) {

@@ -10,7 +10,9 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use common::{RUN_DEADLINE, TestServer, fixed_ports, run, run_reference, run_with, start_server};
+use common::{
+    RUN_DEADLINE, TestServer, fixed_ports, run, run_reference, run_with, said, start_server,
+};
 
 const SERVER: &str = "ex1_tcp_server";
 const CLIENT: &str = "ex1_tcp_client";
@@ -19,14 +21,16 @@ const CLIENT: &str = "ex1_tcp_client";
 /// the local address the OS gave it.
 fn raw_exchange(address: impl ToSocketAddrs, message: &[u8]) -> (String, SocketAddr) {
     let address = address.to_socket_addrs().unwrap().collect::<Vec<_>>();
-    let mut stream = TcpStream::connect(&address[..]).expect("connect to the server");
+    let mut stream = said(TcpStream::connect(&address[..]), SERVER, "connecting to it");
     stream.set_read_timeout(Some(RUN_DEADLINE)).unwrap();
     let local = stream.local_addr().unwrap();
-    stream.write_all(message).unwrap();
+    said(stream.write_all(message), SERVER, "sending it a message");
     let mut reply = Vec::new();
-    stream
-        .read_to_end(&mut reply)
-        .expect("reply, then end of stream");
+    said(
+        stream.read_to_end(&mut reply),
+        SERVER,
+        "waiting for its reply",
+    );
     (String::from_utf8_lossy(&reply).into_owned(), local)
 }
 
@@ -43,17 +47,11 @@ mod ex1_tcp_server {
 
         let client = run_reference(CLIENT, &[]);
         client.assert_success();
-        assert!(
-            client
-                .stdout
-                .contains("server replied: Welcome to this server"),
-            "{client}"
-        );
+        client.expect_stdout("server replied: Welcome to this server");
 
-        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-        let line = server
-            .wait_for_stdout(|l| l.starts_with("received "), Duration::ZERO)
-            .unwrap_or_else(|| panic!("no `received` line\n{}", server.transcript()));
+        server.assert_exits(0, RUN_DEADLINE);
+        let expected = "received \"<message>\" from <address>";
+        let line = server.expect_line(expected, |l| l.starts_with("received "), Duration::ZERO);
         let (message, from) = line["received ".len()..]
             .rsplit_once(" from ")
             .expect("received \"<message>\" from <address>");
@@ -72,14 +70,8 @@ mod ex1_tcp_server {
         let mut server = start_server(SERVER, &[]);
         let (reply, local) = raw_exchange("127.0.0.1:60000", b"hi from nc\n");
         assert_eq!(reply, "Welcome to this server");
-        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-        assert!(
-            server
-                .stdout()
-                .contains(&format!("received \"hi from nc\\n\" from {local}")),
-            "{}",
-            server.transcript()
-        );
+        server.assert_exits(0, RUN_DEADLINE);
+        server.expect_printed(&format!("received \"hi from nc\\n\" from {local}"));
     }
 
     #[test]
@@ -88,12 +80,8 @@ mod ex1_tcp_server {
         let mut server = start_server(SERVER, &[]);
         let (reply, _) = raw_exchange("127.0.0.1:60000", b"caf\xe9");
         assert_eq!(reply, "Welcome to this server");
-        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-        assert!(
-            server.stdout().contains("received \"caf\u{fffd}\""),
-            "{}",
-            server.transcript()
-        );
+        server.assert_exits(0, RUN_DEADLINE);
+        server.expect_printed("received \"caf\u{fffd}\"");
     }
 
     /// The server reads once, with a 1024-byte buffer: the rest of a longer message stays in the
@@ -102,15 +90,19 @@ mod ex1_tcp_server {
     fn server_reads_at_most_1024_bytes() {
         let _ports = fixed_ports();
         let mut server = start_server(SERVER, &[]);
-        let mut stream = TcpStream::connect("127.0.0.1:60000").unwrap();
-        stream.write_all(&[b'a'; 3000]).unwrap();
-        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-        let expected = format!("received \"{}\" from", "a".repeat(1024));
-        assert!(
-            server.stdout().contains(&expected),
-            "{}",
-            server.transcript()
+        let mut stream = said(
+            TcpStream::connect("127.0.0.1:60000"),
+            SERVER,
+            "connecting to it",
         );
+        said(
+            stream.write_all(&[b'a'; 3000]),
+            SERVER,
+            "sending it 3000 bytes",
+        );
+        server.assert_exits(0, RUN_DEADLINE);
+        let expected = format!("received \"{}\" from", "a".repeat(1024));
+        server.expect_printed(&expected);
     }
 
     #[test]
@@ -130,7 +122,7 @@ mod ex1_tcp_server {
         for _ in 0..2 {
             let mut server = start_server(SERVER, &[]);
             run_reference(CLIENT, &[]).assert_success();
-            assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+            server.assert_exits(0, RUN_DEADLINE);
         }
     }
 
@@ -151,7 +143,7 @@ mod ex1_tcp_server {
         // The same server, reached by name.
         let (reply, _) = raw_exchange(("localhost", 60000), b"by name");
         assert_eq!(reply, "Welcome to this server");
-        assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
+        server.assert_exits(0, RUN_DEADLINE);
     }
 }
 
@@ -166,12 +158,7 @@ mod ex1_tcp_client {
         let server = TestServer::start("127.0.0.1:60000");
         let client = run(CLIENT, &[]);
         client.assert_success();
-        assert!(
-            client
-                .stdout
-                .contains("server replied: Welcome to this server"),
-            "{client}"
-        );
+        client.expect_stdout("server replied: Welcome to this server");
         let seen = server.seen();
         assert_eq!(seen.len(), 1, "one connection\n{client}");
         assert!(!seen[0].1.is_empty(), "the client sent nothing\n{client}");

@@ -36,20 +36,9 @@ fn server_listens_on_the_typed_port_and_welcomes_the_typed_message(sides: Sides)
 
     let client = sides.run_client_with(CLIENT, &[], &format!("{port}\nBonjour le serveur\n"));
     client.assert_success();
-    assert!(
-        client
-            .stdout
-            .contains("server replied: Welcome to this server"),
-        "{client}"
-    );
-    assert_eq!(server.exit_code(RUN_DEADLINE), 0, "{}", server.transcript());
-    assert!(
-        server
-            .stdout()
-            .contains("received \"Bonjour le serveur\" from 127.0.0.1:"),
-        "{}",
-        server.transcript()
-    );
+    client.expect_stdout("server replied: Welcome to this server");
+    server.assert_exits(0, RUN_DEADLINE);
+    server.expect_printed("received \"Bonjour le serveur\" from 127.0.0.1:");
 }
 
 /// The tests of `ex2_dynamic_server`.
@@ -115,13 +104,7 @@ mod ex2_dynamic_server {
         server.type_in(&format!("{low}\n{port}\n"));
         assert!(listening(&server), "{}", server.transcript());
         let expected = if allowed { low } else { port };
-        assert!(
-            server
-                .stdout()
-                .contains(&format!("listening on 127.0.0.1:{expected}")),
-            "{}",
-            server.transcript()
-        );
+        server.expect_printed(&format!("listening on 127.0.0.1:{expected}"));
         if !allowed {
             assert!(
                 server.stderr().contains("below 1024"),
@@ -136,7 +119,7 @@ mod ex2_dynamic_server {
     fn closed_input_ends_the_server_with_exit_1_and_a_short_message() {
         let mut server = spawn(SERVER, &[]);
         server.close_stdin();
-        assert_eq!(server.exit_code(RUN_DEADLINE), 1, "{}", server.transcript());
+        server.assert_exits(1, RUN_DEADLINE);
         common::assert_one_clear_line(&server.stderr());
         assert!(server.stderr().contains("input was closed"));
     }
@@ -161,11 +144,7 @@ mod ex2_dynamic_client {
         let explanations: Vec<&str> = client.stderr.lines().collect();
         assert_eq!(explanations.len(), 4, "{client}");
         assert!(explanations[3].contains("the message is empty"), "{client}");
-        assert!(
-            client
-                .stdout
-                .contains("server replied: Welcome to this server")
-        );
+        client.expect_stdout("server replied: Welcome to this server");
         assert_eq!(server.seen()[0].1, "Hello");
     }
 

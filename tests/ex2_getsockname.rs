@@ -8,7 +8,9 @@ mod common;
 
 use std::net::SocketAddr;
 
-use common::{TestServer, fixed_ports, run};
+use std::time::Duration;
+
+use common::{START_DEADLINE, TestServer, fixed_ports, run, run_reference};
 
 const CLIENT: &str = "ex2_getsockname";
 
@@ -35,11 +37,7 @@ fn the_printed_local_port_is_the_one_the_server_saw() {
     assert_eq!(local, seen[0].0, "the server saw another address\n{client}");
     assert_ne!(local.port(), 0);
     assert_eq!(peer, "127.0.0.1:60000".parse().unwrap());
-    assert!(
-        client
-            .stdout
-            .contains("server replied: Welcome to this server")
-    );
+    client.expect_stdout("server replied: Welcome to this server");
 }
 
 #[test]
@@ -50,4 +48,30 @@ fn each_run_gets_a_port_chosen_by_the_os() {
     let second = printed(&run(CLIENT, &[]).assert_success().stdout, "local address:");
     assert_ne!(first.port(), second.port(), "two runs, two ephemeral ports");
     assert_eq!(server.seen().len(), 2);
+}
+
+/// `--hold SECONDS` keeps the connection open before the client speaks: meanwhile the socket
+/// table shows it ESTABLISHED (Exercise 2, step 2, "during"), and the server has heard nothing.
+#[test]
+fn hold_keeps_the_connection_established_for_netstat_to_see() {
+    let _ports = fixed_ports();
+    let server = TestServer::start("127.0.0.1:60000");
+    let mut client = common::spawn(CLIENT, &["--hold", "2"]);
+    client.expect_line_starting("holding the connection open for 2 s", START_DEADLINE);
+    let local = printed(&client.stdout(), "local address:").to_string();
+    let table = run_reference("ex2_netstat", &[]);
+    table.assert_success();
+    assert!(
+        table
+            .stdout
+            .lines()
+            .any(|l| l.contains(&format!("{local} ")) && l.contains("ESTABLISHED")),
+        "expected the client's end {local} to be ESTABLISHED during the hold\n{table}"
+    );
+    assert!(
+        server.seen().is_empty(),
+        "the client spoke before the end of its hold"
+    );
+    client.assert_exits(0, Duration::from_secs(5));
+    client.expect_printed("server replied: Welcome to this server");
 }

@@ -13,9 +13,17 @@ use common::{Outcome, fixed_ports, free_port, run};
 
 const VIEWER: &str = "ex2_netstat";
 
+/// The viewer's table of `port`; every line fits a terminal of 80 columns.
 fn view(port: u16) -> Outcome {
     let outcome = run(VIEWER, &["--port", &port.to_string()]);
     outcome.assert_success();
+    for line in outcome.stdout.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "expected every line to fit 80 columns, but this one has {}:\n{line}\n{outcome}",
+            line.chars().count()
+        );
+    }
     outcome
 }
 
@@ -120,12 +128,7 @@ fn after_the_client_closed_first_its_end_waits_in_time_wait() {
 fn when_nothing_uses_the_port_it_says_so() {
     let port = free_port();
     let outcome = view(port);
-    assert!(
-        outcome
-            .stdout
-            .contains(&format!("no TCP or UDP socket uses port {port}")),
-        "{outcome}"
-    );
+    outcome.expect_stdout(&format!("no TCP or UDP socket uses port {port}"));
 }
 
 #[test]
@@ -154,6 +157,50 @@ fn without_options_it_looks_at_the_handout_ports() {
     );
 }
 
+/// `--watch` shows the table again every second, with the time of each refresh; in a pipe (or
+/// a file) the tables follow each other, without the codes that clear a terminal.
+#[test]
+fn watching_into_a_pipe_shows_each_refresh_time_and_no_screen_codes() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let viewer = common::spawn(VIEWER, &["--port", &port, "--watch"]);
+    let refreshes = || {
+        viewer
+            .stdout()
+            .lines()
+            .filter(|l| l.starts_with("sockets on port"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let twice = common::wait_until(Duration::from_secs(5), || refreshes().len() >= 2);
+    assert!(
+        twice.is_some(),
+        "expected two refreshes within 5 s\n{}",
+        viewer.transcript()
+    );
+    for line in refreshes() {
+        let time = line.split(" at ").nth(1).unwrap_or_default();
+        let digits: Vec<&str> = time
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .split(':')
+            .collect();
+        assert!(
+            digits.len() == 3
+                && digits
+                    .iter()
+                    .all(|d| d.len() == 2 && d.parse::<u8>().is_ok()),
+            "expected `sockets on port {port} at HH:MM:SS UTC ...`, got `{line}`"
+        );
+    }
+    assert!(
+        !viewer.stdout().contains('\x1b'),
+        "no terminal codes in a pipe\n{}",
+        viewer.transcript()
+    );
+}
+
 /// `ex2_netstat | head -1`: the reader closes the pipe early; the viewer ends quietly (exit
 /// code 0, or 141 as a shell reports SIGPIPE), never with a panic.
 #[test]
@@ -162,5 +209,5 @@ fn piped_into_a_reader_that_closes_early_it_ends_quietly() {
     let port = listener.local_addr().unwrap().port().to_string();
     let mut viewer = common::command(VIEWER);
     viewer.args(["--port", &port]);
-    common::assert_quiet_when_its_reader_leaves(viewer);
+    common::assert_quiet_when_its_reader_leaves(VIEWER, viewer);
 }

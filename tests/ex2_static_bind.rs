@@ -37,16 +37,8 @@ fn the_server_sees_the_port_the_client_bound() {
     let port = free_port();
     let outcome = run_from(port, &server, false);
     outcome.assert_success();
-    assert!(
-        outcome
-            .stdout
-            .contains(&format!("local address: 127.0.0.1:{port}"))
-    );
-    assert!(
-        outcome
-            .stdout
-            .contains("server replied: Welcome to this server")
-    );
+    outcome.expect_stdout(&format!("local address: 127.0.0.1:{port}"));
+    outcome.expect_stdout("server replied: Welcome to this server");
     assert_eq!(server.seen()[0].0.port(), port);
 }
 
@@ -118,10 +110,7 @@ fn by_default_it_binds_port_62000_and_connects_to_60000() {
     let server = TestServer::start("127.0.0.1:60000");
     let outcome = run(CLIENT, &[]);
     if outcome.code == Some(0) {
-        assert!(
-            outcome.stdout.contains("local address: 127.0.0.1:62000"),
-            "{outcome}"
-        );
+        outcome.expect_stdout("local address: 127.0.0.1:62000");
         assert_eq!(server.seen()[0].0.port(), 62000);
     } else {
         let line = outcome.assert_clean_failure(1);

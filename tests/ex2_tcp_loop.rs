@@ -9,7 +9,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use common::{START_DEADLINE, ask, fixed_ports, start_server};
+use common::{START_DEADLINE, ask, fixed_ports, said, start_server};
 use socket2::SockRef;
 use tp_sockets::net::welcome::WELCOME;
 
@@ -24,14 +24,17 @@ fn serves_50_clients_in_a_row_with_a_running_count() {
     let _ports = fixed_ports();
     let mut server = start_server(SERVER, &[]);
     for i in 1..=50 {
-        let reply = ask(address(), &format!("client number {i}")).unwrap();
+        let reply = ask(SERVER, address(), &format!("client number {i}"));
         assert_eq!(reply, WELCOME, "client {i}");
     }
-    let last = server.wait_for_stdout(
-        |l| l.starts_with("client 50 from 127.0.0.1:"),
+    server.expect_line(
+        "client 50 from 127.0.0.1:<port>: received \"client number 50\"",
+        |l| {
+            l.starts_with("client 50 from 127.0.0.1:")
+                && l.ends_with("received \"client number 50\"")
+        },
         START_DEADLINE,
     );
-    assert!(last.is_some_and(|l| l.ends_with("received \"client number 50\"")));
     assert!(server.is_running(), "{}", server.transcript());
 }
 
@@ -40,22 +43,14 @@ fn serves_20_clients_at_once() {
     let _ports = fixed_ports();
     let mut server = start_server(SERVER, &[]);
     let clients: Vec<_> = (1..=20)
-        .map(|i| thread::spawn(move || ask(address(), &format!("parallel {i}"))))
+        .map(|i| thread::spawn(move || ask(SERVER, address(), &format!("parallel {i}"))))
         .collect();
     for client in clients {
-        assert_eq!(client.join().unwrap().unwrap(), WELCOME);
+        assert_eq!(common::joined(client), WELCOME);
     }
-    server
-        .wait_for_stdout(|l| l.starts_with("client 20 from"), START_DEADLINE)
-        .unwrap_or_else(|| panic!("{}", server.transcript()));
+    server.expect_line_starting("client 20 from", START_DEADLINE);
     for i in 1..=20 {
-        assert!(
-            server
-                .stdout()
-                .contains(&format!("received \"parallel {i}\"")),
-            "{}",
-            server.transcript()
-        );
+        server.expect_printed(&format!("received \"parallel {i}\""));
     }
     assert!(server.is_running());
 }
@@ -66,18 +61,20 @@ fn survives_a_client_that_leaves_without_sending_and_one_that_resets() {
     let mut server = start_server(SERVER, &[]);
 
     // Connects and closes at once: the server reads 0 bytes (end of stream).
-    drop(TcpStream::connect(address()).unwrap());
+    drop(said(
+        TcpStream::connect(address()),
+        SERVER,
+        "connecting to it",
+    ));
     // Connects, then resets: SO_LINGER with a zero timeout makes close() send RST, not FIN.
-    let rude = TcpStream::connect(address()).unwrap();
+    let rude = said(TcpStream::connect(address()), SERVER, "connecting to it");
     SockRef::from(&rude)
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(rude);
 
-    assert_eq!(ask(address(), "still there?").unwrap(), WELCOME);
-    server
-        .wait_for_stdout(|l| l.contains("received \"still there?\""), START_DEADLINE)
-        .unwrap_or_else(|| panic!("{}", server.transcript()));
+    assert_eq!(ask(SERVER, address(), "still there?"), WELCOME);
+    server.expect_line_containing("received \"still there?\"", START_DEADLINE);
     assert!(
         server.stdout().contains("client 1 from") && server.stdout().contains("client 3 from"),
         "{}",
@@ -90,12 +87,20 @@ fn survives_a_client_that_leaves_without_sending_and_one_that_resets() {
 fn answers_the_exercise_1_client() {
     let _ports = fixed_ports();
     let _server = start_server(SERVER, &[]);
-    let stream = TcpStream::connect(address()).unwrap();
+    let stream = said(TcpStream::connect(address()), SERVER, "connecting to it");
     stream.set_read_timeout(Some(START_DEADLINE)).unwrap();
     // A raw client that never shuts down its side still gets the answer.
     let mut stream = stream;
-    std::io::Write::write_all(&mut stream, b"no shutdown").unwrap();
+    said(
+        std::io::Write::write_all(&mut stream, b"no shutdown"),
+        SERVER,
+        "sending it a message",
+    );
     let mut reply = String::new();
-    std::io::Read::read_to_string(&mut stream, &mut reply).unwrap();
+    said(
+        std::io::Read::read_to_string(&mut stream, &mut reply),
+        SERVER,
+        "waiting for its reply",
+    );
     assert_eq!(reply, WELCOME);
 }

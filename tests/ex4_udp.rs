@@ -19,20 +19,11 @@ fn the_client_sends_a_datagram_and_prints_the_answer(sides: Sides) {
     let port = server.address().port().to_string();
     let client = sides.run_client(CLIENT, &[&port, "Bonjour", "en", "UDP"]);
     client.assert_success();
-    assert!(
-        client
-            .stdout
-            .contains("server replied: Welcome to this server")
-    );
-    assert!(
-        server
-            .wait_for_stdout(
-                |l| l.starts_with("from 127.0.0.1:") && l.ends_with(": \"Bonjour en UDP\""),
-                START_DEADLINE
-            )
-            .is_some(),
-        "{}",
-        server.transcript()
+    client.expect_stdout("server replied: Welcome to this server");
+    server.expect_line(
+        "from 127.0.0.1:<port>: \"Bonjour en UDP\"",
+        |l| l.starts_with("from 127.0.0.1:") && l.ends_with(": \"Bonjour en UDP\""),
+        START_DEADLINE,
     );
 }
 
@@ -45,16 +36,34 @@ fn udp_works_over_ipv6_too(sides: Sides) {
     sides
         .run_client(CLIENT, &["--host", "::1", &port, "hello", "v6"])
         .assert_success();
-    assert!(
-        server
-            .wait_for_stdout(|l| l.starts_with("from [::1]:"), START_DEADLINE)
-            .is_some()
-    );
+    server.expect_line_starting("from [::1]:", START_DEADLINE);
 }
 
 /// The tests of `ex4_udp_server`.
 mod ex4_udp_server {
     use super::*;
+
+    /// UDP has no listen(): the server says it is *receiving* on its address.
+    #[test]
+    fn it_says_receiving_on_its_address() {
+        let server = start_server(SERVER, &["0"]);
+        let first = server
+            .stdout()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            first.starts_with("receiving on 127.0.0.1:"),
+            "{}",
+            server.transcript()
+        );
+        assert!(
+            !server.stdout().contains("listening"),
+            "{}",
+            server.transcript()
+        );
+    }
 
     #[test]
     fn the_client_sends_a_datagram_and_prints_the_answer() {
@@ -73,8 +82,7 @@ mod ex4_udp_server {
             .collect();
         sender.send_to(&long, server.address()).unwrap();
         sender.send_to(b"next", server.address()).unwrap();
-        let next = server.wait_for_stdout(|l| l.ends_with(": \"next\""), START_DEADLINE);
-        assert!(next.is_some(), "{}", server.transcript());
+        server.expect_line_ending(": \"next\"", START_DEADLINE);
         if cfg!(windows) {
             // Windows reports the cut datagram as an error (WSAEMSGSIZE) and the server goes on.
             return;
@@ -121,11 +129,7 @@ mod ex4_udp_server {
             "non-UTF-8 and control bytes are shown escaped\n{}",
             server.transcript()
         );
-        assert!(
-            server.stdout().contains(": \"\""),
-            "{}",
-            server.transcript()
-        );
+        server.expect_printed(": \"\"");
         let port = server.address().port().to_string();
         common::run_reference(CLIENT, &[&port, "still", "there?"]).assert_success();
         assert!(server.is_running());
@@ -167,9 +171,10 @@ mod ex4_udp_client {
         // The deadline must be a positive number of seconds, the port a real port.
         for bad in ["abc", "0", "-1"] {
             let client = run(CLIENT, &["--timeout", bad, &port, "hi"]);
-            assert_eq!(client.code, Some(2), "--timeout {bad}\n{client}");
+            client.assert_exit_code(2, &format!("refuse `--timeout {bad}` with a usage error"));
         }
-        assert_eq!(run(CLIENT, &["70000", "hi"]).code, Some(2));
+        run(CLIENT, &["70000", "hi"])
+            .assert_exit_code(2, "refuse the port 70000 with a usage error");
     }
 
     #[test]
@@ -191,6 +196,6 @@ mod ex4_udp_client {
                 .unwrap();
         });
         common::assert_reply_escaped(&run(CLIENT, &[&port, "hello"]));
-        answering.join().unwrap();
+        common::joined(answering);
     }
 }

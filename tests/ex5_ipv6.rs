@@ -25,19 +25,9 @@ fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Side
     let port = server.address().port().to_string();
     let client = sides.run_client(CLIENT, &[&port, "hello", "IPv6"]);
     client.assert_success();
-    assert!(
-        client
-            .stdout
-            .contains(&format!("connecting to [::1]:{port}")),
-        "{client}"
-    );
-    assert!(client.stdout.contains("local address: [::1]:"), "{client}");
-    assert!(
-        client
-            .stdout
-            .contains("server replied: Welcome to this server"),
-        "{client}"
-    );
+    client.expect_stdout(&format!("connecting to [::1]:{port}"));
+    client.expect_stdout("local address: [::1]:");
+    client.expect_stdout("server replied: Welcome to this server");
     assert!(
         server
             .wait_for_stdout(
@@ -61,17 +51,8 @@ fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) 
     let port = server.address().port().to_string();
     let client = sides.run_client(CLIENT, &["--ipv4", &port, "from", "IPv4"]);
     client.assert_success();
-    assert!(
-        client.stdout.contains("local address: 127.0.0.1:"),
-        "{client}"
-    );
-    assert!(
-        server
-            .wait_for_stdout(|l| l.contains("from [::ffff:127.0.0.1]:"), START_DEADLINE)
-            .is_some(),
-        "{}",
-        server.transcript()
-    );
+    client.expect_stdout("local address: 127.0.0.1:");
+    server.expect_line_containing("from [::ffff:127.0.0.1]:", START_DEADLINE);
     // ... and IPv6 clients as before.
     sides
         .run_client(CLIENT, &[&port, "from", "IPv6"])
@@ -113,7 +94,15 @@ fn without_ipv6_it_says_so(name: &str, args: &[&str]) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+    if let Some(step) = common::unfinished_step(name, &stderr) {
+        panic!("{step}");
+    }
+    let ended = common::explain_exit(Some(output.status), &stderr, common::RUN_DEADLINE);
+    assert!(
+        output.status.code() == Some(1),
+        "expected {name} to say in one line that this machine has no IPv6, and stop with exit \
+         code 1, but it {ended}\n{stderr}"
+    );
     common::assert_one_clear_line(&stderr);
     assert!(
         stderr.contains("IPv6 is not available on this machine"),
@@ -159,10 +148,8 @@ mod ex5_ipv6_server {
     fn a_v6only_server_refuses_an_ipv4_client() {
         super::a_v6only_server_refuses_an_ipv4_client(SERVER_UNDER_TEST);
         // The two options contradict each other: a usage error.
-        assert_eq!(
-            run(SERVER, &["0", "--dual-stack", "--v6only"]).code,
-            Some(2)
-        );
+        run(SERVER, &["0", "--dual-stack", "--v6only"])
+            .assert_exit_code(2, "refuse --dual-stack with --v6only, with a usage error");
     }
 
     #[test]
@@ -203,7 +190,8 @@ mod ex5_ipv6_client {
     fn a_v6only_server_refuses_an_ipv4_client() {
         super::a_v6only_server_refuses_an_ipv4_client(CLIENT_UNDER_TEST);
         // --ipv4 takes no value: a usage error.
-        assert_eq!(run(CLIENT, &["--ipv4=yes", "5000", "x"]).code, Some(2));
+        run(CLIENT, &["--ipv4=yes", "5000", "x"])
+            .assert_exit_code(2, "refuse a value after --ipv4, with a usage error");
     }
 
     #[test]

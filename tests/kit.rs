@@ -63,7 +63,10 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         if program.tool {
             continue;
         }
+        // Under `cargo grade`, exercises/ holds the student's work: a finished file has no
+        // TODO left, and that is no failure. The kit as shipped has one in every skeleton.
         match std::fs::read_to_string(root.join(format!("exercises/{name}.rs"))) {
+            Ok(_) if cfg!(feature = "exercises") => {}
             Ok(skeleton) if skeleton.contains("// TODO (") && skeleton.contains("todo!(") => {}
             Ok(_) => problems.push(format!("exercises/{name}.rs has no TODO")),
             Err(_) => problems.push(format!("exercises/{name}.rs is missing")),
@@ -98,7 +101,7 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
     for entry in std::fs::read_dir(root.join("tests")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let test = file.strip_suffix(".rs").unwrap_or(&file);
-        if !tests.contains(&test) && !["kit", "answers", "tp", "common"].contains(&test) {
+        if !tests.contains(&test) && !["kit", "answers", "tp", "readme", "common"].contains(&test) {
             problems.push(format!("tests/{file} belongs to no program"));
         }
     }

@@ -103,5 +103,5 @@ fn past_its_client_cap_the_proxy_drops_the_client_idle_the_longest() {
     // The first client comes back: a new socket towards the server, a new port.
     assert_ne!(relayed_from(&clients[0], b'a'), first);
     let help = common::run(PROXY, &["--help"]);
-    assert!(help.stdout.contains("--max-clients"), "{help}");
+    help.expect_stdout("--max-clients");
 }

@@ -19,7 +19,7 @@ const CLIENT: &str = "proj_parity_client";
 fn serve(role: Role) -> (Running, PictureFolder) {
     let folder = picture_folder();
     let server = common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
-    let started = server.wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE);
+    let started = server.wait_for_stdout(|l| common::announced(l).is_some(), START_DEADLINE);
     assert!(started.is_some(), "{}", server.transcript());
     (server, folder)
 }
@@ -33,7 +33,11 @@ fn ask(server: SocketAddr, request: &[u8]) -> String {
         .unwrap();
     socket.send_to(request, server).unwrap();
     let mut buffer = [0u8; 2048];
-    let (n, _) = socket.recv_from(&mut buffer).expect("an answer");
+    let (n, _) = common::said(
+        socket.recv_from(&mut buffer),
+        SERVER,
+        "waiting for its answer",
+    );
     String::from_utf8_lossy(&buffer[..n]).into_owned()
 }
 
@@ -114,12 +118,7 @@ mod proj_parity_client {
             "house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)"
         );
         let client = run(CLIENT, &["--port", &port]);
-        assert!(
-            client
-                .stdout
-                .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
-            "{client}"
-        );
+        client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
     }
 
     #[test]
@@ -159,6 +158,6 @@ mod proj_parity_client {
         let line = client.assert_clean_failure(1);
         assert!(line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{line}");
         assert!(!line.contains('\x1b'), "{line}");
-        answering.join().unwrap();
+        common::joined(answering);
     }
 }

@@ -107,7 +107,7 @@ impl Submission {
     }
 }
 
-/// What `tp check` printed: exercise -> (mark, passed, total).
+/// What `tp check` printed: (program, mark, score) for each program line.
 fn check_marks(out: &Output) -> Vec<(String, String, String)> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -125,25 +125,136 @@ fn check_marks(out: &Output) -> Vec<(String, String, String)> {
 
 #[test]
 #[ignore = "builds every program; run by CI with --ignored"]
-fn tp_check_shows_every_exercise_failed_on_the_skeletons_and_passed_on_the_solutions() {
+fn tp_check_fails_every_skeleton_and_passes_every_solution() {
     let base = std::env::temp_dir().join(format!("tp-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let pristine = Submission::new(&base, "pristine", "exercises");
     let solved = Submission::new(&base, "solved", "solutions");
-    let exercises = graded_tests();
-    for (kit, mark) in [(&pristine, "✗"), (&solved, "✓")] {
+    let programs: Vec<&str> = PROGRAMS
+        .iter()
+        .filter(|p| !p.tool)
+        .map(|p| p.name)
+        .collect();
+    for (kit, mark, code) in [(&pristine, "✗", 1), (&solved, "✓", 0)] {
         let out = tp(&["check", "--kit", &kit.0.to_string_lossy()]);
-        assert!(
-            out.status.success(),
-            "{}",
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        assert_eq!(out.status.code(), Some(code), "{printed}");
         let marks = check_marks(&out);
-        assert_eq!(marks.len(), exercises.len(), "{marks:?}");
-        for (exercise, got, score) in &marks {
-            assert_eq!(got, mark, "{exercise} {score}");
+        let named: Vec<&str> = marks.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert_eq!(
+            named, programs,
+            "one line per program, in order:\n{printed}"
+        );
+        for (program, got, score) in &marks {
+            assert_eq!(got, mark, "{program} {score}\n{printed}");
+        }
+        if code == 1 {
+            // The first failure of each program, in words: the step left to do.
+            assert!(
+                printed.contains("ex1_tcp_server: step 4 is not done yet"),
+                "{printed}"
+            );
+            assert!(!printed.contains("ExitStatus("), "{printed}");
         }
     }
+    // Several names, and the compiler's own error for a file that does not compile.
+    pristine.write(
+        "exercises/ex2_getsockname.rs",
+        "pub fn main() { let x: u8 = \"no\"; }\n",
+    );
+    let out = tp(&[
+        "check",
+        "ex2_getsockname",
+        "ex1_tcp_client",
+        "--kit",
+        &pristine.0.to_string_lossy(),
+    ]);
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    let named: Vec<String> = check_marks(&out).into_iter().map(|(p, _, _)| p).collect();
+    assert_eq!(named, ["ex1_tcp_client", "ex2_getsockname"], "{printed}");
+    assert!(
+        printed.contains("error[E0308]: mismatched types"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("exercises/ex2_getsockname.rs:1:"),
+        "{printed}"
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn tp_watch_checks_again_when_a_file_is_saved() {
+    use common::process::wait_until;
+    use std::time::{Duration, Instant};
+    use tp_sockets::kit::process::Supervised;
+
+    let base = std::env::temp_dir().join(format!("tp-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let kit = Submission::new(&base, "student", "exercises");
+    // stdin is a pipe, not a terminal: keys are the first letters of lines.
+    let mut watch = Supervised::start(
+        Command::new(env!("CARGO_BIN_EXE_tp"))
+            .args(["watch", "ex1_tcp_server", "--kit"])
+            .arg(&kit.0),
+    )
+    .unwrap();
+    let printed = |watch: &Supervised| format!("{}{}", watch.stdout(), watch.stderr());
+    let checks = |watch: &Supervised| watch.stdout().matches("checking ex1_tcp_server...").count();
+    // The first check: the skeleton, with its first failure and next TODO. (Waiting for another
+    // tp to leave the grading workspace, and building it, may take minutes the first time.)
+    let first = watch.wait_for_stdout(
+        |l| l.starts_with("next: exercises/ex1_tcp_server.rs:"),
+        Duration::from_secs(600),
+    );
+    assert!(first.is_some(), "{}", printed(&watch));
+    let screen = watch.stdout();
+    assert!(screen.contains("0/20 programs done"), "{screen}");
+    assert!(screen.contains("✗ welcomes a client"), "{screen}");
+    assert!(screen.contains("step 4 is not done yet"), "{screen}");
+    watch.type_in(b"h\n");
+    assert!(
+        watch
+            .wait_for_stdout(|l| l.starts_with("1. step 4:"), Duration::from_secs(5))
+            .is_some(),
+        "h shows the hints\n{}",
+        printed(&watch)
+    );
+
+    let saved = Instant::now();
+    kit.write(
+        "exercises/ex1_tcp_server.rs",
+        &std::fs::read_to_string(root().join("solutions/ex1_tcp_server.rs")).unwrap(),
+    );
+    assert!(
+        wait_until(Duration::from_secs(2), || checks(&watch) == 2).is_some(),
+        "no new check within 2 s of the save\n{}",
+        printed(&watch)
+    );
+    let passed = watch.wait_for_stdout(
+        |l| l.starts_with("✓ ex1_tcp_server: all"),
+        Duration::from_secs(120),
+    );
+    assert!(passed.is_some(), "{}", printed(&watch));
+    eprintln!(
+        "tp watch: ✓ {:.1} s after the save",
+        saved.elapsed().as_secs_f64()
+    );
+    let screen = watch.stdout();
+    assert!(screen.contains("1/20 programs done"), "{screen}");
+    watch.type_in(b"q\n");
+    assert_eq!(
+        watch.wait(Duration::from_secs(5)).and_then(|s| s.code()),
+        Some(0),
+        "{}",
+        printed(&watch)
+    );
     let _ = std::fs::remove_dir_all(&base);
 }
 
@@ -211,7 +322,14 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
             "{name}: {r:?}\n{table}"
         );
     }
-    // A file that does not compile costs its own exercise only.
+    // One column per program, in the handout's order.
+    let programs: Vec<&str> = PROGRAMS
+        .iter()
+        .filter(|p| !p.tool)
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(header[1..header.len() - 2], programs[..], "{table}");
+    // A file that does not compile costs its own program only.
     let broken = row("c_syntax_error");
     for (i, value) in broken.iter().enumerate().take(header.len() - 2).skip(1) {
         let expected = if i == column("ex2_getsockname") {
@@ -221,10 +339,11 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
         };
         assert_eq!(*value, expected, "{}\n{table}", header[i]);
     }
-    // A server that never answers costs its own exercise's server tests only.
+    // A server that never answers costs its own program's tests only: its client, tested
+    // against the reference server, keeps every point.
     let hung = row("d_server_never_answers");
     for (i, value) in hung.iter().enumerate().take(header.len() - 2).skip(1) {
-        if i == column("ex1_tcp") {
+        if i == column("ex1_tcp_server") {
             assert!(
                 value.parse::<u32>().unwrap() < solved[i].parse().unwrap(),
                 "{table}"
@@ -240,5 +359,5 @@ fn tp_grade_gives_each_kind_of_submission_its_right_score() {
 /// `tp | head -1`: the reader closes the pipe early; tp ends quietly, never with a panic.
 #[test]
 fn tp_piped_into_a_reader_that_closes_early_ends_quietly() {
-    common::assert_quiet_when_its_reader_leaves(Command::new(env!("CARGO_BIN_EXE_tp")));
+    common::assert_quiet_when_its_reader_leaves("tp", Command::new(env!("CARGO_BIN_EXE_tp")));
 }

@@ -17,7 +17,7 @@ use clap::Parser;
 use tp_sockets::image::fletcher::fletcher32;
 use tp_sockets::image::limits::parse_size;
 use tp_sockets::kit::cargo::Cargo;
-use tp_sockets::kit::process::{Supervised, rss_kib, run_to_end};
+use tp_sockets::kit::process::{Supervised, announced, rss_kib, run_to_end};
 use tp_sockets::net::finish;
 
 /// Measure the kit's transfers on this machine.
@@ -40,16 +40,15 @@ fn main() -> ExitCode {
 struct Program(Supervised);
 
 impl Program {
-    /// Starts example `name` and waits for its `listening on` line; returns it and the port.
+    /// Starts example `name` and waits for its `listening on` (or `receiving on`) line; returns it
+    /// and the port.
     fn server(dir: &Path, name: &str, args: &[&str]) -> Result<(Program, u16), String> {
         let program = Supervised::start(Command::new(dir.join(exe(name))).args(args))
             .map_err(|e| format!("cannot start {name}: {e}"))?;
         let first = program
-            .wait_for_stdout(|l| l.starts_with("listening on "), Duration::from_secs(10))
+            .wait_for_stdout(|l| announced(l).is_some(), Duration::from_secs(10))
             .ok_or_else(|| format!("{name} did not start: {}", program.stderr().trim()))?;
-        let port = first
-            .split([' ', ','])
-            .nth(2)
+        let port = announced(&first)
             .and_then(|a| a.rsplit(':').next())
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| format!("{name} said {first:?}"))?;

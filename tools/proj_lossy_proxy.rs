@@ -170,7 +170,7 @@ fn run(args: Arc<Args>) -> Result<(), String> {
     let (clients_side, address) = sock::bind_udp(&args.host, args.listen)?;
     large_buffers(&clients_side);
     println!(
-        "listening on {address}, relaying to {server}: drop {}, duplicate {}, reorder {}, seed {}",
+        "receiving on {address}, relaying to {server}: drop {}, duplicate {}, reorder {}, seed {}",
         args.drop, args.duplicate, args.reorder, args.seed
     );
     let faults = Arc::new(Faults {

@@ -89,11 +89,12 @@ impl ServedFolder {
         Ok((folder, listener))
     }
 
-    /// The folder to serve, and a UDP socket bound where the options say, announced likewise.
+    /// The folder to serve, and a UDP socket bound where the options say, announced with its
+    /// `receiving on` line (UDP has no listen()).
     pub fn bind_udp(&self, port: u16) -> Result<(Folder, UdpSocket), String> {
         let folder = Folder::serve(&self.dir)?;
         let (socket, address) = sock::bind_udp(&self.host, port)?;
-        sock::announce("listening on", address);
+        sock::announce("receiving on", address);
         Ok((folder, socket))
     }
 }

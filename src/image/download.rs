@@ -20,7 +20,7 @@ use crate::net::shown;
 #[derive(Debug, clap::Args)]
 pub struct SaveOptions {
     /// The folder to save the picture in (created if it does not exist)
-    #[arg(long, default_value = ".")]
+    #[arg(long, default_value = "downloads")]
     pub out: PathBuf,
     /// Replace a file that has the same name
     #[arg(long)]
@@ -156,18 +156,44 @@ pub fn already_there(destination: &Path) -> String {
     )
 }
 
-/// A progress bar for a transfer of `bytes`, shown only on a terminal and above 1 MiB.
+/// A progress bar for a transfer of `bytes`, shown only on a terminal and above 1 MiB, as wide
+/// as the terminal allows.
 pub fn progress_bar(bytes: u64) -> Option<ProgressBar> {
     if bytes <= 1 << 20 || !io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::new(bytes);
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        ProgressStyle::with_template("{wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
     {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// On a terminal, a spinner that says the client is waiting for the server (which may read a
+/// whole large file to checksum it before it answers); cleared when dropped.
+#[derive(Debug)]
+pub struct Waiting(Option<ProgressBar>);
+
+impl Waiting {
+    /// Starts the spinner, on a terminal only.
+    pub fn for_the_server() -> Waiting {
+        if !io::stderr().is_terminal() {
+            return Waiting(None);
+        }
+        let spinner = ProgressBar::new_spinner().with_message("waiting for the server…");
+        spinner.enable_steady_tick(Duration::from_millis(100));
+        Waiting(Some(spinner))
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Some(spinner) = &self.0 {
+            spinner.finish_and_clear();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,9 @@ pub fn describe(width: u32, height: u32) -> String {
 }
 
 /// What a client says about the picture it saved in `path`: its size and parities, or that it
-/// is not a picture it can read; and, with `draw`, the picture itself ([`preview`]).
+/// is not a picture it can read; and, with `draw`, the picture itself ([`preview`]), fitted to
+/// the terminal, in plain characters when `NO_COLOR` is set, and only on a terminal (in a pipe
+/// or a file, the drawing would be a wall of codes).
 pub fn report(path: &Path, draw: bool) -> Result<(), String> {
     match file_dimensions(path) {
         Ok((width, height)) => println!("{}", describe(width, height)),
@@ -51,38 +53,135 @@ pub fn report(path: &Path, draw: bool) -> Result<(), String> {
             path.display()
         ),
     }
-    if draw {
-        let columns = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(80);
-        let text = preview(path, columns).map_err(|e| format!("cannot draw the picture: {e}"))?;
-        print!("{text}");
+    if !draw {
+        return Ok(());
     }
+    let terminal = console::Term::stdout();
+    if !terminal.is_term() {
+        eprintln!("note: --preview draws only on a terminal; the output here is a pipe or a file");
+        return Ok(());
+    }
+    // The real size, asked of the terminal (COLUMNS is not exported by most shells); a few
+    // lines are left for what was printed above.
+    let (lines, columns) = terminal.size();
+    let style = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        Style::Plain
+    } else {
+        Style::Colour
+    };
+    let text = preview(
+        path,
+        columns.into(),
+        u32::from(lines).saturating_sub(4),
+        style,
+    )
+    .map_err(|e| format!("cannot draw the picture: {e}"))?;
+    print!("{text}");
     Ok(())
 }
 
-/// The picture in `path` drawn for a terminal at most `columns` wide: each character cell
-/// shows two pixels, the upper half block `▀` in the top pixel's colour over a background in
-/// the bottom pixel's colour (24-bit ANSI colours).
-pub fn preview(path: &Path, columns: u32) -> io::Result<String> {
+/// How [`preview`] draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Two pixels per character cell: the upper half block `▀` in the top pixel's colour over
+    /// a background in the bottom pixel's colour (24-bit ANSI colours).
+    Colour,
+    /// One grey level per character cell, from ` ` (dark) to `@` (light), with no control code
+    /// at all (for `NO_COLOR`, <https://no-color.org>).
+    Plain,
+}
+
+/// Characters from dark to light, for [`Style::Plain`].
+const GREYS: &[u8] = b" .:-=+*#%@";
+
+/// The picture in `path` drawn in `style` to fit `columns` × `lines` character cells, its
+/// proportions kept (a cell is about twice as tall as it is wide).
+pub fn preview(path: &Path, columns: u32, lines: u32, style: Style) -> io::Result<String> {
     let picture = ImageReader::open(path)?
         .with_guessed_format()?
         .decode()
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    let columns = columns.max(1).min(picture.width().max(1));
-    let rows = (picture.height() as u64 * columns as u64 / picture.width().max(1) as u64).max(2);
-    let small = picture
-        .resize_exact(columns, rows as u32 & !1, FilterType::Triangle)
-        .to_rgb8();
+    let (width, height) = (
+        picture.width().max(1) as u64,
+        picture.height().max(1) as u64,
+    );
+    let mut across = (columns.max(1) as u64).min(width);
+    let mut down = (height * across / width / 2).max(1);
+    if down > lines.max(1) as u64 {
+        down = lines.max(1) as u64;
+        across = (width * down * 2 / height).clamp(1, across);
+    }
     let mut text = String::new();
-    for y in (0..small.height()).step_by(2) {
-        for x in 0..small.width() {
-            let [r, g, b] = small.get_pixel(x, y).0;
-            let [r2, g2, b2] = small.get_pixel(x, y + 1).0;
-            let _ = write!(text, "\x1b[38;2;{r};{g};{b}m\x1b[48;2;{r2};{g2};{b2}m▀");
+    match style {
+        Style::Colour => {
+            let small = picture
+                .resize_exact(across as u32, down as u32 * 2, FilterType::Triangle)
+                .to_rgb8();
+            for y in (0..small.height()).step_by(2) {
+                for x in 0..small.width() {
+                    let [r, g, b] = small.get_pixel(x, y).0;
+                    let [r2, g2, b2] = small.get_pixel(x, y + 1).0;
+                    let _ = write!(text, "\x1b[38;2;{r};{g};{b}m\x1b[48;2;{r2};{g2};{b2}m▀");
+                }
+                text.push_str("\x1b[0m\n");
+            }
         }
-        text.push_str("\x1b[0m\n");
+        Style::Plain => {
+            let small = picture
+                .resize_exact(across as u32, down as u32, FilterType::Triangle)
+                .to_luma8();
+            for row in small.rows() {
+                for pixel in row {
+                    let level = pixel.0[0] as usize * (GREYS.len() - 1) / 255;
+                    text.push(char::from(GREYS[level]));
+                }
+                text.push('\n');
+            }
+        }
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn car() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("images/car.png")
+    }
+
+    #[test]
+    fn a_colour_preview_fits_the_width_and_keeps_the_proportions() {
+        let text = preview(&car(), 40, 100, Style::Colour).unwrap();
+        let rows: Vec<&str> = text.lines().collect();
+        // 640 × 427 drawn 40 columns wide: 26 pixel rows, two per line of text.
+        assert_eq!(rows.len(), 13, "{text}");
+        assert!(rows.iter().all(|r| r.matches('▀').count() == 40));
+        // The car's red body is in there.
+        assert!(text.contains("\u{1b}[38;2;200;30;40m"), "{text}");
+    }
+
+    #[test]
+    fn a_short_terminal_gets_a_smaller_picture_not_a_cut_one() {
+        let text = preview(&car(), 200, 10, Style::Colour).unwrap();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 10, "{text}");
+        // 20 pixel rows of 427: 29 pixel columns of 640.
+        assert!(rows.iter().all(|r| r.matches('▀').count() == 29), "{text}");
+    }
+
+    #[test]
+    fn without_colour_it_draws_grey_levels_with_no_control_code() {
+        let text = preview(&car(), 40, 100, Style::Plain).unwrap();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 13, "{text}");
+        assert!(rows.iter().all(|r| r.chars().count() == 40), "{text}");
+        assert!(
+            text.bytes().all(|b| b == b'\n' || GREYS.contains(&b)),
+            "{text}"
+        );
+        // Not one flat grey: the picture shows.
+        let levels: std::collections::BTreeSet<char> = text.chars().collect();
+        assert!(levels.len() >= 4, "{text}");
+    }
 }

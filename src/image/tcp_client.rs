@@ -1,10 +1,11 @@
 //! The TCP image client's side of a connection: requests out, replies in, every wait bounded,
 //! and everything the server sends checked before it is used.
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::image::download::Waiting;
 use crate::image::tcp::{self, Entry, Header, Line};
 use crate::image::tcp_server::is_timeout;
 use crate::net::sock;
@@ -44,9 +45,23 @@ impl Connection {
         }
     }
 
-    /// Reads the header line of a reply to GET.
+    /// Reads the header line of a reply to GET. An answer slow to come (a server may read a
+    /// large file through to checksum it first) is waited for with a spinner, on a terminal.
     pub fn header(&mut self, wait: Duration) -> Result<Header, String> {
-        tcp::parse_header(&self.line(wait)?).map_err(|e| format!("the server sent {e}"))
+        let started = Instant::now();
+        let slow = !self.arrives_within(Duration::from_millis(300).min(wait));
+        let _waiting = slow.then(Waiting::for_the_server);
+        let line = self.line(wait.saturating_sub(started.elapsed()))?;
+        tcp::parse_header(&line).map_err(|e| format!("the server sent {e}"))
+    }
+
+    /// Whether some of the reply is there, or arrives within `wait`.
+    fn arrives_within(&mut self, wait: Duration) -> bool {
+        if !self.replies.buffer().is_empty() {
+            return true;
+        }
+        self.wait_until(Instant::now() + wait).is_ok()
+            && self.replies.fill_buf().is_ok_and(|b| !b.is_empty())
     }
 
     /// Asks for the menu (`LIST`) and reads it; every entry is checked ([`Entry::parse`]).

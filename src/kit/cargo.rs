@@ -155,7 +155,8 @@ fn read_messages(json: &str, kind: &str) -> BTreeMap<String, Built> {
                     .entry(name.to_string())
                     .or_insert_with(|| Err(String::new()));
                 if let Err(errors) = entry {
-                    errors.push_str(rendered);
+                    // The launchers include the student files: show the file's own path.
+                    errors.push_str(&rendered.replace("examples/../", ""));
                 }
             }
             _ => {}

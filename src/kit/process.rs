@@ -135,6 +135,12 @@ impl Supervised {
         self.stderr.text()
     }
 
+    /// A way to read the program's stderr later, from anywhere, even after this handle is gone.
+    pub fn stderr_reader(&self) -> impl Fn() -> String + Send + Sync + 'static {
+        let captured = Arc::clone(&self.stderr);
+        move || captured.text()
+    }
+
     /// Writes `text` to the program's stdin (nothing happens if the program has exited).
     pub fn type_in(&mut self, text: &[u8]) {
         if let Some(stdin) = self.stdin.as_mut() {
@@ -223,6 +229,16 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The address a server's first line announces: `listening on <address>` for TCP,
+/// `receiving on <address>` for UDP (which has no listen()); what follows a comma is not part of
+/// it (the proxy says where it relays).
+pub fn announced(line: &str) -> Option<&str> {
+    let rest = line
+        .strip_prefix("listening on ")
+        .or_else(|| line.strip_prefix("receiving on "))?;
+    Some(rest.split(',').next().unwrap_or_default().trim())
 }
 
 #[cfg(test)]

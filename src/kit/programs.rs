@@ -68,6 +68,7 @@ pub static PROGRAMS: &[Program] = &[
             "step 2: `netstat::sockets` gives every socket of the machine; keep the rows whose `netstat::SocketRow::uses_port` is true for one of the ports.",
             "step 2: Vec::retain keeps the rows that pass a test; sort_by_key orders them.",
             "step 3: an empty table deserves a sentence, not an empty screen; a `netstat::SocketRow` prints itself with {}.",
+            "before, during, after: the Exercise 1 server alone shows LISTEN; to see a connection ESTABLISHED, hold one open with `cargo run --example ex2_getsockname -- --hold 30` (server running) and look meanwhile; after the client, the end that closed first is in TIME_WAIT.",
         ],
     ),
     exercise(

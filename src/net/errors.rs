@@ -10,6 +10,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::net::netstat::SocketRow;
+
 /// How long a client of Exercises 1 to 5 waits for the server's reply before it gives up.
 /// On this machine or a lab network a server answers in milliseconds; a server that accepted
 /// the connection and says nothing for this long is stuck, or not a server of this exercise.
@@ -49,6 +51,44 @@ pub fn connect_error(address: impl Display, err: &io::Error, server: &str) -> St
     }
 }
 
+/// Who holds the port of `address`, in words, from the socket table: a program listening (or
+/// receiving, for UDP) there, or connections waiting in TIME_WAIT, and what to do about it.
+pub fn who_holds(address: SocketAddr) -> String {
+    let port = address.port();
+    let rows = crate::net::netstat::sockets().unwrap_or_default();
+    let mine = |r: &&SocketRow| r.local.port() == port;
+    if let Some(owner) = rows
+        .iter()
+        .filter(mine)
+        .find(|r| matches!(r.state, "LISTEN" | ""))
+    {
+        let who = owner.owners().map_or_else(
+            || "another program".to_string(),
+            |o| format!("the program {o}"),
+        );
+        return format!(
+            "port {port} is already in use: {who} listens there; stop it, or choose another port"
+        );
+    }
+    let waiting = rows
+        .iter()
+        .filter(mine)
+        .filter(|r| r.state == "TIME_WAIT")
+        .count();
+    if waiting > 0 {
+        return format!(
+            "port {port} is still held by {waiting} connection(s) in TIME_WAIT: the side that \
+             closes first keeps its end for a while (60 s on Linux, about 30 s on macOS), and a \
+             new bind() must wait unless the old and the new socket both set SO_REUSEADDR; wait, \
+             or choose another port"
+        );
+    }
+    format!(
+        "port {port} is already in use (is another server still running?); stop that program, \
+         or choose another port"
+    )
+}
+
 /// Explains why the exchange with `server` failed after the connection was made: no reply
 /// within [`REPLY_TIMEOUT`] (a read timeout shows up as WouldBlock on Linux and macOS, TimedOut
 /// on Windows), or a connection that was lost.
@@ -65,19 +105,20 @@ pub fn exchange_error(server: impl Display, err: &io::Error) -> String {
 
 /// Explains why `bind()` to `address` failed.
 ///
-/// - "Address in use" (EADDRINUSE, WSAEADDRINUSE): another socket holds that port; on Linux and
-///   macOS that includes a connection of a finished program still in TIME_WAIT, unless both sockets
-///   set SO_REUSEADDR.
+/// - "Address in use" (EADDRINUSE, WSAEADDRINUSE): another socket holds that port. The socket
+///   table tells which ([`who_holds`]): a program listening there (named, with its PID, where the
+///   OS tells), or connections of a finished program still in TIME_WAIT (on Linux they block a
+///   new bind() unless both sockets set SO_REUSEADDR; on macOS the new socket's option is
+///   enough; on Windows TIME_WAIT does not block bind()).
 /// - "Permission denied" (EACCES): on Linux, ports below 1024 need administrator rights
 ///   (root or CAP_NET_BIND_SERVICE); macOS (since 10.14) and Windows have no such rule.
 /// - "Address not available" (EADDRNOTAVAIL): the IP address is not one of this machine's.
 pub fn bind_error(address: SocketAddr, err: &io::Error) -> String {
     let port = address.port();
     match err.kind() {
-        io::ErrorKind::AddrInUse => format!(
-            "cannot listen on {address}: port {port} is already in use (is another server still \
-             running?); stop that program, or choose another port"
-        ),
+        io::ErrorKind::AddrInUse => {
+            format!("cannot listen on {address}: {}", who_holds(address))
+        }
         io::ErrorKind::PermissionDenied if port < 1024 => format!(
             "cannot listen on {address}: port {port} is below 1024 and needs administrator \
              rights; choose a port from 1024 to 65535"
@@ -148,12 +189,26 @@ mod tests {
         );
     }
 
+    /// The socket table says who holds a port: here, this test's own listener.
     #[test]
-    fn port_in_use_names_the_port() {
+    fn port_in_use_names_the_port_and_the_program_listening_there() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
         let err = io::Error::from(io::ErrorKind::AddrInUse);
-        let line = bind_error(addr("127.0.0.1:60000"), &err);
-        assert!(line.contains("port 60000 is already in use"), "{line}");
+        let line = bind_error(address, &err);
+        let port = address.port();
+        assert!(
+            line.contains(&format!("port {port} is already in use")),
+            "{line}"
+        );
+        if cfg!(target_os = "linux") {
+            let me = format!("{}/", std::process::id());
+            assert!(line.contains(&me), "{line}");
+        }
         assert!(!line.contains('\n'));
+        drop(listener);
+        let line = bind_error(address, &err);
+        assert!(line.contains("is another server still running?"), "{line}");
     }
 
     #[test]

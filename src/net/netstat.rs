@@ -27,6 +27,23 @@ pub struct SocketRow {
 }
 
 impl SocketRow {
+    /// The processes that own the socket, as `PID/name` (the name where the OS tells it), or
+    /// `None` when the OS does not say (a socket in TIME_WAIT belongs to no process).
+    pub fn owners(&self) -> Option<String> {
+        if self.pids.is_empty() {
+            return None;
+        }
+        let named: Vec<String> = self
+            .pids
+            .iter()
+            .map(|&pid| match process_name(pid) {
+                Some(name) => format!("{pid}/{name}"),
+                None => pid.to_string(),
+            })
+            .collect();
+        Some(named.join(","))
+    }
+
     /// Whether the socket's local or remote port is `port`.
     pub fn uses_port(&self, port: u16) -> bool {
         self.local.port() == port || self.remote.is_some_and(|r| r.port() == port)
@@ -93,6 +110,16 @@ pub fn state_name(state: TcpState) -> &'static str {
     }
 }
 
+/// The time of day in UTC, `HH:MM:SS UTC`, for `--watch` (the standard library knows no time
+/// zone).
+pub fn utc_clock() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (h, m, s) = (seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+    format!("{h:02}:{m:02}:{s:02} UTC")
+}
+
 /// The name of process `pid`, where the OS lets any program read it (Linux: /proc/PID/comm).
 pub fn process_name(pid: u32) -> Option<String> {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))
@@ -112,26 +139,16 @@ impl fmt::Display for Shown {
     }
 }
 
-/// The table's header line.
-pub const HEADER: &str = "Proto  Local address                            Remote address                           State         Process";
+/// The table's header line. The columns fit the lab's addresses (`127.0.0.1:60000`,
+/// `[::1]:60000`) in 80 columns; a longer address pushes its row to the right.
+pub const HEADER: &str = "Proto Local address     Remote address    State       Process";
 
 impl fmt::Display for SocketRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let process = if self.pids.is_empty() {
-            "-".to_string()
-        } else {
-            self.pids
-                .iter()
-                .map(|&pid| match process_name(pid) {
-                    Some(name) => format!("{pid}/{name}"),
-                    None => pid.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let process = self.owners().unwrap_or_else(|| "-".to_string());
         write!(
             f,
-            "{:<6} {:<40} {:<40} {:<13} {}",
+            "{:<5} {:<17} {:<17} {:<11} {}",
             self.proto,
             Shown(Some(self.local)),
             Shown(self.remote),

@@ -8,12 +8,16 @@
 
 pub mod build;
 pub mod fixtures;
+pub mod outcome;
 pub mod peers;
 pub mod ports;
 pub mod process;
+pub mod verdict;
 
 pub use build::*;
 pub use fixtures::*;
+pub use outcome::*;
 pub use peers::*;
 pub use ports::*;
 pub use process::*;
+pub use verdict::*;

@@ -11,9 +11,11 @@ use std::time::Duration;
 
 use super::build::Role;
 use super::fixtures::Scratch;
-use super::process::{Outcome, RUN_DEADLINE, Running, START_DEADLINE, spawn_as};
+use super::outcome::Outcome;
+use super::process::{RUN_DEADLINE, Running, START_DEADLINE, spawn_as};
 #[cfg(unix)]
 use super::process::{interrupt, wait_until};
+use super::verdict::{explain_exit, note_started, said, unfinished_step};
 
 /// A server run by the test itself, so that a client exercise is checked on its own: it answers
 /// `Welcome to this server` (or the reply it was given, or nothing at all) to every client,
@@ -92,12 +94,15 @@ impl Drop for TestServer {
     }
 }
 
-/// Sends `message` the way Exercise 2's clients do (then shuts down its sending side) and
-/// returns the reply, with a deadline.
-pub fn ask(address: SocketAddr, message: &str) -> std::io::Result<String> {
-    let mut stream = std::net::TcpStream::connect_timeout(&address, RUN_DEADLINE)?;
-    stream.set_read_timeout(Some(RUN_DEADLINE))?;
-    tp_sockets::net::welcome::exchange(&mut stream, message)
+/// Sends `message` to the server `name` at `address` the way Exercise 2's clients do (then
+/// shuts down its sending side) and returns the reply, with a deadline; a failure says in
+/// words what the server did.
+#[track_caller]
+pub fn ask(name: &str, address: SocketAddr, message: &str) -> String {
+    let connecting = std::net::TcpStream::connect_timeout(&address, RUN_DEADLINE);
+    let mut stream = said(connecting, name, "connecting to it");
+    let asking = tp_sockets::net::welcome::exchange(&mut stream, message);
+    said(asking, name, "waiting for its reply")
 }
 
 /// Terminal codes a hostile peer sends as its reply (clear the screen, retitle the window), and
@@ -128,35 +133,34 @@ pub fn interrupted_download_leaves_nothing(client: &mut Running, out: &Scratch) 
     })
     .unwrap_or_else(|| panic!("no temporary file appeared\n{}", client.transcript()));
     interrupt(client);
-    assert_eq!(
-        client.exit_code(START_DEADLINE),
-        130,
-        "{}",
-        client.transcript()
-    );
+    client.assert_exits(130, START_DEADLINE);
     assert!(out.names().is_empty(), "left behind: {:?}", out.names());
 }
 
-/// Runs `command` with its standard output closed by the reader at once (as `| head -1`
-/// does), and checks that it ends quietly: exit code 0, or 141 as a shell reports SIGPIPE,
-/// and no panic.
+/// Runs the program `name` under test with `args`, its standard output closed by the reader
+/// at once (as `| head -1` does), and checks that it ends quietly: exit code 0, or 141 as a
+/// shell reports SIGPIPE, and no panic.
 #[track_caller]
-pub fn assert_quiet_when_its_reader_leaves(mut command: Command) {
+pub fn assert_quiet_when_its_reader_leaves(name: &str, mut command: Command) {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start the program");
+        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
     drop(child.stdout.take()); // the reader is gone before the first line is written
     let out = child.wait_with_output().expect("the program ends");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let ended = explain_exit(Some(out.status), &stderr, START_DEADLINE);
+    note_started(name, Role::UnderTest, Arc::new(String::new));
+    if let Some(step) = unfinished_step(name, &stderr) {
+        panic!("{step}");
+    }
     assert!(
-        matches!(out.status.code(), Some(0 | 141)),
-        "{:?}\n{stderr}",
-        out.status
+        matches!(out.status.code(), Some(0 | 141)) && !stderr.contains("panicked"),
+        "expected {name} to end quietly (exit code 0, or 141) when the program reading its \
+         output stops reading, but it {ended}\n--- on stderr ---\n{stderr}"
     );
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 /// Starts `proj_lossy_proxy` relaying to `server` with `options`, and returns it with the port
@@ -169,12 +173,9 @@ pub fn start_proxy(server: SocketAddr, options: &[&str]) -> (Running, u16) {
     // A tool of the kit, never a student's program: the reference build.
     let proxy = spawn_as("proj_lossy_proxy", Role::Reference, &args);
     let line = proxy
-        .wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE)
+        .wait_for_stdout(|l| super::process::announced(l).is_some(), START_DEADLINE)
         .unwrap_or_else(|| panic!("the proxy did not start\n{}", proxy.transcript()));
-    let address = line["listening on ".len()..]
-        .split(',')
-        .next()
-        .unwrap_or_default();
+    let address = super::process::announced(&line).unwrap_or_default();
     let port = address
         .parse::<SocketAddr>()
         .unwrap_or_else(|e| panic!("`{line}`: {e}"))

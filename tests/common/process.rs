@@ -6,12 +6,15 @@
 use std::net::SocketAddr;
 use std::ops::{Deref, DerefMut};
 use std::process::{Command, ExitStatus};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use tp_sockets::kit::process::{Supervised, run_to_end};
 
 use super::build::{Role, command_for};
+use super::outcome::{Outcome, run_as};
+use super::verdict::{explain_exit, note_started};
 
 /// How long a server may take to print its `listening on` line.
 pub const START_DEADLINE: Duration = Duration::from_secs(5);
@@ -48,6 +51,7 @@ pub fn spawn(name: &str, args: &[&str]) -> Running {
 pub fn spawn_as(name: &str, role: Role, args: &[&str]) -> Running {
     let program = Supervised::start(command_for(name, role).args(args))
         .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+    note_started(name, role, Arc::new(program.stderr_reader()));
     Running {
         name: name.to_string(),
         program,
@@ -72,14 +76,16 @@ pub fn start_reference_server(name: &str, args: &[&str]) -> Running {
 fn start_server_as(name: &str, role: Role, args: &[&str]) -> Running {
     let mut server = spawn_as(name, role, args);
     if server
-        .wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE)
+        .wait_for_stdout(|l| announced(l).is_some(), START_DEADLINE)
         .is_none()
     {
         let status = server.wait(Duration::from_millis(200));
         server.refuse_wrong_build(status);
         panic!(
-            "{name} did not print `listening on <address>` within {START_DEADLINE:?} \
-             (exit status: {status:?})\n{}",
+            "expected {name} to print `listening on <address>` (TCP) or `receiving on <address>` \
+             (UDP) within {} s, but it {}\n{}",
+            START_DEADLINE.as_secs(),
+            explain_exit(status, &server.stderr(), START_DEADLINE),
             server.transcript()
         );
     }
@@ -87,13 +93,13 @@ fn start_server_as(name: &str, role: Role, args: &[&str]) -> Running {
 }
 
 impl Running {
-    /// The address from the `listening on <address>` line.
+    /// The address from the `listening on <address>` (or `receiving on`) line.
     #[track_caller]
     pub fn address(&self) -> SocketAddr {
         let line = self
-            .wait_for_stdout(|l| l.starts_with("listening on "), Duration::ZERO)
+            .wait_for_stdout(|l| announced(l).is_some(), Duration::ZERO)
             .unwrap_or_else(|| panic!("{} printed no `listening on` line", self.name));
-        let text = line["listening on ".len()..].trim();
+        let text = announced(&line).unwrap_or_default();
         text.parse()
             .unwrap_or_else(|e| panic!("`{line}`: `{text}` is not an address:port ({e})"))
     }
@@ -112,20 +118,85 @@ impl Running {
         match status.and_then(|s| s.code()) {
             Some(code) => code,
             None => panic!(
-                "{} did not exit within {timeout:?} (status: {status:?})\n{}",
+                "expected {} to finish, but it {}\n{}",
                 self.name,
+                explain_exit(status, &self.stderr(), timeout),
                 self.transcript()
             ),
         }
     }
 
+    /// Waits for the program to finish with exit code `code` (0: normally), within `timeout`;
+    /// panics otherwise, saying how it ended instead.
+    #[track_caller]
+    pub fn assert_exits(&mut self, code: i32, timeout: Duration) {
+        let status = self.wait(timeout);
+        self.refuse_wrong_build(status);
+        assert!(
+            status.and_then(|s| s.code()) == Some(code),
+            "expected {} to finish with exit code {code} (within {} s), but it {}\n{}",
+            self.name,
+            timeout.as_secs_f64(),
+            explain_exit(status, &self.stderr(), timeout),
+            self.transcript()
+        );
+    }
+
+    /// Panics unless the program has printed `line` (a whole line, or a part of one) so far,
+    /// quoting the line that was expected and what the program printed.
+    #[track_caller]
+    pub fn expect_printed(&self, line: &str) {
+        assert!(
+            self.stdout().contains(line),
+            "expected {} to print the line `{line}`, but it did not\n{}",
+            self.name,
+            self.transcript()
+        );
+    }
+
+    /// Waits (at most `timeout`) for a line that starts with `start`.
+    #[track_caller]
+    pub fn expect_line_starting(&self, start: &str, timeout: Duration) -> String {
+        self.expect_line(&format!("{start}…"), |l| l.starts_with(start), timeout)
+    }
+
+    /// Waits (at most `timeout`) for a line that ends with `end`.
+    #[track_caller]
+    pub fn expect_line_ending(&self, end: &str, timeout: Duration) -> String {
+        self.expect_line(&format!("…{end}"), |l| l.ends_with(end), timeout)
+    }
+
+    /// Waits (at most `timeout`) for a line that contains `part`.
+    #[track_caller]
+    pub fn expect_line_containing(&self, part: &str, timeout: Duration) -> String {
+        self.expect_line(&format!("…{part}…"), |l| l.contains(part), timeout)
+    }
+
+    /// Waits for `expected` on stdout: a line that `matches`; panics otherwise, quoting the line
+    /// that was expected and what the program printed.
+    #[track_caller]
+    pub fn expect_line(
+        &self,
+        expected: &str,
+        matches: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> String {
+        self.wait_for_stdout(matches, timeout).unwrap_or_else(|| {
+            panic!(
+                "expected {} to print the line `{expected}` (within {} s), but it did not\n{}",
+                self.name,
+                timeout.as_secs_f64(),
+                self.transcript()
+            )
+        })
+    }
+
     /// Both outputs, for failure messages.
     pub fn transcript(&self) -> String {
         format!(
-            "--- {} stdout ---\n{}--- {} stderr ---\n{}",
+            "--- what {} printed ---\n{}--- and on stderr ---\n{}",
             self.name,
             self.stdout(),
-            self.name,
             self.stderr()
         )
     }
@@ -135,125 +206,16 @@ impl Running {
     }
 }
 
+pub use tp_sockets::kit::process::announced;
+
 /// A program built for the other feature set refuses to run (exit code 3): say it plainly.
 #[track_caller]
-fn refuse_wrong_build(code: Option<i32>, stderr: &str, name: &str) {
+pub(super) fn refuse_wrong_build(code: Option<i32>, stderr: &str, name: &str) {
     if code == Some(i32::from(tp_sockets::kit::launcher::WRONG_BUILD))
         && stderr.contains("tests expect")
     {
         panic!("{name} is a stale build: {}", stderr.trim());
     }
-}
-
-/// What a finished (or killed) run printed.
-#[derive(Debug)]
-pub struct Outcome {
-    pub name: String,
-    /// The exit code; `None` when the program was killed at its deadline or by a signal.
-    pub code: Option<i32>,
-    pub timed_out: bool,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Outcome {
-    /// Panics unless the program exited 0.
-    #[track_caller]
-    pub fn assert_success(&self) -> &Self {
-        assert_eq!(self.code, Some(0), "{} should exit 0\n{self}", self.name);
-        self
-    }
-
-    /// Panics unless the program exited with `code` after printing exactly one line on stderr,
-    /// with no panic message or backtrace: the kit's rule for errors a user can cause.
-    #[track_caller]
-    pub fn assert_clean_failure(&self, code: i32) -> &str {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "{} should exit {code}\n{self}",
-            self.name
-        );
-        assert_one_clear_line(&self.stderr);
-        self.stderr.trim()
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit code {:?}{}\n--- stdout ---\n{}--- stderr ---\n{}",
-            self.code,
-            if self.timed_out {
-                " (killed at its deadline)"
-            } else {
-                ""
-            },
-            self.stdout,
-            self.stderr
-        )
-    }
-}
-
-/// Panics unless `stderr` is exactly one non-empty line with no trace of a panic.
-#[track_caller]
-pub fn assert_one_clear_line(stderr: &str) {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "expected one line on stderr, got:\n{stderr}"
-    );
-    for sign in ["panicked", "backtrace", "RUST_BACKTRACE"] {
-        assert!(!stderr.contains(sign), "stderr shows a panic:\n{stderr}");
-    }
-}
-
-/// Runs the example `name` under test to completion with `stdin` as its input, killing it at
-/// `timeout`.
-#[track_caller]
-pub fn run_with(name: &str, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
-    run_as(name, Role::UnderTest, args, stdin, timeout)
-}
-
-/// Runs the reference client `name`, the peer of a server under test, to completion.
-#[track_caller]
-pub fn run_reference(name: &str, args: &[&str]) -> Outcome {
-    run_reference_with(name, args, "")
-}
-
-/// [`run_reference`], with `stdin` as its input.
-#[track_caller]
-pub fn run_reference_with(name: &str, args: &[&str], stdin: &str) -> Outcome {
-    run_as(name, Role::Reference, args, stdin, RUN_DEADLINE)
-}
-
-/// Runs the example `name` in `role` to completion with `stdin` as its input, killing it at
-/// `timeout`.
-#[track_caller]
-pub fn run_as(name: &str, role: Role, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
-    let finished = run_to_end(
-        command_for(name, role).args(args),
-        stdin.as_bytes(),
-        timeout,
-    )
-    .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
-    let outcome = Outcome {
-        name: name.to_string(),
-        code: finished.status.and_then(|s| s.code()),
-        timed_out: finished.status.is_none(),
-        stdout: finished.stdout,
-        stderr: finished.stderr,
-    };
-    refuse_wrong_build(outcome.code, &outcome.stderr, name);
-    outcome
-}
-
-/// Runs the example `name` with no input and the default deadline.
-#[track_caller]
-pub fn run(name: &str, args: &[&str]) -> Outcome {
-    run_with(name, args, "", RUN_DEADLINE)
 }
 
 /// Polls `condition` every 20 ms until it holds (`Some`) or `timeout` passes (`None`).
@@ -330,4 +292,18 @@ impl Sides {
     pub fn run_client_with(self, name: &str, args: &[&str], stdin: &str) -> Outcome {
         run_as(name, self.client, args, stdin, RUN_DEADLINE)
     }
+}
+
+/// What a thread of the test gave; if it failed, the test fails with the thread's own words
+/// (not a debug dump of its panic).
+#[track_caller]
+pub fn joined<T>(thread: std::thread::JoinHandle<T>) -> T {
+    thread.join().unwrap_or_else(|panic| {
+        // The thread said what went wrong; if a program under test stopped at a todo!(), that
+        // is the cause, and the test says so (the hook does not run for a resumed panic).
+        match super::verdict::unfinished_in_this_test() {
+            Some(step) => panic!("{step}"),
+            None => std::panic::resume_unwind(panic),
+        }
+    })
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use common::{
     PictureFolder, RUN_DEADLINE, Role, Running, Scratch, picture_folder, run, run_reference,
-    run_with, start_reference_server, start_server,
+    run_with, said, start_reference_server, start_server,
 };
 use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
 use tp_sockets::image::fletcher::fletcher32;
@@ -55,7 +55,7 @@ struct Raw {
 
 impl Raw {
     fn connect(address: SocketAddr) -> Raw {
-        let out = TcpStream::connect(address).unwrap();
+        let out = said(TcpStream::connect(address), SERVER, "connecting to it");
         out.set_read_timeout(Some(RUN_DEADLINE)).unwrap();
         Raw {
             replies: BufReader::new(out.try_clone().unwrap()),
@@ -64,13 +64,24 @@ impl Raw {
     }
 
     fn send(&mut self, text: &str) {
-        self.out.write_all(text.as_bytes()).unwrap();
+        said(
+            self.out.write_all(text.as_bytes()),
+            SERVER,
+            "sending it a request",
+        );
     }
 
     fn line(&mut self) -> String {
         let mut line = String::new();
-        self.replies.read_line(&mut line).unwrap();
-        assert!(line.ends_with('\n'), "a reply line ends with \\n: {line:?}");
+        said(
+            self.replies.read_line(&mut line),
+            SERVER,
+            "waiting for a reply line",
+        );
+        assert!(
+            line.ends_with('\n'),
+            "expected {SERVER} to answer a line ending in \\n, but it sent {line:?}"
+        );
         line.pop();
         line
     }
@@ -79,10 +90,18 @@ impl Raw {
     fn file(&mut self) -> (String, Vec<u8>) {
         let header = self.line();
         let fields: Vec<&str> = header.split(' ').collect();
-        assert_eq!(fields.len(), 3, "{header:?}");
-        let bytes: usize = fields[1].parse().unwrap();
+        let expected =
+            "expected the header `OK <bytes> <checksum>` or `NOTFOUND <bytes> <checksum>`";
+        assert_eq!(fields.len(), 3, "{expected}, but {SERVER} sent {header:?}");
+        let bytes: usize = fields[1]
+            .parse()
+            .unwrap_or_else(|_| panic!("{expected}, but {SERVER} sent {header:?}"));
         let mut body = vec![0u8; bytes];
-        self.replies.read_exact(&mut body).unwrap();
+        said(
+            self.replies.read_exact(&mut body),
+            SERVER,
+            "reading the announced bytes",
+        );
         assert_eq!(fields[2], format!("{:08x}", fletcher32(&body)), "{header}");
         (fields[0].to_string(), body)
     }

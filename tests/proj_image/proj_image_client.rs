@@ -2,6 +2,8 @@
 
 use super::*;
 
+mod terminal;
+
 /// The client still downloads a picture from an honest server, with `extra` options: a client
 /// that refuses everything would pass the tests about lying servers.
 fn still_downloads_from_an_honest_server(extra: &[&str]) {
@@ -41,20 +43,12 @@ fn the_client_downloads_checks_and_describes_a_picture() {
         std::fs::read(out.path.join("car.png")).unwrap(),
         std::fs::read(folder.served.join("car.png")).unwrap()
     );
-    assert!(
-        client.stdout.contains("checksum db7cb55e verified"),
-        "{client}"
-    );
-    assert!(
-        client
-            .stdout
-            .contains("640 × 427 pixels: width even (pair), height odd (impair)"),
-        "{client}"
-    );
+    client.expect_stdout("checksum db7cb55e verified");
+    client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
     assert_eq!(out.names(), ["car.png"], "no temporary file is left");
 
     let gray = run(CLIENT, &["--port", &port, "--out", &out_dir, "gray.png"]);
-    assert!(gray.stdout.contains("101 × 50 pixels"), "{gray}");
+    gray.expect_stdout("101 × 50 pixels");
 
     drop(server);
     let nobody = common::closed_tcp_port();
@@ -78,13 +72,13 @@ fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
 
     let client = run_with(CLIENT, &args, "2\n", RUN_DEADLINE);
     client.assert_success();
-    assert!(client.stdout.contains("1. car.png 640×427"), "{client}");
-    assert!(client.stdout.contains("4. house.jpg 481×320"), "{client}");
+    client.expect_stdout("1. car.png 640×427");
+    client.expect_stdout("4. house.jpg 481×320");
     assert!(out.path.join("dog.jpg").exists(), "{client}");
 
     let client = run_with(CLIENT, &args, "9\n", RUN_DEADLINE);
     client.assert_success();
-    assert!(client.stdout.contains("no picture named 9"), "{client}");
+    client.expect_stdout("no picture named 9");
     assert_eq!(
         std::fs::read(out.path.join("not-found.png")).unwrap(),
         NOT_FOUND_PICTURE
@@ -154,37 +148,8 @@ fn a_large_download_through_a_pipe_shows_no_progress_bar() {
         client.stderr, "",
         "nothing on stderr when it is not a terminal"
     );
-    assert!(
-        client.stdout.contains("not a picture this client can read"),
-        "{client}"
-    );
+    client.expect_stdout("not a picture this client can read");
     assert_eq!(std::fs::read(out.path.join("big.png")).unwrap(), big);
-}
-
-/// `--preview` draws the picture with half blocks in 24-bit colour, at most 80 columns wide.
-#[test]
-fn preview_draws_the_picture_with_coloured_half_blocks() {
-    let (server, _folder) = serve_reference(&[]);
-    let out = Scratch::new("preview");
-    let port = server.address().port().to_string();
-    let mut command = common::command(CLIENT);
-    let out_dir = out.path.to_string_lossy().into_owned();
-    command
-        .args(["--port", &port, "--out", &out_dir, "--preview", "car.png"])
-        .env("COLUMNS", "40");
-    let client = tp_sockets::kit::process::run_to_end(&mut command, b"", RUN_DEADLINE).unwrap();
-    assert!(
-        client.status.is_some_and(|s| s.success()),
-        "{}",
-        client.stderr
-    );
-    let stdout = client.stdout;
-    let rows: Vec<&str> = stdout.lines().filter(|l| l.contains('▀')).collect();
-    // 640 × 427 drawn 40 columns wide: 26 pixel rows, two per line of text.
-    assert_eq!(rows.len(), 13, "{stdout}");
-    assert!(rows.iter().all(|r| r.matches('▀').count() == 40));
-    // The car's red body is in there.
-    assert!(stdout.contains("\u{1b}[38;2;200;30;40m"), "{stdout}");
 }
 
 /// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
@@ -347,4 +312,33 @@ fn a_not_found_answer_of_0_bytes_saves_nothing() {
     assert!(line.contains("no picture named car.png"), "{line}");
     assert!(line.contains("no not-found picture"), "{line}");
     still_downloads_from_an_honest_server(&[]);
+}
+
+/// Without `--out`, pictures land in `downloads/` (created, and ignored by git), never among
+/// the kit's files; a folder given with `--out` is created too, parents included.
+#[test]
+fn the_download_folder_is_downloads_and_is_created_when_missing() {
+    let (server, _folder) = serve_reference(&[]);
+    let port = server.address().port().to_string();
+    let here = Scratch::new("default-out");
+    let mut command = common::command(CLIENT);
+    command
+        .current_dir(&here.path)
+        .args(["--port", &port, "car.png"]);
+    let client = tp_sockets::kit::process::run_to_end(&mut command, b"", RUN_DEADLINE).unwrap();
+    assert!(
+        client.status.is_some_and(|s| s.success()),
+        "{}",
+        client.stderr
+    );
+    assert!(
+        here.path.join("downloads").join("car.png").is_file(),
+        "expected downloads/car.png, found {:?}\n{}",
+        here.names(),
+        client.stdout
+    );
+    let nested = here.path.join("a").join("b");
+    let out_dir = nested.to_string_lossy().into_owned();
+    run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]).assert_success();
+    assert!(nested.join("car.png").is_file());
 }

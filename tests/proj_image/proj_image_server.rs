@@ -116,7 +116,7 @@ fn twenty_clients_download_at_once_with_correct_checksums() {
         })
         .collect();
     for client in clients {
-        assert_eq!(client.join().unwrap(), expected);
+        assert_eq!(common::joined(client), expected);
     }
 }
 

@@ -50,7 +50,7 @@ fn serve_as(role: Role, name: &str, bytes: &[u8]) -> (Running, PictureFolder) {
     let folder = picture_folder();
     std::fs::write(folder.served.join(name), bytes).unwrap();
     let server = common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
-    let started = server.wait_for_stdout(|l| l.starts_with("listening on "), START_DEADLINE);
+    let started = server.wait_for_stdout(|l| common::announced(l).is_some(), START_DEADLINE);
     assert!(started.is_some(), "{}", server.transcript());
     (server, folder)
 }

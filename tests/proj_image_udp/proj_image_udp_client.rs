@@ -103,10 +103,7 @@ fn an_unknown_name_gets_the_not_found_picture_and_a_path_is_refused_at_home() {
     let out = Scratch::new("udp-notfound");
     let client = download(&port, &out, "nothing.png", &[]);
     client.assert_success();
-    assert!(
-        client.stdout.contains("no picture named nothing.png"),
-        "{client}"
-    );
+    client.expect_stdout("no picture named nothing.png");
     assert_eq!(
         std::fs::read(out.path.join("not-found.png")).unwrap(),
         NOT_FOUND_PICTURE

@@ -54,7 +54,7 @@ fn two_clients_download_at_once() {
         })
         .collect();
     for client in clients {
-        assert_eq!(client.join().unwrap(), bytes);
+        assert_eq!(common::joined(client), bytes);
     }
 }
 

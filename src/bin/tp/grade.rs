@@ -17,49 +17,74 @@ use crate::files::write;
 use crate::libtest::{self, TestResult};
 use crate::workspace::Workspace;
 
-/// What one exercise's tests gave.
+/// What one program's tests gave.
 #[derive(Debug, Clone, Default)]
 pub struct Score {
     /// Tests passed.
     pub passed: u32,
     /// Tests in all.
     pub total: u32,
-    /// The tests that failed, with what they printed.
-    pub failures: Vec<TestResult>,
+    /// Every test, with what it printed if it failed, in the order of the test file.
+    pub tests: Vec<TestResult>,
 }
 
 impl Score {
-    fn of(results: Vec<TestResult>) -> Score {
+    fn of(tests: Vec<TestResult>) -> Score {
         Score {
-            passed: results.iter().filter(|r| r.passed).count() as u32,
-            total: results.len() as u32,
-            failures: results.into_iter().filter(|r| !r.passed).collect(),
+            passed: tests.iter().filter(|r| r.passed).count() as u32,
+            total: tests.len() as u32,
+            tests,
         }
     }
 
-    /// The first failure, in one line: the test's name and the most telling line it printed.
-    pub fn first_failure(&self) -> Option<String> {
-        let failure = self.failures.first()?;
-        let lines = || failure.output.lines().map(str::trim);
-        let telling = lines()
-            .find(|l| {
-                l.contains("not yet implemented")
-                    || l.contains("does not compile")
-                    || l.starts_with("error[")
-                    || l.starts_with("error:")
-            })
-            .or_else(|| lines().skip_while(|l| !l.contains("panicked at")).nth(1))
-            .unwrap_or("failed");
-        let mut line = format!("{}: {telling}", failure.name);
-        if line.chars().count() > 160 {
-            line = line.chars().take(157).collect::<String>() + "...";
-        }
-        Some(line)
+    /// The tests that failed, in the order of the test file.
+    pub fn failures(&self) -> impl Iterator<Item = &TestResult> {
+        self.tests.iter().filter(|t| !t.passed)
+    }
+
+    /// Every test ran and passed.
+    pub fn all_passed(&self) -> bool {
+        self.total > 0 && self.passed == self.total
     }
 }
 
-/// Each exercise's test file and what it gave.
+/// Each program and what its tests gave, in the handout's order.
 pub type Scores = Vec<(&'static str, Score)>;
+
+/// The program that the test `name` of the test file `file` checks: the first part of its
+/// name (`ex1_tcp_server::...`) in a file that tests two programs, the file's only program
+/// otherwise. Each test runs only that program of the student's (its peers are references).
+pub fn program_of(file: &str, name: &str) -> Option<&'static str> {
+    let mut programs = PROGRAMS.iter().filter(|p| !p.tool && p.test == file);
+    let first = name.split("::").next().unwrap_or_default();
+    match programs.clone().find(|p| p.name == first) {
+        Some(program) => Some(program.name),
+        None => programs
+            .next()
+            .filter(|_| programs.next().is_none())
+            .map(|p| p.name),
+    }
+}
+
+/// Where the test `name` of the test file `file` is written in the kit at `root`: its module
+/// path, then its place in that module's file, so that failures are told in the file's order.
+fn place_in(root: &Path, file: &str, name: &str) -> (Vec<String>, usize) {
+    let mut path: Vec<String> = name.split("::").map(str::to_string).collect();
+    let function = path.pop().unwrap_or_default();
+    let folder = root.join("tests").join(file);
+    let source = if folder.is_dir() && !path.is_empty() {
+        folder.join(format!("{}.rs", path.join("/")))
+    } else if folder.is_dir() {
+        folder.join("main.rs")
+    } else {
+        folder.with_extension("rs")
+    };
+    let offset = std::fs::read_to_string(source)
+        .ok()
+        .and_then(|text| text.find(&format!("fn {function}(")))
+        .unwrap_or(usize::MAX);
+    (path, offset)
+}
 
 /// The student files of `submission` (a copy of the kit), by program; the missing ones are
 /// not there.
@@ -93,30 +118,61 @@ pub fn compile(workspace: &Workspace, submission: &Path, slot: usize) -> Result<
     Ok(dir)
 }
 
-/// Runs the tests of `only` (test files' names), or of every exercise, on `programs`.
-pub fn run(workspace: &Workspace, programs: &Path, only: &[&str]) -> Scores {
-    graded_tests()
-        .into_iter()
-        .filter(|test| only.is_empty() || only.contains(test))
-        .map(|test| {
-            let results = match workspace.tests.get(test) {
-                Some(binary) => {
-                    let expected = libtest::list(binary).unwrap_or_default();
-                    let env = [
-                        (PROGRAMS_VAR, programs),
-                        (REFERENCES_VAR, workspace.references.as_path()),
-                    ];
-                    libtest::run(binary, &env, &[], &expected)
-                }
-                None => vec![TestResult {
-                    name: test.to_string(),
+/// Runs the tests of the programs `only` (every program, if empty) on the programs in
+/// `programs`, one test file at a time; `done` hears of each program as soon as its tests ran.
+pub fn run(
+    workspace: &Workspace,
+    programs: &Path,
+    only: &[&str],
+    done: &mut dyn FnMut(&'static str, &Score),
+) -> Scores {
+    let wanted = |program: &str| only.is_empty() || only.contains(&program);
+    let mut scores = Scores::new();
+    for file in graded_tests() {
+        let of_file: Vec<&'static str> = PROGRAMS
+            .iter()
+            .filter(|p| !p.tool && p.test == file && wanted(p.name))
+            .map(|p| p.name)
+            .collect();
+        if of_file.is_empty() {
+            continue;
+        }
+        let results = match workspace.tests.get(file) {
+            Some(binary) => {
+                let expected: Vec<String> = libtest::list(binary)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|name| program_of(file, name).is_some_and(|p| of_file.contains(&p)))
+                    .collect();
+                let names: Vec<&str> = expected.iter().map(String::as_str).collect();
+                let env = [
+                    (PROGRAMS_VAR, programs),
+                    (REFERENCES_VAR, workspace.references.as_path()),
+                ];
+                libtest::run(binary, &env, &names, &expected)
+            }
+            None => of_file
+                .iter()
+                .map(|program| TestResult {
+                    name: format!("{program}::tests"),
                     passed: false,
-                    output: format!("tests/{test}.rs was not built"),
-                }],
-            };
-            (test, Score::of(results))
-        })
-        .collect()
+                    output: format!("the kit's tests/{file} were not built"),
+                })
+                .collect(),
+        };
+        for program in of_file {
+            let mut mine: Vec<TestResult> = results
+                .iter()
+                .filter(|r| program_of(file, &r.name) == Some(program))
+                .cloned()
+                .collect();
+            mine.sort_by_cached_key(|r| place_in(&workspace.root, file, &r.name));
+            let score = Score::of(mine);
+            done(program, &score);
+            scores.push((program, score));
+        }
+    }
+    scores
 }
 
 /// Grades every submission: compiles them one after the other (the grading copy is shared),
@@ -154,7 +210,7 @@ pub fn grade_all(
                     };
                     let Some(folder) = folders.get(i) else { break };
                     let result = match folder {
-                        Ok(dir) => Ok(run(workspace, dir, &[])),
+                        Ok(dir) => Ok(run(workspace, dir, &[], &mut |_, _| {})),
                         Err(e) => Err(e.clone()),
                     };
                     *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);

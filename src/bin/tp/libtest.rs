@@ -20,6 +20,33 @@ pub struct TestResult {
     pub output: String,
 }
 
+impl TestResult {
+    /// Why the test failed, in the words of the harness: its first sentence, and for a program
+    /// that does not compile, the compiler's first error (a few lines).
+    pub fn explanation(&self) -> Vec<String> {
+        let lines: Vec<&str> = self
+            .output
+            .lines()
+            .filter(|l| !l.starts_with("thread '") && !l.starts_with("note: "))
+            .take_while(|l| !l.starts_with("stack backtrace"))
+            .skip_while(|l| l.trim().is_empty())
+            .collect();
+        let Some(first) = lines.first() else {
+            return vec!["failed".to_string()];
+        };
+        if first.contains("does not compile") {
+            // The compiler's first error: up to the blank line that ends it.
+            return lines
+                .iter()
+                .take(14)
+                .take_while(|l| !l.trim().is_empty())
+                .map(|l| l.to_string())
+                .collect();
+        }
+        vec![first.to_string()]
+    }
+}
+
 /// The names of the tests in `binary`, in libtest's order.
 pub fn list(binary: &Path) -> Result<Vec<String>, String> {
     let listed = run_to_end(

@@ -2,14 +2,17 @@
 //!
 //! - `tp`: the exercises in the handout's order, how to run each reference, and your file;
 //! - `tp hint NAME`: hints for one program, step by step, without the solution;
-//! - `tp check [NAME]`: the tests on your own programs, one line per exercise;
+//! - `tp check [NAME...]`: the tests on your own programs, one line per program;
+//! - `tp watch [NAME]`: checks your exercise again each time you save it;
 //! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file;
 //! - `tp images`: draws the sample pictures of images/ again.
 
+mod check;
 mod files;
 mod grade;
 mod libtest;
 mod report;
+mod watch;
 mod workspace;
 
 use std::io::Write;
@@ -41,9 +44,17 @@ enum Command {
     },
     /// Run the tests on your own programs (exercises/) and show where you stand
     Check {
-        /// One program or one exercise (e.g. ex1_tcp_server or ex1_tcp); all when absent
-        name: Option<String>,
+        /// Programs or exercises (e.g. ex1_tcp_server, ex1_tcp); all when absent
+        names: Vec<String>,
         /// A copy of the kit whose exercises/ to check, instead of this one
+        #[arg(long)]
+        kit: Option<PathBuf>,
+    },
+    /// Check your exercise each time you save a file of exercises/ (keys: h hint, n next, q quit)
+    Watch {
+        /// The program to start with (e.g. ex1_tcp_server); the first unfinished when absent
+        name: Option<String>,
+        /// A copy of the kit whose exercises/ to watch, instead of this one
         #[arg(long)]
         kit: Option<PathBuf>,
     },
@@ -74,7 +85,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Hint { name }) => finish(hint(&name)),
-        Some(Command::Check { name, kit }) => finish(check(root, kit.as_deref(), name.as_deref())),
+        Some(Command::Check { names, kit }) => match check::command(root, kit.as_deref(), &names) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => finish(Err(e)),
+        },
+        Some(Command::Watch { name, kit }) => finish(watch::command(root, kit.as_deref(), name)),
         Some(Command::Grade { submissions, csv }) => finish(grade(root, &submissions, &csv)),
         Some(Command::Images { dir }) => finish(draw_images(&dir)),
     }
@@ -100,47 +116,29 @@ fn list() {
 }
 
 fn hint(name: &str) -> Result<(), String> {
+    for line in hints(name)? {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// The hints for the program `name`, as `tp hint` and `tp watch` show them.
+fn hints(name: &str) -> Result<Vec<String>, String> {
     let program = programs::find(name)
         .ok_or_else(|| format!("no program named {name}; `cargo run` lists them"))?;
     if program.hints.is_empty() {
-        println!("{name} is a tool of the kit, not an exercise: read tools/{name}.rs");
-        return Ok(());
+        return Ok(vec![format!(
+            "{name} is a tool of the kit, not an exercise: read tools/{name}.rs"
+        )]);
     }
-    println!("{name} ({}):", program.step);
+    let mut lines = vec![format!("{name} ({}):", program.step)];
     for (i, hint) in program.hints.iter().enumerate() {
-        println!("{}. {hint}", i + 1);
+        lines.push(format!("{}. {hint}", i + 1));
     }
-    println!("The TODO comments in exercises/{name}.rs say what each step needs.");
-    Ok(())
-}
-
-/// The test file that `name` (a program or a test file) designates.
-fn test_of(name: &str) -> Result<&'static str, String> {
-    if let Some(program) = programs::find(name).filter(|p| !p.tool) {
-        return Ok(program.test);
-    }
-    programs::graded_tests()
-        .into_iter()
-        .find(|t| *t == name)
-        .ok_or_else(|| format!("no exercise named {name}; `cargo run` lists them"))
-}
-
-fn check(root: &Path, kit: Option<&Path>, name: Option<&str>) -> Result<(), String> {
-    let only: Vec<&str> = name.map(test_of).transpose()?.into_iter().collect();
-    let workspace = Workspace::prepare(root)?;
-    eprintln!("compiling your programs...");
-    let programs = grade::compile(&workspace, kit.unwrap_or(root), 0)?;
-    eprintln!("testing...");
-    for (test, score) in grade::run(&workspace, &programs, &only) {
-        let passed = score.total > 0 && score.passed == score.total;
-        let mark = if passed { "✓" } else { "✗" };
-        let note = score.first_failure().unwrap_or_default();
-        println!(
-            "{mark} {test:<16} {:>3}/{:<3} {note}",
-            score.passed, score.total
-        );
-    }
-    Ok(())
+    lines.push(format!(
+        "The TODO comments in exercises/{name}.rs say what each step needs."
+    ));
+    Ok(lines)
 }
 
 fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String> {

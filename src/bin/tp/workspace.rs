@@ -19,6 +19,8 @@ use crate::files::{fnv64, link, sync_copy, write};
 
 /// The grading workspace, ready: the kit's test binaries and reference programs built.
 pub struct Workspace {
+    /// The kit's own folder (its tests are the ones that grade).
+    pub root: PathBuf,
     work: PathBuf,
     /// The kit's test binaries, by test file name.
     pub tests: BTreeMap<String, PathBuf>,
@@ -39,7 +41,9 @@ impl Workspace {
         let lock =
             File::create(work.join("lock")).map_err(|e| format!("{}: {e}", work.display()))?;
         if lock.try_lock().is_err() {
-            eprintln!("waiting for another tp check or tp grade to finish...");
+            eprintln!(
+                "waiting for another tp (check, watch or grade) to finish: they take turns..."
+            );
             lock.lock()
                 .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
         }
@@ -59,6 +63,7 @@ impl Workspace {
             .map_err(|e| format!("cannot run cargo: {e}"))?
             .map_err(|errors| format!("the kit's tests do not build:\n{errors}"))?;
         let workspace = Workspace {
+            root: root.to_path_buf(),
             references: work.join("references"),
             work,
             tests,
@@ -104,6 +109,14 @@ impl Workspace {
             link(&path, &self.references.join(executable(&name)))?;
         }
         write(&marker, b"")
+    }
+
+    /// Where the kit remembers that every test of `name` passed with the file `code` (reset,
+    /// like the cache, when the kit changes): what `tp watch` counts as done.
+    pub fn passed_marker(&self, name: &str, code: &[u8]) -> PathBuf {
+        self.work
+            .join("cache")
+            .join(format!("{name}-{:016x}.passed", fnv64(code)))
     }
 
     /// The folder where the programs of submission number `slot` are put.

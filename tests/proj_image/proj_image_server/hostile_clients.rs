@@ -160,7 +160,7 @@ fn trickling_connections_from_one_address_never_lock_out_another() {
         started.elapsed()
     );
     for trickle in trickles {
-        trickle.join().unwrap();
+        common::joined(trickle);
     }
 }
 /// The deadline is for the whole request line: bytes that keep coming do not extend it.

@@ -1,0 +1,193 @@
+//! Programs run to their end (a client, a command): what they printed and how they ended, the
+//! checks a test makes on that, and a run inside a terminal of a given size.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tp_sockets::kit::process::run_to_end;
+
+use super::build::{Role, command_for};
+use super::process::{RUN_DEADLINE, refuse_wrong_build};
+use super::verdict::{explain_exit, note_started};
+
+/// What a finished (or killed) run printed.
+#[derive(Debug)]
+pub struct Outcome {
+    pub name: String,
+    /// The exit code; `None` when the program was killed at its deadline or by a signal.
+    pub code: Option<i32>,
+    pub timed_out: bool,
+    pub stdout: String,
+    pub stderr: String,
+    /// How it ended, in words.
+    pub ended: String,
+}
+
+impl Outcome {
+    /// Panics unless the program exited 0.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        assert!(
+            self.code == Some(0),
+            "expected {} to finish normally (exit code 0), but it {}\n{self}",
+            self.name,
+            self.ended
+        );
+        self
+    }
+
+    /// Panics unless the program exited with `code` after printing exactly one line on stderr,
+    /// with no panic message or backtrace: the kit's rule for errors a user can cause.
+    #[track_caller]
+    pub fn assert_clean_failure(&self, code: i32) -> &str {
+        assert!(
+            self.code == Some(code),
+            "expected {} to stop with exit code {code} and one line on stderr that says why, \
+             but it {}\n{self}",
+            self.name,
+            self.ended
+        );
+        assert_one_clear_line(&self.stderr);
+        self.stderr.trim()
+    }
+
+    /// Panics unless the program exited with `code`, as `expectation` says it should ("refuse
+    /// the port 70000 with a usage error").
+    #[track_caller]
+    pub fn assert_exit_code(&self, code: i32, expectation: &str) -> &Self {
+        assert!(
+            self.code == Some(code),
+            "expected {} to {expectation} (exit code {code}), but it {}\n{self}",
+            self.name,
+            self.ended
+        );
+        self
+    }
+
+    /// Panics unless the program printed `line` (a whole line, or a part of one) on stdout.
+    #[track_caller]
+    pub fn expect_stdout(&self, line: &str) -> &Self {
+        assert!(
+            self.stdout.contains(line),
+            "expected {} to print `{line}`, but it did not (it {})\n{self}",
+            self.name,
+            self.ended
+        );
+        self
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "--- what {} printed ---\n{}--- and on stderr ---\n{}",
+            self.name, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Panics unless `stderr` is exactly one non-empty line with no trace of a panic.
+#[track_caller]
+pub fn assert_one_clear_line(stderr: &str) {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one line on stderr, got:\n{stderr}"
+    );
+    for sign in ["panicked", "backtrace", "RUST_BACKTRACE"] {
+        assert!(!stderr.contains(sign), "stderr shows a panic:\n{stderr}");
+    }
+}
+
+/// Runs the example `name` under test to completion with `stdin` as its input, killing it at
+/// `timeout`.
+#[track_caller]
+pub fn run_with(name: &str, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
+    run_as(name, Role::UnderTest, args, stdin, timeout)
+}
+
+/// Runs the reference client `name`, the peer of a server under test, to completion.
+#[track_caller]
+pub fn run_reference(name: &str, args: &[&str]) -> Outcome {
+    run_reference_with(name, args, "")
+}
+
+/// [`run_reference`], with `stdin` as its input.
+#[track_caller]
+pub fn run_reference_with(name: &str, args: &[&str], stdin: &str) -> Outcome {
+    run_as(name, Role::Reference, args, stdin, RUN_DEADLINE)
+}
+
+/// Runs the example `name` in `role` to completion with `stdin` as its input, killing it at
+/// `timeout`.
+#[track_caller]
+pub fn run_as(name: &str, role: Role, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
+    let finished = run_to_end(
+        command_for(name, role).args(args),
+        stdin.as_bytes(),
+        timeout,
+    )
+    .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+    let stderr = finished.stderr.clone();
+    note_started(name, role, Arc::new(move || stderr.clone()));
+    let outcome = Outcome {
+        name: name.to_string(),
+        code: finished.status.and_then(|s| s.code()),
+        timed_out: finished.status.is_none(),
+        ended: explain_exit(finished.status, &finished.stderr, timeout),
+        stdout: finished.stdout,
+        stderr: finished.stderr,
+    };
+    refuse_wrong_build(outcome.code, &outcome.stderr, name);
+    outcome
+}
+
+/// Runs the example `name` with no input and the default deadline.
+#[track_caller]
+pub fn run(name: &str, args: &[&str]) -> Outcome {
+    run_with(name, args, "", RUN_DEADLINE)
+}
+
+/// Runs `command` inside a terminal `columns` wide and `lines` tall (a pseudo-terminal made by
+/// util-linux's `script`) within `timeout`, and returns what the terminal showed (stdout and
+/// stderr together, lines ended by `\n`). `None` where there is no such `script` (macOS and
+/// Windows have none): the test says it is skipped.
+pub fn in_terminal(
+    command: &Command,
+    columns: u16,
+    lines: u16,
+    timeout: Duration,
+) -> Option<String> {
+    let util_linux = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux"));
+    if !util_linux {
+        println!("skipped: no util-linux `script` here to make a terminal");
+        return None;
+    }
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', "'\\''"));
+    let mut shell = format!(
+        "stty cols {columns} rows {lines}; exec {}",
+        quote(command.get_program())
+    );
+    for arg in command.get_args() {
+        shell += &format!(" {}", quote(arg));
+    }
+    let mut script = std::process::Command::new("script");
+    script.args(["-qec", &shell, "/dev/null"]);
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => script.env(key, value),
+            None => script.env_remove(key),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        script.current_dir(dir);
+    }
+    let shown = run_to_end(&mut script, b"", timeout).expect("run script");
+    Some(shown.stdout.replace("\r\n", "\n"))
+}

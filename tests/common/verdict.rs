@@ -1,0 +1,170 @@
+//! What a failing test tells a student: in words, never a raw `ExitStatus(...)` or `Os { .. }`.
+//!
+//! Every program a test starts is noted here. When the test fails and a program under test
+//! stopped at a `todo!()`, the failure says first which step is not done yet: that is the
+//! cause, whatever timeout or missing line followed from it.
+
+use std::process::ExitStatus;
+use std::sync::{Arc, Mutex, Once};
+use std::time::Duration;
+
+use super::build::Role;
+
+/// How a program's stderr is read when a test fails.
+type StderrReader = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// A program started by a test: the test (its thread's name), the program's name, and its
+/// stderr. Only programs under test are kept.
+type Started = (String, String, StderrReader);
+
+/// The programs under test started by the tests of this binary.
+static STARTED: Mutex<Vec<Started>> = Mutex::new(Vec::new());
+
+/// The test the current thread runs (libtest names each test's thread after the test); a
+/// thread the test started itself has no name.
+fn current_test() -> Option<String> {
+    std::thread::current()
+        .name()
+        .filter(|n| *n != "main")
+        .map(str::to_string)
+}
+
+/// Notes that the current test started `name` in `role`, whose stderr `stderr` reads.
+pub fn note_started(name: &str, role: Role, stderr: StderrReader) {
+    explain_unfinished_steps_first();
+    if role == Role::UnderTest {
+        let test = current_test().unwrap_or_default();
+        let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+        started.push((test, name.to_string(), stderr));
+    }
+}
+
+/// The step not done yet of a program the current test started, if one stopped at a todo!().
+pub fn unfinished_in_this_test() -> Option<String> {
+    let test = current_test()?;
+    let look = || {
+        let started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+        started
+            .iter()
+            .filter(|(t, _, _)| *t == test)
+            .find_map(|(_, name, stderr)| unfinished_step(name, &stderr()))
+    };
+    // A program that just stopped may not have had its last words read yet.
+    look().or_else(|| {
+        std::thread::sleep(Duration::from_millis(300));
+        look()
+    })
+}
+
+/// From now on, a test that fails after a program under test stopped at a `todo!()` reports
+/// that step, in one sentence, instead of what followed from it.
+fn explain_unfinished_steps_first() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| match unfinished_in_this_test() {
+            Some(sentence) => eprintln!("{sentence}"),
+            None => default(info),
+        }));
+    });
+}
+
+/// The sentence for a program that stopped at a `todo!()`, from its stderr:
+/// `ex1_tcp_server: step 4 is not done yet (create the socket), exercises/ex1_tcp_server.rs:31`.
+pub fn unfinished_step(name: &str, stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines();
+    let at = lines.by_ref().find(|l| l.contains("panicked at "))?;
+    let place = at
+        .split("panicked at ")
+        .nth(1)?
+        .trim_end_matches(':')
+        .rsplit_once(':')
+        .map_or("", |(place, _column)| place);
+    let todo = lines.next()?.strip_prefix("not yet implemented")?;
+    let what = todo.trim_start_matches(':').trim();
+    let step = match what.split_once(": ") {
+        Some((steps, detail)) if steps.starts_with("steps ") => {
+            format!("{steps} are not done yet ({detail})")
+        }
+        Some(("project", detail)) => format!("the project's step \"{detail}\" is not done yet"),
+        Some((step, detail)) if step.len() == 1 => {
+            format!("step {step} is not done yet ({detail})")
+        }
+        Some((step, detail)) => format!("{step} is not done yet ({detail})"),
+        None if what.is_empty() => "a step is not done yet".to_string(),
+        None => format!("{what} is not done yet"),
+    };
+    // The launchers include the files as `examples/../exercises/NAME.rs`.
+    let place = place
+        .replace("examples/../", "")
+        .replace("examples\\..\\", "");
+    Some(format!(
+        "{name}: {step}, at {place} (the todo!() is still there)"
+    ))
+}
+
+/// How a program ended, in words: "exited normally", "exited with code 1", "panicked: …",
+/// "was still running after 5 s", "was stopped by signal 9".
+pub fn explain_exit(status: Option<ExitStatus>, stderr: &str, deadline: Duration) -> String {
+    let Some(status) = status else {
+        return format!(
+            "was still running after {} s, and was stopped",
+            deadline.as_secs_f64()
+        );
+    };
+    match status.code() {
+        Some(0) => "exited normally (code 0)".to_string(),
+        Some(101) => {
+            let message = stderr
+                .lines()
+                .skip_while(|l| !l.contains("panicked at "))
+                .nth(1)
+                .unwrap_or("no message");
+            format!("exited with code 101: it panicked ({message})")
+        }
+        Some(2) => {
+            let why = stderr
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no message");
+            format!("exited with code 2: it refused its command line ({why})")
+        }
+        Some(code) => format!("exited with code {code}"),
+        None => signal(status),
+    }
+}
+
+#[cfg(unix)]
+fn signal(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match status.signal() {
+        Some(signal) => format!("was stopped by signal {signal}"),
+        None => "ended in a way this OS does not say".to_string(),
+    }
+}
+
+#[cfg(not(unix))]
+fn signal(_status: ExitStatus) -> String {
+    "ended without an exit code".to_string()
+}
+
+/// The result of a step of the conversation with `name` (connecting, reading its answer…),
+/// or a failure that says in words what `name` did: refused the connection, sent nothing in
+/// time, closed the connection. `doing` says what the test was doing ("reading its answer").
+#[track_caller]
+pub fn said<T>(result: std::io::Result<T>, name: &str, doing: &str) -> T {
+    use std::io::ErrorKind::*;
+    result.unwrap_or_else(|e| match e.kind() {
+        ConnectionRefused => panic!(
+            "{name} refused the connection while the test was {doing}: it is not listening \
+             (it may have stopped)"
+        ),
+        WouldBlock | TimedOut => panic!(
+            "{name} sent nothing in time while the test was {doing} (it accepted the connection)"
+        ),
+        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+            panic!("{name} closed the connection while the test was {doing}")
+        }
+        _ => panic!("while the test was {doing}, with {name}: {e}"),
+    })
+}
