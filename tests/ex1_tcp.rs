@@ -11,7 +11,8 @@ use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use common::{
-    RUN_DEADLINE, TestServer, fixed_ports, run, run_reference, run_with, said, start_server,
+    RUN_DEADLINE, TestServer, assert_answer, fixed_ports, run, run_reference, run_with, said,
+    start_server,
 };
 
 const SERVER: &str = "ex1_tcp_server";
@@ -43,7 +44,11 @@ mod ex1_tcp_server {
     fn welcomes_a_client_and_prints_its_message_and_address() {
         let _ports = fixed_ports();
         let mut server = start_server(SERVER, &[]);
-        assert_eq!(server.address(), "127.0.0.1:60000".parse().unwrap());
+        let address = server.address();
+        assert!(
+            address == "127.0.0.1:60000".parse().unwrap(),
+            "expected {SERVER} to listen on 127.0.0.1:60000, as the handout says, but it listens on {address}"
+        );
 
         let client = run_reference(CLIENT, &[]);
         client.assert_success();
@@ -54,14 +59,20 @@ mod ex1_tcp_server {
         let line = server.expect_line(expected, |l| l.starts_with("received "), Duration::ZERO);
         let (message, from) = line["received ".len()..]
             .rsplit_once(" from ")
-            .expect("received \"<message>\" from <address>");
+            .unwrap_or_else(|| {
+                panic!("expected the line `{expected}`, but {SERVER} printed `{line}`")
+            });
         assert!(
             message.starts_with('"') && message.ends_with('"') && message.len() > 2,
-            "{line}"
+            "expected the client's message in quotes ({{:?}}), but {SERVER} printed `{line}`"
         );
-        let from: SocketAddr = from.parse().expect("client address and port");
-        assert_eq!(from.ip().to_string(), "127.0.0.1");
-        assert_ne!(from.port(), 0);
+        let from: SocketAddr = from.parse().unwrap_or_else(|_| {
+            panic!("expected the client's address after `from` (like 127.0.0.1:54321), but {SERVER} printed `{line}`")
+        });
+        assert!(
+            from.ip().to_string() == "127.0.0.1" && from.port() != 0,
+            "expected the client's address to be 127.0.0.1 with its own port, but {SERVER} printed `{line}`"
+        );
     }
 
     #[test]
@@ -69,7 +80,12 @@ mod ex1_tcp_server {
         let _ports = fixed_ports();
         let mut server = start_server(SERVER, &[]);
         let (reply, local) = raw_exchange("127.0.0.1:60000", b"hi from nc\n");
-        assert_eq!(reply, "Welcome to this server");
+        assert_answer(
+            SERVER,
+            "a client's message",
+            &reply,
+            "Welcome to this server",
+        );
         server.assert_exits(0, RUN_DEADLINE);
         server.expect_printed(&format!("received \"hi from nc\\n\" from {local}"));
     }
@@ -79,7 +95,12 @@ mod ex1_tcp_server {
         let _ports = fixed_ports();
         let mut server = start_server(SERVER, &[]);
         let (reply, _) = raw_exchange("127.0.0.1:60000", b"caf\xe9");
-        assert_eq!(reply, "Welcome to this server");
+        assert_answer(
+            SERVER,
+            "bytes that are not UTF-8",
+            &reply,
+            "Welcome to this server",
+        );
         server.assert_exits(0, RUN_DEADLINE);
         server.expect_printed("received \"caf\u{fffd}\"");
     }
@@ -111,7 +132,11 @@ mod ex1_tcp_server {
         let _squatter = TcpListener::bind("127.0.0.1:60000").expect("hold port 60000");
         let server = run(SERVER, &[]);
         let line = server.assert_clean_failure(1);
-        assert!(line.contains("port 60000 is already in use"), "{line}");
+        assert!(
+            line.contains("port 60000 is already in use"),
+            "expected the line to say `{}`, but it said: {line}",
+            "port 60000 is already in use"
+        );
     }
 
     /// The server closes first, so its side of each connection waits in TIME_WAIT; SO_REUSEADDR
@@ -131,7 +156,7 @@ mod ex1_tcp_server {
     fn answer_q1_loopback_is_this_machine_and_localhost_names_it() {
         let _ports = fixed_ports();
         let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
-        assert!(loopback.is_loopback());
+        assert!(loopback.is_loopback(), "127.0.0.1 is the loopback address");
         let names: Vec<SocketAddr> = ("localhost", 60000).to_socket_addrs().unwrap().collect();
         assert!(
             names.iter().all(|a| a.ip().is_loopback()),
@@ -139,10 +164,19 @@ mod ex1_tcp_server {
         );
 
         let mut server = start_server(SERVER, &[]);
-        assert!(server.address().ip().is_loopback());
+        let address = server.address();
+        assert!(
+            address.ip().is_loopback(),
+            "expected {SERVER} to listen on the loopback address, but it listens on {address}"
+        );
         // The same server, reached by name.
         let (reply, _) = raw_exchange(("localhost", 60000), b"by name");
-        assert_eq!(reply, "Welcome to this server");
+        assert_answer(
+            SERVER,
+            "a client that found it as localhost",
+            &reply,
+            "Welcome to this server",
+        );
         server.assert_exits(0, RUN_DEADLINE);
     }
 }
@@ -160,7 +194,11 @@ mod ex1_tcp_client {
         client.assert_success();
         client.expect_stdout("server replied: Welcome to this server");
         let seen = server.seen();
-        assert_eq!(seen.len(), 1, "one connection\n{client}");
+        assert!(
+            seen.len() == 1,
+            "expected {CLIENT} to connect once, but the server saw {} connections\n{client}",
+            seen.len()
+        );
         assert!(!seen[0].1.is_empty(), "the client sent nothing\n{client}");
     }
 
@@ -169,8 +207,16 @@ mod ex1_tcp_client {
         let _ports = fixed_ports();
         let client = run(CLIENT, &[]);
         let line = client.assert_clean_failure(1);
-        assert!(line.contains("127.0.0.1:60000"), "{line}");
-        assert!(line.contains("start the server first"), "{line}");
+        assert!(
+            line.contains("127.0.0.1:60000"),
+            "expected the line to say `{}`, but it said: {line}",
+            "127.0.0.1:60000"
+        );
+        assert!(
+            line.contains("start the server first"),
+            "expected the line to say `{}`, but it said: {line}",
+            "start the server first"
+        );
     }
 
     /// A server that accepts the connection and never answers: the client gives up after 5 s
@@ -184,9 +230,14 @@ mod ex1_tcp_client {
         let line = client.assert_clean_failure(1);
         assert!(
             line.contains("accepted the connection but sent no reply within 5 s"),
-            "{line}"
+            "expected the line to say `{}`, but it said: {line}",
+            "accepted the connection but sent no reply within 5 s"
         );
-        assert!(started.elapsed() >= Duration::from_millis(4500), "{client}");
+        assert!(
+            started.elapsed() >= Duration::from_millis(4500),
+            "expected {CLIENT} to wait 5 s for the reply, but it gave up after {:.1} s\n{client}",
+            started.elapsed().as_secs_f64()
+        );
     }
 
     /// Bytes from the network are not text to print as they are: ESC starts a terminal command.

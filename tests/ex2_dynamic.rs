@@ -17,22 +17,12 @@ use common::{
 const SERVER: &str = "ex2_dynamic_server";
 const CLIENT: &str = "ex2_dynamic_client";
 
-fn listening(server: &common::Running) -> bool {
-    server
-        .wait_for_stdout(|l| l.contains("listening on "), START_DEADLINE)
-        .is_some()
-}
-
 fn server_listens_on_the_typed_port_and_welcomes_the_typed_message(sides: Sides) {
     let port = free_port();
     let mut server = sides.spawn_server(SERVER, &[]);
     server.type_in(&format!("{port}\n"));
-    assert!(listening(&server), "{}", server.transcript());
-    assert!(
-        server
-            .stdout()
-            .contains(&format!("listening on 127.0.0.1:{port}"))
-    );
+    server.expect_line_starting("listening on ", START_DEADLINE);
+    server.expect_printed(&format!("listening on 127.0.0.1:{port}"));
 
     let client = sides.run_client_with(CLIENT, &[], &format!("{port}\nBonjour le serveur\n"));
     client.assert_success();
@@ -57,31 +47,35 @@ mod ex2_dynamic_server {
         let port = free_port();
         let mut server = spawn(SERVER, &[]);
         server.type_in(&format!("\nabc\n0\n70000\n-5\n{taken_port}\n{port}\n"));
-        assert!(listening(&server), "{}", server.transcript());
+        server.expect_line_starting("listening on ", START_DEADLINE);
         // stderr is collected by its own thread: wait for the last explanation.
         server.wait_for_stderr(|l| l.contains("already in use"), START_DEADLINE);
         let stderr = server.stderr();
         let explanations: Vec<&str> = stderr.lines().collect();
         assert_eq!(explanations.len(), 6, "one line per bad answer:\n{stderr}");
+        let taken = format!("port {taken_port} is already in use");
+        let answers = ["", "abc", "0", "70000", "-5", &taken_port.to_string()];
+        let parts = [
+            "please type a port number",
+            "`abc` is not a number",
+            "0 is not a port",
+            "70000 is not a port",
+            "`-5` is not a number",
+            &taken,
+        ];
+        for (i, (answer, part)) in answers.iter().zip(parts).enumerate() {
+            assert!(
+                explanations[i].contains(part),
+                "expected {SERVER} to answer the port {answer:?} with a line saying `{part}`, \
+                 but it said `{}`\n--- on stderr ---\n{stderr}",
+                explanations[i]
+            );
+        }
+        let asked = server.stdout().matches("port: ").count();
         assert!(
-            explanations[0].contains("please type a port number"),
-            "{stderr}"
-        );
-        assert!(
-            explanations[1].contains("`abc` is not a number"),
-            "{stderr}"
-        );
-        assert!(explanations[2].contains("0 is not a port"), "{stderr}");
-        assert!(explanations[3].contains("70000 is not a port"), "{stderr}");
-        assert!(explanations[4].contains("`-5` is not a number"), "{stderr}");
-        assert!(
-            explanations[5].contains(&format!("port {taken_port} is already in use")),
-            "{stderr}"
-        );
-        assert_eq!(
-            server.stdout().matches("port: ").count(),
-            7,
-            "{}",
+            asked == 7,
+            "expected {SERVER} to ask for the port 7 times (once, then after each of 6 bad \
+             answers), but it asked {asked} times\n{}",
             server.transcript()
         );
     }
@@ -102,13 +96,14 @@ mod ex2_dynamic_server {
         let port = free_port();
         let mut server = spawn(SERVER, &[]);
         server.type_in(&format!("{low}\n{port}\n"));
-        assert!(listening(&server), "{}", server.transcript());
+        server.expect_line_starting("listening on ", START_DEADLINE);
         let expected = if allowed { low } else { port };
         server.expect_printed(&format!("listening on 127.0.0.1:{expected}"));
         if !allowed {
             assert!(
                 server.stderr().contains("below 1024"),
-                "{}",
+                "expected {SERVER} to explain that port {low} is below 1024 and needs rights \
+                 this user does not have\n{}",
                 server.transcript()
             );
         }
@@ -121,7 +116,11 @@ mod ex2_dynamic_server {
         server.close_stdin();
         server.assert_exits(1, RUN_DEADLINE);
         common::assert_one_clear_line(&server.stderr());
-        assert!(server.stderr().contains("input was closed"));
+        assert!(
+            server.stderr().contains("input was closed"),
+            "expected {SERVER} to say that its input was closed\n{}",
+            server.transcript()
+        );
     }
 }
 
@@ -142,10 +141,28 @@ mod ex2_dynamic_client {
         let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
         client.assert_success();
         let explanations: Vec<&str> = client.stderr.lines().collect();
-        assert_eq!(explanations.len(), 4, "{client}");
-        assert!(explanations[3].contains("the message is empty"), "{client}");
+        assert!(
+            explanations.len() == 4,
+            "expected {CLIENT} to explain each of 4 bad answers (abc, an empty port, 99999, an \
+             empty message) in one line, but it wrote {} lines\n{client}",
+            explanations.len()
+        );
+        assert!(
+            explanations[3].contains("the message is empty"),
+            "expected {CLIENT} to answer an empty message with `the message is empty`, but it \
+             said `{}`",
+            explanations[3]
+        );
         client.expect_stdout("server replied: Welcome to this server");
-        assert_eq!(server.seen()[0].1, "Hello");
+        let sent = server
+            .seen()
+            .first()
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default();
+        assert!(
+            sent == "Hello",
+            "expected {CLIENT} to send the message typed, \"Hello\", but the server received {sent:?}"
+        );
     }
 
     #[test]
@@ -153,8 +170,7 @@ mod ex2_dynamic_client {
         let port = free_port();
         for input in [String::new(), format!("{port}\n")] {
             let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
-            let line = client.assert_clean_failure(1);
-            assert!(line.contains("input was closed"), "{client}");
+            client.refuses_saying(1, &["input was closed"]);
         }
     }
 
@@ -168,7 +184,6 @@ mod ex2_dynamic_client {
             &format!("{port}\nhi\n"),
             Duration::from_secs(5),
         );
-        let line = client.assert_clean_failure(1);
-        assert!(line.contains("start the server first"), "{line}");
+        client.refuses_saying(1, &["start the server first"]);
     }
 }

@@ -44,16 +44,22 @@ fn has_row(outcome: &Outcome, proto: &str, local: &str, remote: &str, state: &st
         .any(|r| r.len() >= 4 && r[0] == proto && r[1] == local && r[2] == remote && r[3] == state)
 }
 
+/// Panics unless the table has the row `proto local remote state`.
+#[track_caller]
+fn assert_row(outcome: &Outcome, proto: &str, local: &str, remote: &str, state: &str) {
+    assert!(
+        has_row(outcome, proto, local, remote, state),
+        "expected {VIEWER} to show the row `{proto} {local} {remote} {state}`, but it did not\n{outcome}"
+    );
+}
+
 #[test]
 fn before_the_client_it_shows_the_server_listening_with_its_process() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let outcome = view(port);
     let local = format!("127.0.0.1:{port}");
-    assert!(
-        has_row(&outcome, "tcp", &local, "*:*", "LISTEN"),
-        "{outcome}"
-    );
+    assert_row(&outcome, "tcp", &local, "*:*", "LISTEN");
     let me = std::process::id().to_string();
     let row = rows(&outcome)
         .into_iter()
@@ -81,8 +87,8 @@ fn during_the_connection_it_shows_both_ends_established() {
     let client_addr = client.local_addr().unwrap();
     let outcome = view(server.port());
     let (s, c) = (server.to_string(), client_addr.to_string());
-    assert!(has_row(&outcome, "tcp", &s, &c, "ESTABLISHED"), "{outcome}");
-    assert!(has_row(&outcome, "tcp", &c, &s, "ESTABLISHED"), "{outcome}");
+    assert_row(&outcome, "tcp", &s, &c, "ESTABLISHED");
+    assert_row(&outcome, "tcp", &c, &s, "ESTABLISHED");
 }
 
 /// The client closes first (its FIN goes out before the server's), so the client's end of the
@@ -141,7 +147,7 @@ fn udp_sockets_are_listed_too() {
         rows(&outcome)
             .iter()
             .any(|r| r[0] == "udp" && r[1] == local),
-        "{outcome}"
+        "expected {VIEWER} to show a row `udp {local}` for the test's UDP socket, but it did not\n{outcome}"
     );
 }
 
@@ -151,10 +157,7 @@ fn without_options_it_looks_at_the_handout_ports() {
     let _listener = TcpListener::bind("127.0.0.1:60000").unwrap();
     let outcome = run(VIEWER, &[]);
     outcome.assert_success();
-    assert!(
-        has_row(&outcome, "tcp", "127.0.0.1:60000", "*:*", "LISTEN"),
-        "{outcome}"
-    );
+    assert_row(&outcome, "tcp", "127.0.0.1:60000", "*:*", "LISTEN");
 }
 
 /// `--watch` shows the table again every second, with the time of each refresh; in a pipe (or

@@ -39,7 +39,18 @@ fn the_server_sees_the_port_the_client_bound() {
     outcome.assert_success();
     outcome.expect_stdout(&format!("local address: 127.0.0.1:{port}"));
     outcome.expect_stdout("server replied: Welcome to this server");
-    assert_eq!(server.seen()[0].0.port(), port);
+    assert_came_from(&server, port);
+}
+
+/// Panics unless every connection the server saw came from `port`.
+#[track_caller]
+fn assert_came_from(server: &TestServer, port: u16) {
+    let seen: Vec<_> = server.seen().into_iter().map(|(from, _)| from).collect();
+    assert!(
+        !seen.is_empty() && seen.iter().all(|from| from.port() == port),
+        "expected {CLIENT} to connect from port {port}, the port it bound, but the server saw \
+         connections from {seen:?}"
+    );
 }
 
 /// The client closes first, so its end (its fixed port) is the one left in TIME_WAIT, and
@@ -61,10 +72,19 @@ fn second_run_on_the_same_port_fails_while_in_time_wait() {
     let line = second.assert_clean_failure(1);
     assert!(
         line.contains(&format!("port {port} is still held")),
-        "{line}"
+        "expected the line to say `{}`, but it said: {line}",
+        &format!("port {port} is still held")
     );
-    assert!(line.contains("TIME_WAIT"), "{line}");
-    assert!(line.contains("--reuse"), "{line}");
+    assert!(
+        line.contains("TIME_WAIT"),
+        "expected the line to say `{}`, but it said: {line}",
+        "TIME_WAIT"
+    );
+    assert!(
+        line.contains("--reuse"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--reuse"
+    );
 }
 
 /// Linux lets a port in TIME_WAIT be bound again only if both the old socket and the new one
@@ -78,7 +98,11 @@ fn reuse_on_the_second_run_only_is_too_late_on_linux() {
     let second = run_from(port, &server, true);
     if cfg!(target_os = "linux") {
         let line = second.assert_clean_failure(1);
-        assert!(line.contains("SO_REUSEADDR does not help"), "{line}");
+        assert!(
+            line.contains("SO_REUSEADDR does not help"),
+            "expected the line to say `{}`, but it said: {line}",
+            "SO_REUSEADDR does not help"
+        );
     } else {
         println!("--reuse after a run without it, on this OS:\n{second}");
     }
@@ -91,14 +115,19 @@ fn reuse_on_every_run_lets_every_run_succeed() {
     for run_number in 1..=3 {
         let outcome = run_from(port, &server, true);
         if cfg!(target_os = "linux") {
-            assert_eq!(outcome.code, Some(0), "run {run_number}\n{outcome}");
+            outcome.assert_success();
         } else {
             println!("run {run_number} with --reuse on this OS:\n{outcome}");
         }
     }
     if cfg!(target_os = "linux") {
-        assert_eq!(server.seen().len(), 3);
-        assert!(server.seen().iter().all(|(peer, _)| peer.port() == port));
+        assert!(
+            server.seen().len() == 3,
+            "expected three runs of {CLIENT} with --reuse to make three connections, but the \
+             server saw {}",
+            server.seen().len()
+        );
+        assert_came_from(&server, port);
     }
 }
 
@@ -111,11 +140,19 @@ fn by_default_it_binds_port_62000_and_connects_to_60000() {
     let outcome = run(CLIENT, &[]);
     if outcome.code == Some(0) {
         outcome.expect_stdout("local address: 127.0.0.1:62000");
-        assert_eq!(server.seen()[0].0.port(), 62000);
+        assert_came_from(&server, 62000);
     } else {
         let line = outcome.assert_clean_failure(1);
-        assert!(line.contains("port 62000 is still held"), "{line}");
-        assert!(in_time_wait(62000), "{outcome}");
+        assert!(
+            line.contains("port 62000 is still held"),
+            "expected the line to say `{}`, but it said: {line}",
+            "port 62000 is still held"
+        );
+        assert!(
+            in_time_wait(62000),
+            "{CLIENT} says port 62000 is held in TIME_WAIT, but the socket table shows no such \
+             connection\n{outcome}"
+        );
     }
     std::thread::sleep(Duration::from_millis(10));
 }

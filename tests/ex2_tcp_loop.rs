@@ -9,7 +9,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use common::{START_DEADLINE, ask, fixed_ports, said, start_server};
+use common::{START_DEADLINE, ask, assert_answer, fixed_ports, said, start_server};
 use socket2::SockRef;
 use tp_sockets::net::welcome::WELCOME;
 
@@ -25,7 +25,7 @@ fn serves_50_clients_in_a_row_with_a_running_count() {
     let mut server = start_server(SERVER, &[]);
     for i in 1..=50 {
         let reply = ask(SERVER, address(), &format!("client number {i}"));
-        assert_eq!(reply, WELCOME, "client {i}");
+        assert_answer(SERVER, &format!("client number {i}"), &reply, WELCOME);
     }
     server.expect_line(
         "client 50 from 127.0.0.1:<port>: received \"client number 50\"",
@@ -35,7 +35,7 @@ fn serves_50_clients_in_a_row_with_a_running_count() {
         },
         START_DEADLINE,
     );
-    assert!(server.is_running(), "{}", server.transcript());
+    server.assert_running("50 clients");
 }
 
 #[test]
@@ -46,13 +46,18 @@ fn serves_20_clients_at_once() {
         .map(|i| thread::spawn(move || ask(SERVER, address(), &format!("parallel {i}"))))
         .collect();
     for client in clients {
-        assert_eq!(common::joined(client), WELCOME);
+        assert_answer(
+            SERVER,
+            "one of 20 clients at once",
+            &common::joined(client),
+            WELCOME,
+        );
     }
     server.expect_line_starting("client 20 from", START_DEADLINE);
     for i in 1..=20 {
         server.expect_printed(&format!("received \"parallel {i}\""));
     }
-    assert!(server.is_running());
+    server.assert_running("20 clients at once");
 }
 
 #[test]
@@ -73,14 +78,12 @@ fn survives_a_client_that_leaves_without_sending_and_one_that_resets() {
         .unwrap();
     drop(rude);
 
-    assert_eq!(ask(SERVER, address(), "still there?"), WELCOME);
+    let reply = ask(SERVER, address(), "still there?");
+    assert_answer(SERVER, "a client after two that left", &reply, WELCOME);
     server.expect_line_containing("received \"still there?\"", START_DEADLINE);
-    assert!(
-        server.stdout().contains("client 1 from") && server.stdout().contains("client 3 from"),
-        "{}",
-        server.transcript()
-    );
-    assert!(server.is_running(), "{}", server.transcript());
+    server.expect_printed("client 1 from");
+    server.expect_printed("client 3 from");
+    server.assert_running("a client that left and one that reset");
 }
 
 #[test]
@@ -102,5 +105,10 @@ fn answers_the_exercise_1_client() {
         SERVER,
         "waiting for its reply",
     );
-    assert_eq!(reply, WELCOME);
+    assert_answer(
+        SERVER,
+        "a client that never shuts down its side",
+        &reply,
+        WELCOME,
+    );
 }

@@ -31,7 +31,11 @@ fn host_accepts_an_ipv6_literal(sides: Sides) {
         return;
     }
     let server = sides.start_server(SERVER, &["0", "--host", "::1"]);
-    assert!(server.address().is_ipv6(), "{}", server.transcript());
+    let address = server.address();
+    assert!(
+        address.is_ipv6(),
+        "expected {SERVER} --host ::1 to listen on an IPv6 address, but it listens on {address}"
+    );
     let port = server_port(&server);
     sides
         .run_client(CLIENT, &["--host", "::1", &port, "over", "IPv6"])
@@ -70,7 +74,7 @@ mod ex3_args_server {
             common::run_reference(CLIENT, &[&port, &format!("message {i}")]).assert_success();
         }
         server.expect_line_starting("client 3 from", START_DEADLINE);
-        assert!(server.is_running());
+        server.assert_running("3 clients");
     }
 
     #[test]
@@ -96,11 +100,16 @@ mod ex3_args_server {
         let line = run(SERVER, &[&port]).assert_clean_failure(1).to_string();
         assert!(
             line.contains(&format!("port {port} is already in use")),
-            "{line}"
+            "expected the line to say `{}`, but it said: {line}",
+            &format!("port {port} is already in use")
         );
         // The socket table names the program that listens there: this test.
         if cfg!(target_os = "linux") {
-            assert!(line.contains(&format!("{}/", std::process::id())), "{line}");
+            assert!(
+                line.contains(&format!("{}/", std::process::id())),
+                "expected the line to say `{}`, but it said: {line}",
+                &format!("{}/", std::process::id())
+            );
         }
     }
 
@@ -171,7 +180,10 @@ mod ex3_args_client {
                 client.stderr.contains("PORT"),
                 "expected ex3_args_client to say that `{bad}` is not a valid PORT, but it did not\n{client}"
             );
-            assert!(!client.stderr.contains("panicked"), "{client}");
+            assert!(
+                !client.stderr.contains("panicked"),
+                "expected {CLIENT} to refuse the port `{bad}` without panicking\n{client}"
+            );
         }
     }
 
@@ -197,7 +209,8 @@ mod ex3_args_client {
             .to_string();
         assert!(
             line.contains("cargo run --example ex3_args_server"),
-            "{line}"
+            "expected the line to say `{}`, but it said: {line}",
+            "cargo run --example ex3_args_server"
         );
     }
 }

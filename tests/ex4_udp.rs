@@ -9,7 +9,10 @@ mod common;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use common::{CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server};
+use common::{
+    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, assert_answer, run, said,
+    start_server,
+};
 
 const SERVER: &str = "ex4_udp_server";
 const CLIENT: &str = "ex4_udp_client";
@@ -54,13 +57,9 @@ mod ex4_udp_server {
             .unwrap_or_default()
             .to_string();
         assert!(
-            first.starts_with("receiving on 127.0.0.1:"),
-            "{}",
-            server.transcript()
-        );
-        assert!(
-            !server.stdout().contains("listening"),
-            "{}",
+            first.starts_with("receiving on 127.0.0.1:") && !server.stdout().contains("listening"),
+            "expected {SERVER}'s first line to be `receiving on 127.0.0.1:<port>` (UDP has no \
+             listen()), but it printed `{first}`\n{}",
             server.transcript()
         );
     }
@@ -105,8 +104,13 @@ mod ex4_udp_server {
         let mut buffer = [0u8; 64];
         sender.set_read_timeout(Some(START_DEADLINE)).unwrap();
         for _ in 0..2 {
-            let (n, _) = sender.recv_from(&mut buffer).unwrap();
-            assert_eq!(&buffer[..n], b"Welcome to this server");
+            let (n, _) = said(
+                sender.recv_from(&mut buffer),
+                SERVER,
+                "waiting for its answers",
+            );
+            let answer = String::from_utf8_lossy(&buffer[..n]);
+            assert_answer(SERVER, "each datagram", &answer, "Welcome to this server");
         }
     }
 
@@ -132,7 +136,7 @@ mod ex4_udp_server {
         server.expect_printed(": \"\"");
         let port = server.address().port().to_string();
         common::run_reference(CLIENT, &[&port, "still", "there?"]).assert_success();
-        assert!(server.is_running());
+        server.assert_running("datagrams of every kind");
     }
 
     #[test]
@@ -160,13 +164,25 @@ mod ex4_udp_client {
         let client = run(CLIENT, &["--timeout", "0.5", &port, "anyone?"]);
         let elapsed = started.elapsed();
         let line = client.assert_clean_failure(1);
-        assert!(line.contains("UDP has no connection"), "{line}");
-        assert!(line.contains("within 0.5 s"), "{line}");
+        assert!(
+            line.contains("UDP has no connection"),
+            "expected the line to say `{}`, but it said: {line}",
+            "UDP has no connection"
+        );
+        assert!(
+            line.contains("within 0.5 s"),
+            "expected the line to say `{}`, but it said: {line}",
+            "within 0.5 s"
+        );
         assert!(
             elapsed >= Duration::from_millis(400) || cfg!(windows),
             "gave up after {elapsed:?}, before its deadline"
         );
-        assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+        assert!(
+            elapsed < Duration::from_secs(4),
+            "expected {CLIENT} --timeout 0.5 to give up within 0.5 s, but it took {:.1} s",
+            elapsed.as_secs_f64()
+        );
 
         // The deadline must be a positive number of seconds, the port a real port.
         for bad in ["abc", "0", "-1"] {
@@ -190,7 +206,11 @@ mod ex4_udp_client {
         let answering = std::thread::spawn(move || {
             server.set_read_timeout(Some(START_DEADLINE)).unwrap();
             let mut buffer = [0u8; 1024];
-            let (_, client) = server.recv_from(&mut buffer).unwrap();
+            let (_, client) = said(
+                server.recv_from(&mut buffer),
+                CLIENT,
+                "waiting for its datagram",
+            );
             server
                 .send_to(b"Hi\x1b[2J\x1b]0;owned\x07", client)
                 .unwrap();

@@ -28,15 +28,10 @@ fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Side
     client.expect_stdout(&format!("connecting to [::1]:{port}"));
     client.expect_stdout("local address: [::1]:");
     client.expect_stdout("server replied: Welcome to this server");
-    assert!(
-        server
-            .wait_for_stdout(
-                |l| l.contains("from [::1]:") && l.ends_with("received \"hello IPv6\""),
-                START_DEADLINE
-            )
-            .is_some(),
-        "{}",
-        server.transcript()
+    server.expect_line(
+        "client 1 from [::1]:<port>: received \"hello IPv6\"",
+        |l| l.contains("from [::1]:") && l.ends_with("received \"hello IPv6\""),
+        START_DEADLINE,
     );
 }
 
@@ -47,7 +42,12 @@ fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) 
         return;
     }
     let server = sides.start_server(SERVER, &["0", "--dual-stack"]);
-    assert_eq!(server.address().ip().to_string(), "::");
+    let address = server.address();
+    assert!(
+        address.ip().to_string() == "::",
+        "expected {SERVER} --dual-stack to listen on [::] (every address, both families), but it \
+         listens on {address}"
+    );
     let port = server.address().port().to_string();
     let client = sides.run_client(CLIENT, &["--ipv4", &port, "from", "IPv4"]);
     client.assert_success();
@@ -106,7 +106,7 @@ fn without_ipv6_it_says_so(name: &str, args: &[&str]) {
     common::assert_one_clear_line(&stderr);
     assert!(
         stderr.contains("IPv6 is not available on this machine"),
-        "{name}: {stderr}"
+        "expected {name} to say `IPv6 is not available on this machine`, but it said: {stderr}"
     );
 }
 
@@ -123,15 +123,22 @@ mod ex5_ipv6_server {
         }
         let server = start_server(SERVER, &["0"]);
         let address = server.address();
-        assert_eq!(address.ip().to_string(), "::1");
-        let rows: Vec<_> = netstat::sockets()
+        assert!(
+            address.ip().to_string() == "::1",
+            "expected {SERVER} to listen on ::1, but it listens on {address}"
+        );
+        let rows: Vec<String> = netstat::sockets()
             .unwrap()
             .into_iter()
             .filter(|r| r.local.port() == address.port() && r.state == "LISTEN")
+            .map(|r| format!("{} {}", r.proto, r.local))
             .collect();
-        assert_eq!(rows.len(), 1, "{rows:?}");
-        assert_eq!(rows[0].proto, "tcp6");
-        assert_eq!(rows[0].local, address);
+        assert!(
+            rows == [format!("tcp6 {address}")],
+            "expected one listening socket on port {}, `tcp6 {address}`, but the socket table \
+             shows {rows:?}",
+            address.port()
+        );
     }
 
     #[test]
@@ -172,8 +179,16 @@ mod ex5_ipv6_client {
         let port = server.address().port().to_string();
         let client = run(CLIENT, &["--ipv4", &port, "hello"]);
         let line = client.assert_clean_failure(1);
-        assert!(line.contains("nothing listens there over IPv4"), "{line}");
-        assert!(line.contains("--dual-stack"), "{line}");
+        assert!(
+            line.contains("nothing listens there over IPv4"),
+            "expected the line to say `{}`, but it said: {line}",
+            "nothing listens there over IPv4"
+        );
+        assert!(
+            line.contains("--dual-stack"),
+            "expected the line to say `{}`, but it said: {line}",
+            "--dual-stack"
+        );
     }
 
     #[test]

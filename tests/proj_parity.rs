@@ -19,9 +19,15 @@ const CLIENT: &str = "proj_parity_client";
 fn serve(role: Role) -> (Running, PictureFolder) {
     let folder = picture_folder();
     let server = common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
-    let started = server.wait_for_stdout(|l| common::announced(l).is_some(), START_DEADLINE);
-    assert!(started.is_some(), "{}", server.transcript());
+    server.expect_line_starting("receiving on ", START_DEADLINE);
     (server, folder)
+}
+
+/// Panics unless the server at `server` answers the datagram `request` with `expected`.
+#[track_caller]
+fn answers(server: SocketAddr, request: &[u8], expected: &str) {
+    let asked = format!("the datagram {:?}", String::from_utf8_lossy(request));
+    common::assert_answer(SERVER, &asked, &ask(server, request), expected);
 }
 
 /// Sends one raw datagram, as a student's own client in any language would, and returns the
@@ -49,27 +55,24 @@ mod proj_parity_server {
     fn each_side_gets_its_own_parity() {
         let (server, _folder) = serve(Role::UnderTest);
         let address = server.address();
-        assert_eq!(ask(address, b""), "OK 640 427 pair impair\n");
-        assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
-        assert_eq!(ask(address, b"house.jpg"), "OK 481 320 impair pair\n");
-        assert_eq!(ask(address, b"dog.jpg"), "OK 360 243 pair impair\n");
+        answers(address, b"", "OK 640 427 pair impair\n");
+        answers(address, b"car.png", "OK 640 427 pair impair\n");
+        answers(address, b"house.jpg", "OK 481 320 impair pair\n");
+        answers(address, b"dog.jpg", "OK 360 243 pair impair\n");
     }
 
     /// The students' original dimension code crashed on grayscale pictures: the header alone is read.
     #[test]
     fn a_grayscale_picture_is_measured_too() {
         let (server, _folder) = serve(Role::UnderTest);
-        assert_eq!(
-            ask(server.address(), b"gray.png"),
-            "OK 101 50 impair pair\n"
-        );
+        answers(server.address(), b"gray.png", "OK 101 50 impair pair\n");
     }
 
     #[test]
     fn unknown_names_and_paths_get_one_err_line() {
         let (server, _folder) = serve(Role::UnderTest);
         let address = server.address();
-        assert_eq!(ask(address, b"nope.png"), "ERR no picture named nope.png\n");
+        answers(address, b"nope.png", "ERR no picture named nope.png\n");
         for bad in [
             &b"../secret.txt"[..],
             b"/etc/passwd",
@@ -79,15 +82,17 @@ mod proj_parity_server {
         ] {
             let answer = ask(address, bad);
             assert!(
-                answer.starts_with("ERR ") && answer.ends_with('\n'),
-                "{answer:?}"
+                answer.starts_with("ERR ") && answer.ends_with('\n') && answer.lines().count() == 1,
+                "expected {SERVER} to answer the name {:?} with one line `ERR <reason>`, but it \
+                 answered {answer:?}",
+                String::from_utf8_lossy(bad)
             );
-            assert_eq!(answer.lines().count(), 1);
         }
         #[cfg(unix)]
-        assert_eq!(
-            ask(address, b"link-out.png"),
-            "ERR that name leads outside the folder\n"
+        answers(
+            address,
+            b"link-out.png",
+            "ERR that name leads outside the folder\n",
         );
     }
 
@@ -98,8 +103,8 @@ mod proj_parity_server {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
         socket.send_to(b"\xff\xfe\x00\x1b[2J", address).unwrap();
         socket.send_to(&vec![b'x'; 60000], address).unwrap();
-        assert_eq!(ask(address, b"car.png"), "OK 640 427 pair impair\n");
-        assert!(server.is_running());
+        answers(address, b"car.png", "OK 640 427 pair impair\n");
+        server.assert_running("garbage and a huge datagram");
     }
 }
 
@@ -113,10 +118,7 @@ mod proj_parity_client {
         let port = server.address().port().to_string();
         let client = run(CLIENT, &["--port", &port, "house.jpg"]);
         client.assert_success();
-        assert_eq!(
-            client.stdout.trim(),
-            "house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)"
-        );
+        client.expect_stdout("house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)");
         let client = run(CLIENT, &["--port", &port]);
         client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
     }
@@ -130,7 +132,8 @@ mod proj_parity_client {
             .to_string();
         assert!(
             line.contains("the server says: no picture named nope.png"),
-            "{line}"
+            "expected the line to say `{}`, but it said: {line}",
+            "the server says: no picture named nope.png"
         );
 
         // With no server at all, no answer comes, and the client says why at its deadline.
@@ -139,7 +142,11 @@ mod proj_parity_client {
         let port = nobody.port.to_string();
         let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
         let line = client.assert_clean_failure(1);
-        assert!(line.contains("UDP has no connection"), "{line}");
+        assert!(
+            line.contains("UDP has no connection"),
+            "expected the line to say `{}`, but it said: {line}",
+            "UDP has no connection"
+        );
     }
 
     /// A reason sent by a server reaches the terminal with its control characters escaped.
@@ -150,14 +157,25 @@ mod proj_parity_client {
         let answering = std::thread::spawn(move || {
             fake.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
             let mut buffer = [0u8; 1024];
-            let (_, client) = fake.recv_from(&mut buffer).unwrap();
+            let (_, client) = common::said(
+                fake.recv_from(&mut buffer),
+                CLIENT,
+                "waiting for its request",
+            );
             fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
                 .unwrap();
         });
         let client = run(CLIENT, &["--port", &port, "car.png"]);
         let line = client.assert_clean_failure(1);
-        assert!(line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{line}");
-        assert!(!line.contains('\x1b'), "{line}");
+        assert!(
+            line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"),
+            "expected the line to say `{}`, but it said: {line}",
+            "\\u{1b}[2J\\u{1b}]0;owned\\u{7}"
+        );
+        assert!(
+            !line.contains('\x1b'),
+            "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"
+        );
         common::joined(answering);
     }
 }

@@ -32,6 +32,50 @@ impl Scratch {
         names.sort();
         names
     }
+
+    /// Panics unless the folder is empty: `program` left nothing behind after `what`.
+    #[track_caller]
+    pub fn assert_empty(&self, program: &str, what: &str) {
+        let names = self.names();
+        assert!(
+            names.is_empty(),
+            "expected {program} to leave nothing behind after {what}, but the folder holds {names:?}"
+        );
+    }
+}
+
+/// Panics unless `got`, what `program` answered to `asked`, is `expected`.
+#[track_caller]
+pub fn assert_answer(program: &str, asked: &str, got: &str, expected: &str) {
+    assert!(
+        got == expected,
+        "expected {program} to answer {asked} with {expected:?}, but it answered {got:?}"
+    );
+}
+
+/// Panics unless `program` saved the file `path` with exactly the bytes `expected` (`what`
+/// they are, for the message).
+#[track_caller]
+pub fn assert_file(program: &str, path: &Path, expected: &[u8], what: &str) {
+    let saved = std::fs::read(path).unwrap_or_else(|e| {
+        panic!(
+            "expected {program} to save {what} as {}, but there is no such file ({e})",
+            path.display()
+        )
+    });
+    if saved != expected {
+        let first = saved.iter().zip(expected).position(|(a, b)| a != b);
+        let at = first.map_or_else(String::new, |i| {
+            format!(", the first difference at byte {i}")
+        });
+        panic!(
+            "expected {program} to save {what} ({} bytes) as {}, but the file holds {} bytes that \
+             differ{at}",
+            expected.len(),
+            path.display(),
+            saved.len()
+        );
+    }
 }
 
 impl Drop for Scratch {

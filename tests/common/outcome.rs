@@ -52,6 +52,21 @@ impl Outcome {
         self.stderr.trim()
     }
 
+    /// Panics unless the program stopped with exit code `code` and one line on stderr that says
+    /// each of `parts`; returns that line.
+    #[track_caller]
+    pub fn refuses_saying(&self, code: i32, parts: &[&str]) -> &str {
+        let line = self.assert_clean_failure(code);
+        for part in parts {
+            assert!(
+                line.contains(part),
+                "expected {}'s error line to say `{part}`, but it said:\n{line}",
+                self.name
+            );
+        }
+        line
+    }
+
     /// Panics unless the program exited with `code`, as `expectation` says it should ("refuse
     /// the port 70000 with a usage error").
     #[track_caller]
@@ -125,12 +140,27 @@ pub fn run_reference_with(name: &str, args: &[&str], stdin: &str) -> Outcome {
 /// `timeout`.
 #[track_caller]
 pub fn run_as(name: &str, role: Role, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
-    let finished = run_to_end(
+    run_command(
+        name,
+        role,
         command_for(name, role).args(args),
-        stdin.as_bytes(),
+        stdin,
         timeout,
     )
-    .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+}
+
+/// Runs `command`, the example `name` in `role` made by [`command_for`] and given its options,
+/// its folder or its environment, to completion, killing it at `timeout`.
+#[track_caller]
+pub fn run_command(
+    name: &str,
+    role: Role,
+    command: &mut Command,
+    stdin: &str,
+    timeout: Duration,
+) -> Outcome {
+    let finished = run_to_end(command, stdin.as_bytes(), timeout)
+        .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
     let stderr = finished.stderr.clone();
     note_started(name, role, Arc::new(move || stderr.clone()));
     let outcome = Outcome {

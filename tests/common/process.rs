@@ -142,6 +142,22 @@ impl Running {
         );
     }
 
+    /// Panics unless the program is still running, as it should after `what` (a server after a
+    /// bad client), saying how it ended instead.
+    #[track_caller]
+    pub fn assert_running(&mut self, what: &str) {
+        if self.is_running() {
+            return;
+        }
+        let status = self.wait(Duration::from_millis(100));
+        panic!(
+            "expected {} to keep running after {what}, but it {}\n{}",
+            self.name,
+            explain_exit(status, &self.stderr(), Duration::ZERO),
+            self.transcript()
+        );
+    }
+
     /// Panics unless the program has printed `line` (a whole line, or a part of one) so far,
     /// quoting the line that was expected and what the program printed.
     #[track_caller]

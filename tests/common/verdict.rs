@@ -159,9 +159,7 @@ pub fn said<T>(result: std::io::Result<T>, name: &str, doing: &str) -> T {
             "{name} refused the connection while the test was {doing}: it is not listening \
              (it may have stopped)"
         ),
-        WouldBlock | TimedOut => panic!(
-            "{name} sent nothing in time while the test was {doing} (it accepted the connection)"
-        ),
+        WouldBlock | TimedOut => panic!("{name} sent nothing in time while the test was {doing}"),
         ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
             panic!("{name} closed the connection while the test was {doing}")
         }

@@ -16,8 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    PictureFolder, RUN_DEADLINE, Role, Running, Scratch, picture_folder, run, run_reference,
-    run_with, said, start_reference_server, start_server,
+    PictureFolder, RUN_DEADLINE, Role, Running, Scratch, assert_file, picture_folder, run,
+    run_reference, run_with, said, start_reference_server, start_server,
 };
 use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
 use tp_sockets::image::fletcher::fletcher32;
@@ -51,6 +51,8 @@ fn serve_as(role: Role, extra: &[&str]) -> (Running, PictureFolder) {
 struct Raw {
     out: TcpStream,
     replies: BufReader<TcpStream>,
+    /// The requests sent last, for messages.
+    last: String,
 }
 
 impl Raw {
@@ -60,10 +62,12 @@ impl Raw {
         Raw {
             replies: BufReader::new(out.try_clone().unwrap()),
             out,
+            last: String::new(),
         }
     }
 
     fn send(&mut self, text: &str) {
+        self.last = text.trim_end().replace('\n', "\\n");
         said(
             self.out.write_all(text.as_bytes()),
             SERVER,
@@ -92,7 +96,11 @@ impl Raw {
         let fields: Vec<&str> = header.split(' ').collect();
         let expected =
             "expected the header `OK <bytes> <checksum>` or `NOTFOUND <bytes> <checksum>`";
-        assert_eq!(fields.len(), 3, "{expected}, but {SERVER} sent {header:?}");
+        assert!(
+            fields.len() == 3,
+            "{expected} in answer to `{}`, but {SERVER} sent {header:?}",
+            self.last
+        );
         let bytes: usize = fields[1]
             .parse()
             .unwrap_or_else(|_| panic!("{expected}, but {SERVER} sent {header:?}"));
@@ -102,8 +110,50 @@ impl Raw {
             SERVER,
             "reading the announced bytes",
         );
-        assert_eq!(fields[2], format!("{:08x}", fletcher32(&body)), "{header}");
+        let sum = format!("{:08x}", fletcher32(&body));
+        assert!(
+            fields[2] == sum,
+            "expected {SERVER}'s header `{header}` to announce the checksum of the bytes it \
+             sent, {sum}"
+        );
         (fields[0].to_string(), body)
+    }
+
+    /// Reads a reply line, which must be `expected`.
+    #[track_caller]
+    fn expect(&mut self, expected: &str) {
+        let line = self.line();
+        common::assert_answer(SERVER, &format!("`{}`", self.last), &line, expected);
+    }
+
+    /// Reads a reply line, which must be a refusal: `ERR <reason>`.
+    #[track_caller]
+    fn expect_err(&mut self) {
+        let line = self.line();
+        assert!(
+            line.starts_with("ERR "),
+            "expected {SERVER} to refuse `{}` with a line `ERR <reason>`, but it answered {line:?}",
+            self.last
+        );
+    }
+
+    /// Reads a reply to GET, which must be `status` with exactly the bytes `expected`.
+    #[track_caller]
+    fn expect_file(&mut self, status: &str, expected: &[u8]) {
+        let (got, body) = self.file();
+        assert!(
+            got == status && body == expected,
+            "expected {SERVER} to answer `{}` with `{status}` and {} bytes, but it answered \
+             `{got}` with {} bytes{}",
+            self.last,
+            expected.len(),
+            body.len(),
+            if body.len() == expected.len() {
+                " that differ"
+            } else {
+                ""
+            }
+        );
     }
 
     /// Whether the server has closed this connection (within the deadline).

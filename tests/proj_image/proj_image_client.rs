@@ -16,7 +16,12 @@ fn still_downloads_from_an_honest_server(extra: &[&str]) {
     args.push("car.png");
     run(CLIENT, &args).assert_success();
     let expected = std::fs::read(folder.served.join("car.png")).unwrap();
-    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap(), expected);
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        &expected,
+        "car.png from an honest server",
+    );
 }
 
 /// Downloads `car.png` from the lying server at `address`: refused in one line, nothing left.
@@ -27,7 +32,7 @@ fn refused_download(address: SocketAddr, label: &str) -> String {
     let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
         .assert_clean_failure(1)
         .to_string();
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    out.assert_empty(CLIENT, "a refused download");
     line
 }
 
@@ -39,13 +44,15 @@ fn the_client_downloads_checks_and_describes_a_picture() {
     let out_dir = out.path.to_string_lossy().into_owned();
     let client = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]);
     client.assert_success();
-    assert_eq!(
-        std::fs::read(out.path.join("car.png")).unwrap(),
-        std::fs::read(folder.served.join("car.png")).unwrap()
-    );
+    let car = std::fs::read(folder.served.join("car.png")).unwrap();
+    assert_file(CLIENT, &out.path.join("car.png"), &car, "car.png");
     client.expect_stdout("checksum db7cb55e verified");
     client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
-    assert_eq!(out.names(), ["car.png"], "no temporary file is left");
+    assert!(
+        out.names() == ["car.png"],
+        "expected {CLIENT} to leave car.png alone in --out, but the folder holds {:?}",
+        out.names()
+    );
 
     let gray = run(CLIENT, &["--port", &port, "--out", &out_dir, "gray.png"]);
     gray.expect_stdout("101 × 50 pixels");
@@ -58,7 +65,8 @@ fn the_client_downloads_checks_and_describes_a_picture() {
         .to_string();
     assert!(
         line.contains("cargo run --example proj_image_server"),
-        "{line}"
+        "expected the line to say `{}`, but it said: {line}",
+        "cargo run --example proj_image_server"
     );
 }
 
@@ -74,14 +82,21 @@ fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
     client.assert_success();
     client.expect_stdout("1. car.png 640×427");
     client.expect_stdout("4. house.jpg 481×320");
-    assert!(out.path.join("dog.jpg").exists(), "{client}");
+    assert!(
+        out.path.join("dog.jpg").exists(),
+        "expected choice 2 of the menu to save dog.jpg, but {CLIENT} saved {:?}\n{client}",
+        out.names()
+    );
 
     let client = run_with(CLIENT, &args, "9\n", RUN_DEADLINE);
     client.assert_success();
     client.expect_stdout("no picture named 9");
-    assert_eq!(
-        std::fs::read(out.path.join("not-found.png")).unwrap(),
-        NOT_FOUND_PICTURE
+    let path = out.path.join("not-found.png");
+    assert_file(
+        CLIENT,
+        &path,
+        NOT_FOUND_PICTURE,
+        "the server's not-found picture",
     );
 
     let closed = run_with(CLIENT, &args, "", RUN_DEADLINE);
@@ -98,14 +113,29 @@ fn the_client_does_not_overwrite_a_file_without_force() {
     let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
         .assert_clean_failure(1)
         .to_string();
-    assert!(line.contains("--force"), "{line}");
-    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap(), b"mine");
+    assert!(
+        line.contains("--force"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--force"
+    );
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        b"mine",
+        "the student's own car.png, untouched",
+    );
     run(
         CLIENT,
         &["--port", &port, "--out", &out_dir, "--force", "car.png"],
     )
     .assert_success();
-    assert_eq!(std::fs::read(out.path.join("car.png")).unwrap().len(), 9501);
+    let car = std::fs::read(common::images().join("car.png")).unwrap();
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        &car,
+        "car.png, replaced with --force",
+    );
 }
 
 #[test]
@@ -114,14 +144,22 @@ fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
     let wrong = fletcher32(&body) ^ 1;
     let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
     let line = refused_download(address, "corrupt");
-    assert!(line.contains("damaged"), "{line}");
+    assert!(
+        line.contains("damaged"),
+        "expected the line to say `{}`, but it said: {line}",
+        "damaged"
+    );
 }
 
 #[test]
 fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
     let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
     let line = refused_download(address, "interrupted");
-    assert!(line.contains("after 5000 of 100000 bytes"), "{line}");
+    assert!(
+        line.contains("after 5000 of 100000 bytes"),
+        "expected the line to say `{}`, but it said: {line}",
+        "after 5000 of 100000 bytes"
+    );
 }
 
 /// A large download through a pipe: no progress bar (that is for terminals), a verified file.
@@ -144,12 +182,14 @@ fn a_large_download_through_a_pipe_shows_no_progress_bar() {
         ],
     );
     client.assert_success();
-    assert_eq!(
-        client.stderr, "",
-        "nothing on stderr when it is not a terminal"
+    assert!(
+        client.stderr.is_empty(),
+        "expected {CLIENT} to write nothing on stderr when it is not a terminal (no progress \
+         bar), but it wrote:\n{}",
+        client.stderr
     );
     client.expect_stdout("not a picture this client can read");
-    assert_eq!(std::fs::read(out.path.join("big.png")).unwrap(), big);
+    assert_file(CLIENT, &out.path.join("big.png"), &big, "big.png");
 }
 
 /// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
@@ -182,13 +222,18 @@ fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
             "1\n",
             RUN_DEADLINE,
         );
-        let line = client.assert_clean_failure(1);
-        assert!(line.contains("refused"), "{label}: {line}");
+        client.refuses_saying(1, &["refused"]);
         assert!(
             !escape.exists() && !absolute.exists(),
-            "{label}: written outside --out"
+            "expected {CLIENT} to refuse the {label} path {name} from the menu, but it wrote \
+             outside --out"
         );
-        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{label}");
+        let left = std::fs::read_dir(&out).unwrap().count();
+        assert!(
+            left == 0,
+            "expected {CLIENT} to write nothing after refusing the {label} path {name}, but \
+             --out holds {left} files"
+        );
     }
     still_downloads_from_an_honest_server(&[]);
 }
@@ -201,9 +246,13 @@ fn a_reason_with_terminal_codes_is_shown_escaped() {
     let line = refused_download(address, "escapes");
     assert!(
         line.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"),
-        "{line}"
+        "expected the line to say `{}`, but it said: {line}",
+        "\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"
     );
-    assert!(!line.contains('\x1b'), "{line}");
+    assert!(
+        !line.contains('\x1b'),
+        "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"
+    );
     still_downloads_from_an_honest_server(&[]);
 }
 
@@ -227,8 +276,12 @@ fn a_size_above_max_size_is_refused_before_anything_is_written() {
         ],
     );
     let line = client.assert_clean_failure(1);
-    assert!(line.contains("--max-size"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    assert!(
+        line.contains("--max-size"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--max-size"
+    );
+    out.assert_empty(CLIENT, "a refused download");
     still_downloads_from_an_honest_server(&["--max-size", "1MiB"]);
 }
 
@@ -263,17 +316,15 @@ fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
         "",
         Duration::from_secs(15),
     );
-    let line = client.assert_clean_failure(1);
-    assert!(
-        line.contains("stalled") && line.contains("nothing was saved"),
-        "{line}"
-    );
+    client.refuses_saying(1, &["stalled", "nothing was saved"]);
     let took = started.elapsed();
     assert!(
         took >= Duration::from_millis(1900) && took < Duration::from_secs(6),
-        "{took:?}"
+        "expected {CLIENT} --timeout 2 to give up on a server below 1 KiB/s after about 2 s, but \
+         it took {:.1} s",
+        took.as_secs_f64()
     );
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    out.assert_empty(CLIENT, "a stalled download");
 }
 
 /// Ctrl-C in the middle of a download: the temporary file goes, and the exit code is 130.
@@ -309,8 +360,16 @@ fn ctrl_c_during_a_download_removes_the_temporary_file() {
 fn a_not_found_answer_of_0_bytes_saves_nothing() {
     let address = lying_server("NOTFOUND 0 00000000\n".to_string(), Vec::new());
     let line = refused_download(address, "notfound-0");
-    assert!(line.contains("no picture named car.png"), "{line}");
-    assert!(line.contains("no not-found picture"), "{line}");
+    assert!(
+        line.contains("no picture named car.png"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no picture named car.png"
+    );
+    assert!(
+        line.contains("no not-found picture"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no not-found picture"
+    );
     still_downloads_from_an_honest_server(&[]);
 }
 
@@ -325,20 +384,18 @@ fn the_download_folder_is_downloads_and_is_created_when_missing() {
     command
         .current_dir(&here.path)
         .args(["--port", &port, "car.png"]);
-    let client = tp_sockets::kit::process::run_to_end(&mut command, b"", RUN_DEADLINE).unwrap();
-    assert!(
-        client.status.is_some_and(|s| s.success()),
-        "{}",
-        client.stderr
-    );
+    let client = common::run_command(CLIENT, Role::UnderTest, &mut command, "", RUN_DEADLINE);
+    client.assert_success();
     assert!(
         here.path.join("downloads").join("car.png").is_file(),
-        "expected downloads/car.png, found {:?}\n{}",
-        here.names(),
-        client.stdout
+        "expected {CLIENT} without --out to save downloads/car.png, but its folder holds {:?}\n{client}",
+        here.names()
     );
     let nested = here.path.join("a").join("b");
     let out_dir = nested.to_string_lossy().into_owned();
     run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]).assert_success();
-    assert!(nested.join("car.png").is_file());
+    assert!(
+        nested.join("car.png").is_file(),
+        "expected {CLIENT} --out a/b to create a/b and save a/b/car.png, but it did not"
+    );
 }

@@ -14,8 +14,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    Outcome, PictureFolder, Role, Running, START_DEADLINE, Scratch, picture_folder, run_with,
-    start_server,
+    Outcome, PictureFolder, Role, Running, START_DEADLINE, Scratch, assert_file, picture_folder,
+    run_with, start_server,
 };
 use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
 use tp_sockets::image::udp::Message;
@@ -50,8 +50,7 @@ fn serve_as(role: Role, name: &str, bytes: &[u8]) -> (Running, PictureFolder) {
     let folder = picture_folder();
     std::fs::write(folder.served.join(name), bytes).unwrap();
     let server = common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
-    let started = server.wait_for_stdout(|l| common::announced(l).is_some(), START_DEADLINE);
-    assert!(started.is_some(), "{}", server.transcript());
+    server.expect_line_starting("receiving on ", START_DEADLINE);
     (server, folder)
 }
 

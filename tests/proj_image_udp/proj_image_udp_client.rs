@@ -23,14 +23,19 @@ fn through_loss_duplication_and_reordering_the_file_still_arrives_whole() {
         let out = Scratch::new("udp-lossy");
         let client = download(&port.to_string(), &out, "data.bin", &["--chunk", "4000"]);
         client.assert_success();
-        assert_eq!(
-            std::fs::read(out.path.join("data.bin")).unwrap(),
-            bytes,
-            "at {drop} loss"
+        let what = format!("data.bin through a proxy that drops {drop} of the datagrams");
+        assert_file(CLIENT, &out.path.join("data.bin"), &bytes, &what);
+        assert!(
+            out.names() == ["data.bin"],
+            "expected {CLIENT} to leave data.bin alone in --out, but the folder holds {:?}",
+            out.names()
         );
-        assert_eq!(out.names(), ["data.bin"]);
         if drop != "0" {
-            assert!(!client.stdout.contains(", 0 asked again"), "{client}");
+            assert!(
+                !client.stdout.contains(", 0 asked again"),
+                "expected {CLIENT} to ask again for lost chunks at {drop} loss, but it says it \
+                 asked again for none\n{client}"
+            );
         }
     }
 }
@@ -91,9 +96,13 @@ fn a_client_whose_server_disappears_mid_transfer_exits_1_in_time_and_leaves_no_f
     );
     let took = started.elapsed();
     let line = client.assert_clean_failure(1);
-    assert!(line.contains("nothing was saved"), "{line}");
+    assert!(
+        line.contains("nothing was saved"),
+        "expected the line to say `{}`, but it said: {line}",
+        "nothing was saved"
+    );
     assert!(took < Duration::from_secs(4), "gave up after {took:?}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    out.assert_empty(CLIENT, "a refused download");
 }
 
 #[test]
@@ -104,15 +113,22 @@ fn an_unknown_name_gets_the_not_found_picture_and_a_path_is_refused_at_home() {
     let client = download(&port, &out, "nothing.png", &[]);
     client.assert_success();
     client.expect_stdout("no picture named nothing.png");
-    assert_eq!(
-        std::fs::read(out.path.join("not-found.png")).unwrap(),
-        NOT_FOUND_PICTURE
+    let path = out.path.join("not-found.png");
+    assert_file(
+        CLIENT,
+        &path,
+        NOT_FOUND_PICTURE,
+        "the server's not-found picture",
     );
 
     // The client never turns a path into a file name.
     let refused = download(&port, &out, "../secret.txt", &[]);
     let line = refused.assert_clean_failure(1);
-    assert!(line.contains("cannot save a picture named"), "{line}");
+    assert!(
+        line.contains("cannot save a picture named"),
+        "expected the line to say `{}`, but it said: {line}",
+        "cannot save a picture named"
+    );
 }
 
 /// Kind 1 and 0 bytes: the server has neither the picture nor a not-found picture.
@@ -133,8 +149,12 @@ fn a_not_found_answer_of_0_bytes_saves_nothing() {
     let line = download(&port, &out, "nothing.png", &[])
         .assert_clean_failure(1)
         .to_string();
-    assert!(line.contains("no not-found picture"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    assert!(
+        line.contains("no not-found picture"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no not-found picture"
+    );
+    out.assert_empty(CLIENT, "a refused download");
     let (server, _folder) = serve_reference_with("data.bin", b"x");
     let port = server.address().port().to_string();
     download(&port, &out, "data.bin", &[]).assert_success();
@@ -153,22 +173,35 @@ fn metadata_out_of_bounds_is_refused_before_anything_is_written() {
         let line = download(&port, &out, "big.png", &[])
             .assert_clean_failure(1)
             .to_string();
-        assert!(line.contains(expected), "{line}");
-        assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+        assert!(
+            line.contains(expected),
+            "expected the line to say `{}`, but it said: {line}",
+            expected
+        );
+        out.assert_empty(CLIENT, "a refused download");
     }
     let port = scripted_server(meta(8 << 30, 60000, 0));
     let out = Scratch::new("udp-bounds");
     let line = download(&port, &out, "big.png", &[])
         .assert_clean_failure(1)
         .to_string();
-    assert!(line.contains("--max-size"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    assert!(
+        line.contains("--max-size"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--max-size"
+    );
+    out.assert_empty(CLIENT, "a refused download");
     // From an honest server, within the bounds, the client downloads.
     let bytes = generated(100_000, 8);
     let (server, _folder) = serve_reference_with("data.bin", &bytes);
     let port = server.address().port().to_string();
     download(&port, &out, "data.bin", &["--max-size", "1MiB"]).assert_success();
-    assert_eq!(std::fs::read(out.path.join("data.bin")).unwrap(), bytes);
+    assert_file(
+        CLIENT,
+        &out.path.join("data.bin"),
+        &bytes,
+        "data.bin within --max-size",
+    );
 }
 
 /// PROTOCOL.md: a chunk of the wrong length is ignored. A server that sends every chunk with
@@ -201,8 +234,12 @@ fn chunks_longer_than_announced_are_ignored() {
     let line = download(&port, &out, "long.png", &["--timeout", "1"])
         .assert_clean_failure(1)
         .to_string();
-    assert!(line.contains("nothing was saved"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    assert!(
+        line.contains("nothing was saved"),
+        "expected the line to say `{}`, but it said: {line}",
+        "nothing was saved"
+    );
+    out.assert_empty(CLIENT, "a refused download");
 }
 
 /// A server that sends one new chunk of 600 bytes a second (below 1 KiB/s) is given up on
@@ -234,13 +271,18 @@ fn a_server_that_trickles_chunks_is_given_up_on_after_the_timeout() {
         &["--timeout", "2", "--chunk", "600"],
     );
     let line = client.assert_clean_failure(1);
-    assert!(line.contains("stalled"), "{line}");
+    assert!(
+        line.contains("stalled"),
+        "expected the line to say `{}`, but it said: {line}",
+        "stalled"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(6),
-        "{:?}",
-        started.elapsed()
+        "expected {CLIENT} --timeout 2 to give up on a server below 1 KiB/s after about 2 s, but \
+         it took {:.1} s",
+        started.elapsed().as_secs_f64()
     );
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    out.assert_empty(CLIENT, "a refused download");
 }
 
 /// Ctrl-C while a large (sparse) temporary file is waiting for its chunks: it is deleted, and

@@ -10,8 +10,13 @@ fn a_generated_file_arrives_byte_for_byte() {
     let port = server.address().port().to_string();
     let client = download_by_reference(&port, &out, "data.bin", &["--chunk", "8000"]);
     client.assert_success();
-    assert_eq!(std::fs::read(out.path.join("data.bin")).unwrap(), bytes);
-    assert_eq!(out.names(), ["data.bin"], "no temporary file is left");
+    let what = format!("data.bin ({} bytes) served by {SERVER}", bytes.len());
+    assert_file(CLIENT, &out.path.join("data.bin"), &bytes, &what);
+    assert!(
+        out.names() == ["data.bin"],
+        "expected data.bin alone in --out, but the folder holds {:?}",
+        out.names()
+    );
 }
 
 #[test]
@@ -33,8 +38,9 @@ fn a_server_fed_random_datagrams_keeps_serving() {
     let out = Scratch::new("udp-noise");
     let port = server.address().port().to_string();
     download_by_reference(&port, &out, "data.bin", &[]).assert_success();
-    assert_eq!(std::fs::read(out.path.join("data.bin")).unwrap(), bytes);
-    assert!(server.is_running(), "{}", server.transcript());
+    let what = format!("data.bin served by {SERVER} after 600 random datagrams");
+    assert_file(CLIENT, &out.path.join("data.bin"), &bytes, &what);
+    server.assert_running("600 random datagrams");
 }
 
 #[test]
@@ -49,12 +55,16 @@ fn two_clients_download_at_once() {
                 let out = Scratch::new("udp-two");
                 download_by_reference(&port, &out, "data.bin", &["--chunk", "4000"])
                     .assert_success();
-                std::fs::read(out.path.join("data.bin")).unwrap()
+                std::fs::read(out.path.join("data.bin")).unwrap_or_default()
             })
         })
         .collect();
     for client in clients {
-        assert_eq!(common::joined(client), bytes);
+        assert!(
+            common::joined(client) == bytes,
+            "expected two clients at once to get data.bin whole from {SERVER}, but one saved \
+             something else"
+        );
     }
 }
 
@@ -64,10 +74,16 @@ fn two_clients_download_at_once() {
 fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size() {
     let (server, _folder) = serve_with("data.bin", &generated(4 << 20, 6));
     let mut owner = RawUdp::new(server.address());
-    let Reply::Meta { token, size, .. } = owner.meta("data.bin") else {
-        panic!("no metadata")
+    let reply = owner.meta("data.bin");
+    let Reply::Meta { token, size, .. } = reply else {
+        panic!(
+            "expected {SERVER} to answer `M data.bin` with its metadata (`m`), but it answered {reply:?}"
+        )
     };
-    assert_eq!(size, 4 << 20);
+    assert!(
+        size == 4 << 20,
+        "expected {SERVER} to announce the 4194304 bytes of data.bin, but it announced {size}"
+    );
     let request = Message::DataRequest {
         transfer: 9,
         token,
@@ -79,12 +95,20 @@ fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size
     let sent = replayed.send(&request);
     let back: usize = replayed.received().iter().map(Vec::len).sum();
     println!("a {sent}-byte request from another socket got {back} bytes back");
-    assert!(back <= 3 * sent, "{back} bytes back for {sent}");
-    assert!(back > 0, "the client is told why (an `e`)");
+    assert!(
+        back > 0 && back <= 3 * sent,
+        "expected {SERVER} to answer a request with another address's token with an `e`, at \
+         most 3 times the {sent} bytes received, but it sent {back} bytes back"
+    );
     // The token's owner gets the chunks.
     owner.send(&request);
     let chunks = owner.received();
-    assert_eq!(chunks.len(), 64, "{} datagrams", chunks.len());
+    assert!(
+        chunks.len() == 64,
+        "expected {SERVER} to send the 64 chunks asked for to the token's owner, but it sent {} \
+         datagrams",
+        chunks.len()
+    );
 }
 
 /// An `M` shorter than 64 bytes (not padded) and a datagram of version 1 get nothing at all.
@@ -104,14 +128,22 @@ fn unpadded_and_old_version_requests_get_nothing() {
     version_1[2] = 1;
     for datagram in [short, version_1] {
         raw.socket.send_to(&datagram, raw.server).unwrap();
-        assert!(raw.received().is_empty(), "an answer to {datagram:?}");
+        let answers = raw.received();
+        assert!(
+            answers.is_empty(),
+            "expected {SERVER} to ignore the datagram {datagram:?} (unpadded or of version 1), \
+             but it answered {answers:?}"
+        );
     }
     // Padded, it gets its metadata, and the token opens the way to the chunks.
     raw.socket.send_to(&padded, raw.server).unwrap();
     let reply = raw.received();
-    assert_eq!(reply.len(), 1);
-    let Ok(Message::Meta { token, .. }) = Message::decode(&reply[0]) else {
-        panic!("{reply:?}");
+    let meta = reply.first().map(|d| Message::decode(d));
+    let Some(Ok(Message::Meta { token, .. })) = meta else {
+        panic!(
+            "expected {SERVER} to answer a padded `M data.bin` with one `m`, but it answered \
+             {reply:?}"
+        );
     };
     raw.send(&Message::DataRequest {
         transfer: 1,
@@ -126,7 +158,8 @@ fn unpadded_and_old_version_requests_get_nothing() {
             chunk.first().map(|d| Message::decode(d)),
             Some(Ok(Message::Data { payload: b"x", .. }))
         ),
-        "{chunk:?}"
+        "expected {SERVER} to answer `D` with the token with the chunk `x`, but it answered \
+         {chunk:?}"
     );
 }
 
@@ -140,7 +173,12 @@ fn a_not_found_picture_replaced_by_a_link_out_is_announced_as_nothing() {
     let out = Scratch::new("udp-no-not-found");
     let port = server.address().port().to_string();
     download_by_reference(&port, &out, "nothing.png", &[]).assert_success();
-    assert_eq!(out.names(), ["not-found.png"]);
+    assert!(
+        out.names() == ["not-found.png"],
+        "expected {SERVER} to send its not-found picture for nothing.png, but the client saved \
+         {:?}",
+        out.names()
+    );
     std::fs::remove_file(out.path.join("not-found.png")).unwrap();
     std::os::unix::fs::symlink(
         folder.root.path.join("secret.txt"),
@@ -153,13 +191,20 @@ fn a_not_found_picture_replaced_by_a_link_out_is_announced_as_nothing() {
             not_found: true,
             ..
         } => {}
-        other => panic!("{other:?}"),
+        other => panic!(
+            "expected {SERVER} to announce its not-found picture, now a link out of the folder, \
+             as 0 bytes, but it answered {other:?}"
+        ),
     }
     let line = download_by_reference(&port, &out, "another.png", &[])
         .assert_clean_failure(1)
         .to_string();
-    assert!(line.contains("no not-found picture"), "{line}");
-    assert!(out.names().is_empty(), "left behind: {:?}", out.names());
+    assert!(
+        line.contains("no not-found picture"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no not-found picture"
+    );
+    out.assert_empty(CLIENT, "a download with no not-found picture");
 }
 
 /// A path is refused (`e`), an unknown name gets the not-found picture (`m` of kind 1), chunks
@@ -169,24 +214,34 @@ fn a_path_is_refused_and_an_unknown_name_gets_the_not_found_picture() {
     let (server, _folder) = serve_with("data.bin", b"x");
     let mut raw = RawUdp::new(server.address());
     match raw.meta("../secret.txt") {
-        Reply::Error(reason) => assert!(reason.contains("no paths"), "{reason}"),
-        other => panic!("{other:?}"),
+        Reply::Error(reason) if reason.contains("no paths") => {}
+        other => panic!(
+            "expected {SERVER} to refuse `M ../secret.txt` with an `e` that says `no paths`, but \
+             it answered {other:?}"
+        ),
     }
     match raw.meta("nothing.png") {
         Reply::Meta {
             size,
             not_found: true,
             ..
-        } => {
-            assert_eq!(size, NOT_FOUND_PICTURE.len() as u64)
-        }
-        other => panic!("{other:?}"),
+        } if size == NOT_FOUND_PICTURE.len() as u64 => {}
+        other => panic!(
+            "expected {SERVER} to answer `M nothing.png` with its not-found picture ({} bytes), \
+             but it answered {other:?}",
+            NOT_FOUND_PICTURE.len()
+        ),
     }
     let out = Scratch::new("udp-notfound");
     let port = server.address().port().to_string();
     download_by_reference(&port, &out, "nothing.png", &[]).assert_success();
-    let picture = std::fs::read(out.path.join("not-found.png")).unwrap();
-    assert_eq!(picture, NOT_FOUND_PICTURE);
+    let path = out.path.join("not-found.png");
+    assert_file(
+        CLIENT,
+        &path,
+        NOT_FOUND_PICTURE,
+        "the not-found picture from the server",
+    );
 }
 
 /// PROTOCOL.md is enough to write a client of version 2, token included: its Python example

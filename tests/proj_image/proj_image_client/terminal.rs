@@ -23,54 +23,72 @@ fn preview_fits_the_terminal_and_honours_no_color() {
     ]);
     command.env_remove("NO_COLOR").env("COLUMNS", "200");
 
-    let piped = tp_sockets::kit::process::run_to_end(&mut command, b"", RUN_DEADLINE).unwrap();
-    assert!(
-        piped.status.is_some_and(|s| s.success()),
-        "{}",
-        piped.stderr
-    );
+    let piped = common::run_command(CLIENT, Role::UnderTest, &mut command, "", RUN_DEADLINE);
+    piped.assert_success();
     assert!(
         !piped.stdout.contains('▀') && !piped.stdout.contains('\x1b'),
-        "no drawing into a pipe:\n{}",
-        piped.stdout
+        "expected {CLIENT} --preview to draw nothing into a pipe, but it did\n{piped}"
     );
     assert!(
         piped.stderr.contains("draws only on a terminal"),
-        "{}",
-        piped.stderr
+        "expected {CLIENT} --preview to say that it draws only on a terminal\n{piped}"
     );
 
     let Some(shown) = common::in_terminal(&command, 40, 30, RUN_DEADLINE) else {
         return;
     };
-    let rows: Vec<&str> = shown.lines().filter(|l| l.contains('▀')).collect();
     // 640 × 427 drawn 40 columns wide: 26 pixel rows, two per line of text.
-    assert_eq!(rows.len(), 13, "{shown}");
-    assert!(rows.iter().all(|r| r.matches('▀').count() == 40), "{shown}");
+    let rows: Vec<&str> = shown.lines().filter(|l| l.contains('▀')).collect();
+    assert_drawn(&rows, 13, 40, |r| r.matches('▀').count(), "40 × 30", &shown);
     assert!(
         shown.contains("\u{1b}[38;2;200;30;40m"),
-        "the car's red body:\n{shown}"
+        "expected the preview to show the car's red body (24-bit colour 200;30;40)\n{shown}"
     );
 
-    // A short terminal: the picture shrinks to fit its height (10 lines, 4 kept for text).
-    let shown = common::in_terminal(&command, 40, 10, RUN_DEADLINE).unwrap();
-    let rows: Vec<&str> = shown.lines().filter(|l| l.contains('▀')).collect();
-    assert_eq!(rows.len(), 6, "{shown}");
+    // A short terminal: the picture shrinks to fit its height (10 lines, 4 kept for text): 12
+    // pixel rows of 427, 17 columns of 640.
+    let short = common::in_terminal(&command, 40, 10, RUN_DEADLINE).unwrap();
+    let rows: Vec<&str> = short.lines().filter(|l| l.contains('▀')).collect();
+    assert_drawn(&rows, 6, 17, |r| r.matches('▀').count(), "40 × 10", &short);
 
     command.env("NO_COLOR", "1");
-    let shown = common::in_terminal(&command, 40, 30, RUN_DEADLINE).unwrap();
-    let saved = shown.find("verified").expect("saved line");
-    let picture: Vec<&str> = shown[saved..]
+    let plain = common::in_terminal(&command, 40, 30, RUN_DEADLINE).unwrap();
+    let saved = plain.find("verified").unwrap_or(0);
+    let picture: Vec<&str> = plain[saved..]
         .lines()
         .skip(2)
         .filter(|l| !l.is_empty())
         .collect();
     assert!(
         picture.iter().all(|r| !r.contains('\x1b')),
-        "no control code with NO_COLOR:\n{shown}"
+        "expected no terminal code in the picture with NO_COLOR, but there are\n{plain}"
     );
-    assert_eq!(picture.len(), 13, "{shown}");
-    assert!(picture.iter().all(|r| r.chars().count() == 40), "{shown}");
+    assert_drawn(
+        &picture,
+        13,
+        40,
+        |r| r.chars().count(),
+        "40 × 30, NO_COLOR",
+        &plain,
+    );
+}
+
+/// Panics unless the picture is `lines` lines of `columns` cells (as `width` counts them).
+#[track_caller]
+fn assert_drawn(
+    rows: &[&str],
+    lines: usize,
+    columns: usize,
+    width: impl Fn(&str) -> usize,
+    terminal: &str,
+    shown: &str,
+) {
+    let widths: Vec<usize> = rows.iter().map(|r| width(r)).collect();
+    assert!(
+        widths.len() == lines && widths.iter().all(|w| *w == columns),
+        "expected {CLIENT} --preview in a {terminal} terminal to draw car.png in {lines} lines \
+         of {columns} cells, but it drew lines of {widths:?} cells\n{shown}"
+    );
 }
 
 /// On a terminal, while a server is slow to answer (it may checksum a large file first), the
@@ -95,9 +113,14 @@ fn a_slow_server_is_waited_for_visibly_and_the_bar_fits_a_narrow_terminal() {
     let Some(shown) = common::in_terminal(&command, 40, 20, Duration::from_secs(10)) else {
         return;
     };
-    assert!(shown.contains("waiting for the server…"), "{shown:?}");
-    assert!(shown.contains("saved "), "{shown:?}");
-    assert!(shown.contains("MiB"), "no progress bar:\n{shown:?}");
+    assert!(
+        shown.contains("waiting for the server…"),
+        "expected {CLIENT} to say `waiting for the server…` while the server is slow to answer\n{shown:?}"
+    );
+    assert!(
+        shown.contains("saved ") && shown.contains("MiB"),
+        "expected {CLIENT} to show a progress bar (in MiB), then the saved file\n{shown:?}"
+    );
     // What the client redraws in place (the spinner, the bar) fits; the lines it prints once
     // (the saved file's long path) may wrap.
     for line in shown.split(['\r', '\n']).map(without_codes) {

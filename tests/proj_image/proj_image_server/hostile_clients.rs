@@ -24,46 +24,61 @@ fn assert_memory_stays_flat(file: &str, request: &str) {
         .unwrap();
     raw.send(request);
     let header = raw.line();
-    assert!(header.contains(&format!(" {size} ")), "{header}");
-    let copied = std::io::copy(&mut (&mut raw.replies).take(size), &mut std::io::sink()).unwrap();
-    assert_eq!(copied, size);
+    assert!(
+        header.contains(&format!(" {size} ")),
+        "expected {SERVER} to announce the {size} bytes of {file}, but it answered `{header}`"
+    );
+    let copying = std::io::copy(&mut (&mut raw.replies).take(size), &mut std::io::sink());
+    let copied = said(copying, SERVER, "reading the file");
+    assert!(
+        copied == size,
+        "expected {SERVER} to send all {size} bytes of {file}, but it sent {copied}"
+    );
     let grown = common::rss_kib(server.pid()).saturating_sub(before);
     println!(
         "the server's memory grew by {grown} KiB while sending {} MiB",
         size >> 20
     );
-    assert!(grown < 16 * 1024, "grew by {grown} KiB");
+    assert!(
+        grown < 16 * 1024,
+        "expected {SERVER} to stream {file} with flat memory, but its memory grew by {grown} KiB \
+         while it sent {} MiB: is it reading the whole file into memory?",
+        size >> 20
+    );
 }
 #[test]
 fn a_request_longer_than_1024_bytes_gets_err_and_the_connection_is_closed() {
     let (mut server, _folder) = serve(&[]);
     let mut raw = Raw::connect(server.address());
     raw.send(&"G".repeat(5000));
-    assert_eq!(raw.line(), "ERR request longer than 1024 bytes");
-    assert!(raw.closed_by_server());
-    assert!(server.is_running());
+    raw.expect("ERR request longer than 1024 bytes");
+    assert!(
+        raw.closed_by_server(),
+        "expected {SERVER} to close the connection after a request longer than 1024 bytes"
+    );
+    server.assert_running("a request longer than 1024 bytes");
 }
 #[test]
 fn a_silent_client_is_disconnected_after_the_idle_time() {
     let (server, _folder) = serve(&["--idle", "1"]);
     let mut raw = Raw::connect(server.address());
     raw.send("LIST\n");
-    assert_eq!(raw.line(), "OK 4");
+    raw.expect("OK 4");
     for _ in 0..4 {
         raw.line();
     }
     // Now silent: the server hangs up about a second later.
     let started = Instant::now();
-    assert!(raw.closed_by_server());
+    let closed = raw.closed_by_server();
+    let took = started.elapsed();
     assert!(
-        started.elapsed() >= Duration::from_millis(500),
-        "{:?}",
-        started.elapsed()
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
+        closed && took >= Duration::from_millis(500) && took < Duration::from_secs(4),
+        "expected {SERVER} --idle 1 to hang up on a silent client about 1 s later, but {}",
+        if closed {
+            format!("it hung up after {:.1} s", took.as_secs_f64())
+        } else {
+            "it kept the connection open".to_string()
+        }
     );
 }
 #[test]
@@ -75,35 +90,42 @@ fn the_server_survives_bad_clients_and_keeps_serving_the_others_meanwhile() {
     let mut server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
     let address = server.address();
 
-    let _silent = TcpStream::connect(address).unwrap();
-    let mut garbage = TcpStream::connect(address).unwrap();
-    garbage
-        .write_all(b"\x00\xff\xfe garbage\n\x01\x02")
-        .unwrap();
-    let mut endless = TcpStream::connect(address).unwrap();
+    let connect = || said(TcpStream::connect(address), SERVER, "connecting to it");
+    let _silent = connect();
+    let mut garbage = connect();
+    let _ = garbage.write_all(b"\x00\xff\xfe garbage\n\x01\x02");
+    let mut endless = connect();
     let _ = endless.write_all(&[b'x'; 64 * 1024]);
     let mut vanishing = Raw::connect(address);
     vanishing.send("GET big.png\n");
     let header = vanishing.line();
-    assert!(header.starts_with("OK 8388608 "), "{header}");
+    assert!(
+        header.starts_with("OK 8388608 "),
+        "expected {SERVER} to announce the 8388608 bytes of big.png, but it answered `{header}`"
+    );
     let mut some = [0u8; 1000];
-    vanishing.replies.read_exact(&mut some).unwrap();
+    said(
+        vanishing.replies.read_exact(&mut some),
+        SERVER,
+        "reading big.png",
+    );
     drop(vanishing);
 
     // Meanwhile, a well-behaved client gets its file.
     let mut raw = Raw::connect(address);
     raw.send("GET big.png\n");
-    assert_eq!(raw.file().1, big);
-    assert!(server.is_running(), "{}", server.transcript());
+    raw.expect_file("OK", &big);
+    server.assert_running("a silent client, garbage, an endless line and a client that vanished");
 }
 #[test]
 fn past_its_client_cap_the_server_says_it_is_busy() {
     let (server, _folder) = serve(&["--max-clients", "1"]);
     let mut first = Raw::connect(server.address());
     first.send("LIST\n");
-    assert_eq!(first.line(), "OK 4");
+    first.expect("OK 4");
     let mut second = Raw::connect(server.address());
-    assert_eq!(second.line(), "ERR server busy, try again later");
+    second.last = "a connection past --max-clients 1".to_string();
+    second.expect("ERR server busy, try again later");
 }
 /// The server streams files: its memory does not grow with the size of what it sends.
 #[test]
@@ -153,11 +175,12 @@ fn trickling_connections_from_one_address_never_lock_out_another() {
     let started = Instant::now();
     let mut raw = Raw::connect(address);
     raw.send("LIST\n");
-    assert_eq!(raw.line(), "OK 4", "{}", server.transcript());
+    raw.expect("OK 4");
     assert!(
         started.elapsed() < Duration::from_secs(4),
-        "{:?}",
-        started.elapsed()
+        "expected {SERVER} to serve a client from 127.0.0.1 within 4 s while 127.0.0.2 trickles, \
+         but it took {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     for trickle in trickles {
         common::joined(trickle);
@@ -169,8 +192,12 @@ fn a_request_sent_byte_by_byte_is_cut_off_at_the_idle_deadline() {
     let (server, _folder) = serve(&["--idle", "1"]);
     let mut whole = Raw::connect(server.address());
     whole.send("LIST\n");
-    assert_eq!(whole.line(), "OK 4", "a whole request is answered");
-    let mut stream = TcpStream::connect(server.address()).unwrap();
+    whole.expect("OK 4");
+    let mut stream = said(
+        TcpStream::connect(server.address()),
+        SERVER,
+        "connecting to it",
+    );
     let started = Instant::now();
     let mut cut_off = false;
     for _ in 0..20 {
@@ -180,11 +207,15 @@ fn a_request_sent_byte_by_byte_is_cut_off_at_the_idle_deadline() {
         }
         thread::sleep(Duration::from_millis(250));
     }
-    assert!(cut_off, "the server was still reading after 5 s");
     let took = started.elapsed();
     assert!(
-        took >= Duration::from_millis(750),
-        "cut off before the deadline: {took:?}"
+        cut_off && took >= Duration::from_millis(750) && took < Duration::from_secs(3),
+        "expected {SERVER} --idle 1 to cut off a request sent byte by byte about 1 s after it \
+         began, but {}",
+        if cut_off {
+            format!("it did so after {:.1} s", took.as_secs_f64())
+        } else {
+            "it was still reading after 5 s".to_string()
+        }
     );
-    assert!(took < Duration::from_secs(3), "{took:?}");
 }

@@ -1,0 +1,135 @@
+//! The kit's own checks: what it ships is what it says it ships. No student program runs here.
+//! The files of each program (here), skeletons that mirror their solutions (`mirrors`), and the
+//! words the kit shows: hints, answers, test failures (`words`).
+
+mod mirrors;
+mod words;
+
+use std::path::Path;
+
+use tp_sockets::image::picture::file_dimensions;
+use tp_sockets::kit::samples;
+
+/// `cargo run -- images` draws the pictures of images/ again, byte for byte.
+#[test]
+fn the_sample_pictures_are_drawn_by_the_kit_byte_for_byte() {
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    let drawn = samples::draw().expect("draw the samples");
+    assert_eq!(drawn.len(), 4);
+    for sample in drawn {
+        let shipped = std::fs::read(images.join(sample.name)).expect("shipped picture");
+        assert!(
+            shipped == sample.bytes,
+            "images/{} differs from what the kit draws: run `cargo run -- images`",
+            sample.name
+        );
+    }
+}
+
+/// The parity project needs sides of both parities, and an odd width.
+#[test]
+fn the_sample_pictures_have_the_sizes_the_parity_project_needs() {
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    let size = |name: &str| file_dimensions(&images.join(name)).expect("a picture");
+    assert_eq!(size("car.png"), (640, 427));
+    assert_eq!(size("house.jpg"), (481, 320));
+    assert_eq!(size("dog.jpg"), (360, 243));
+    assert_eq!(size("not-found.png"), (200, 150));
+}
+
+/// Every program has its launcher, skeleton (with a TODO), solution, test file and a row in
+/// both READMEs; and no file of the kit is left out of the list.
+#[test]
+fn every_program_has_all_its_files_and_no_file_is_left_out() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let readmes = [read("README.md"), read("README.fr.md")];
+    let mut problems = Vec::new();
+    for program in tp_sockets::kit::programs::PROGRAMS {
+        let name = program.name;
+        let launcher = if program.tool { "tools" } else { "examples" };
+        if !root.join(format!("{launcher}/{name}.rs")).exists() {
+            problems.push(format!("{launcher}/{name}.rs is missing"));
+        }
+        for (i, readme) in readmes.iter().enumerate() {
+            let row = format!("| `{name}` |");
+            if !readme
+                .lines()
+                .any(|l| l.starts_with('|') && l.contains(&row))
+            {
+                problems.push(format!(
+                    "{} has no row for {name}",
+                    ["README.md", "README.fr.md"][i]
+                ));
+            }
+        }
+        if program.tool {
+            continue;
+        }
+        // Under `cargo grade`, exercises/ holds the student's work: a finished file has no
+        // TODO left, and that is no failure. The kit as shipped has one in every skeleton.
+        match std::fs::read_to_string(root.join(format!("exercises/{name}.rs"))) {
+            Ok(_) if cfg!(feature = "exercises") => {}
+            Ok(skeleton) if skeleton.contains("// TODO (") && skeleton.contains("todo!(") => {}
+            Ok(_) => problems.push(format!("exercises/{name}.rs has no TODO")),
+            Err(_) => problems.push(format!("exercises/{name}.rs is missing")),
+        }
+        if !root.join(format!("solutions/{name}.rs")).exists() {
+            problems.push(format!("solutions/{name}.rs is missing"));
+        }
+        if !test_sources(root, program.test).contains(name) {
+            problems.push(format!("tests/{} does not test {name}", program.test));
+        }
+        if program.hints.is_empty() {
+            problems.push(format!("{name} has no hints"));
+        }
+    }
+    let listed = |name: &str| tp_sockets::kit::programs::find(name).is_some();
+    for folder in ["examples", "tools", "exercises", "solutions"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if let Some(name) = file.strip_suffix(".rs")
+                && !listed(name)
+            {
+                problems.push(format!(
+                    "{folder}/{file} is not in the kit's list (src/kit/programs.rs)"
+                ));
+            }
+        }
+    }
+    let tests: Vec<&str> = tp_sockets::kit::programs::PROGRAMS
+        .iter()
+        .map(|p| p.test)
+        .collect();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let test = file.strip_suffix(".rs").unwrap_or(&file);
+        if !tests.contains(&test) && !["kit", "answers", "tp", "readme", "common"].contains(&test) {
+            problems.push(format!("tests/{file} belongs to no program"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The text of the test target `test`: tests/TEST.rs, or every file of tests/TEST/.
+pub fn test_sources(root: &Path, test: &str) -> String {
+    let file = root.join("tests").join(format!("{test}.rs"));
+    if let Ok(text) = std::fs::read_to_string(file) {
+        return text;
+    }
+    let mut text = String::new();
+    let mut folders = vec![root.join("tests").join(test)];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                text += &std::fs::read_to_string(path).unwrap_or_default();
+            }
+        }
+    }
+    text
+}

@@ -1,0 +1,120 @@
+//! Skeleton and solution are mirrors of each other, but for the TODO paragraphs.
+
+use std::path::Path;
+
+/// The paragraphs of a program (runs of lines between blank lines), after its `//!` header,
+/// and the header's first line (the title).
+fn paragraphs(text: &str) -> (String, Vec<String>) {
+    let title = text.lines().next().unwrap_or_default().to_string();
+    let body: Vec<&str> = text.lines().skip_while(|l| l.starts_with("//!")).collect();
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for line in body {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    (title, paragraphs)
+}
+
+/// Where a skeleton and its solution differ other than by a TODO paragraph standing for one
+/// paragraph of the solution: the places where they are no longer mirrors.
+fn mirror_problems(skeleton: &str, solution: &str) -> Vec<String> {
+    let (title_a, a) = paragraphs(skeleton);
+    let (title_b, b) = paragraphs(solution);
+    let mut problems = Vec::new();
+    if title_a != title_b {
+        problems.push(format!("the titles differ: {title_a:?} and {title_b:?}"));
+    }
+    // The longest common sequence of equal paragraphs; what lies between is a difference.
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        let (start_a, start_b) = (i, j);
+        while (i < a.len() || j < b.len()) && !(i < a.len() && j < b.len() && a[i] == b[j]) {
+            if j == b.len() || (i < a.len() && lcs[i + 1][j] >= lcs[i][j + 1]) {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        let (skeleton_side, solution_side) = (&a[start_a..i], &b[start_b..j]);
+        let all_todo = skeleton_side.iter().all(|p| p.contains("// TODO ("));
+        if skeleton_side.is_empty() || !all_todo || skeleton_side.len() != solution_side.len() {
+            let first = |side: &[String]| {
+                side.first()
+                    .and_then(|p| p.lines().next())
+                    .unwrap_or("(nothing)")
+                    .trim()
+                    .to_string()
+            };
+            problems.push(format!(
+                "the skeleton has `{}` where the solution has `{}`",
+                first(skeleton_side),
+                first(solution_side)
+            ));
+        }
+    }
+    problems
+}
+
+/// Skeleton and solution are mirrors: the same file but for the TODOs, each TODO paragraph in
+/// place of the one paragraph of the solution it asks for. (The kit as shipped: under
+/// `cargo grade`, the student's files are theirs to change.)
+#[test]
+fn every_skeleton_mirrors_its_solution_outside_its_todos() {
+    if cfg!(feature = "exercises") {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for program in tp_sockets::kit::programs::PROGRAMS
+        .iter()
+        .filter(|p| !p.tool)
+    {
+        let read = |folder: &str| {
+            std::fs::read_to_string(root.join(folder).join(format!("{}.rs", program.name)))
+                .unwrap_or_default()
+        };
+        for problem in mirror_problems(&read("exercises"), &read("solutions")) {
+            problems.push(format!("{}: {problem}", program.name));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_mirror_check_sees_a_changed_line_outside_the_todos() {
+    let solution = "//! T\n\nfn a() {}\n\nfn b() {\n    1\n}\n\nfn c() {}\n";
+    let skeleton =
+        "//! T\n\nfn a() {}\n\nfn b() {\n    // TODO (step 1): one\n    todo!()\n}\n\nfn c() {}\n";
+    assert!(mirror_problems(skeleton, solution).is_empty());
+    let changed = solution.replace("fn c() {}", "fn c() { 2 }");
+    assert_eq!(mirror_problems(skeleton, &changed).len(), 1);
+    let extra = solution.replace("fn c() {}", "fn c() {}\n\nfn d() {}");
+    assert_eq!(mirror_problems(skeleton, &extra).len(), 1);
+    let merged = "//! T\n\nfn a() {}\n\nfn b() {\n    1\n}\nfn c() {}\n";
+    assert_eq!(mirror_problems(skeleton, merged).len(), 1);
+}
