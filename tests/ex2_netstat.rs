@@ -17,7 +17,9 @@ const VIEWER: &str = "ex2_netstat";
 fn view(port: u16) -> Outcome {
     let outcome = run(VIEWER, &["--port", &port.to_string()]);
     outcome.assert_success();
-    for line in outcome.stdout.lines() {
+    // (A row owned by several processes, which happens for the instant another test's program
+    // is between its fork and its exec, may be longer.)
+    for line in outcome.stdout.lines().filter(|l| !l.contains(',')) {
         assert!(
             line.chars().count() <= 80,
             "expected every line to fit 80 columns, but this one has {}:\n{line}\n{outcome}",

@@ -198,6 +198,36 @@ mod ex4_udp_client {
         super::udp_works_over_ipv6_too(CLIENT_UNDER_TEST);
     }
 
+    /// Only the server's answer counts: any program can send to any UDP port, and a datagram
+    /// from another address, arriving first, is ignored.
+    #[test]
+    fn a_datagram_from_another_address_is_ignored() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port().to_string();
+        let answering = std::thread::spawn(move || {
+            server.set_read_timeout(Some(START_DEADLINE)).unwrap();
+            let mut buffer = [0u8; 1024];
+            let (_, client) = said(
+                server.recv_from(&mut buffer),
+                CLIENT,
+                "waiting for its datagram",
+            );
+            let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+            stranger.send_to(b"not from the server", client).unwrap();
+            std::thread::sleep(Duration::from_millis(200));
+            server.send_to(b"Welcome to this server", client).unwrap();
+        });
+        let client = run(CLIENT, &[&port, "hello"]);
+        client.assert_success();
+        client.expect_stdout("server replied: Welcome to this server");
+        assert!(
+            !client.stdout.contains("not from the server"),
+            "expected {CLIENT} to ignore a datagram that does not come from the server, but it \
+             printed it\n{client}"
+        );
+        common::joined(answering);
+    }
+
     /// The answer is shown with its terminal codes escaped, never printed raw.
     #[test]
     fn the_client_shows_terminal_codes_from_the_server_escaped() {

@@ -213,4 +213,30 @@ mod ex5_ipv6_client {
     fn without_ipv6_it_says_so() {
         super::without_ipv6_it_says_so(CLIENT, &["5000", "hi"]);
     }
+
+    /// Over IPv6, with nothing listening on the port, the client says to start the server: the
+    /// refusal is not a sign that IPv6 is missing, and the IPv4 explanation is for --ipv4 only.
+    #[test]
+    fn an_ipv6_client_with_no_server_says_to_start_it() {
+        if common::no_ipv6_here() {
+            return;
+        }
+        // A port of ::1 held by the test (bound, not listening): connections are refused.
+        let held = socket2::Socket::new(socket2::Domain::IPV6, socket2::Type::STREAM, None)
+            .expect("an IPv6 socket");
+        let loopback: std::net::SocketAddr = "[::1]:0".parse().expect("an address");
+        held.bind(&loopback.into()).expect("bind ::1");
+        let port = held
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map_or(0, |a| a.port())
+            .to_string();
+        let client = run(CLIENT, &[&port, "hello"]);
+        let line = client.refuses_saying(1, &["start the server first"]);
+        assert!(
+            !line.contains("IPv6 is not available") && !line.contains("over IPv4"),
+            "expected {CLIENT} to say only that nothing listens on [::1]:{port}, but it said: {line}"
+        );
+    }
 }

@@ -95,8 +95,8 @@ pub fn who_holds(address: SocketAddr) -> String {
 pub fn exchange_error(server: impl Display, err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => format!(
-            "{server} accepted the connection but sent no reply within {} s; check that it is \
-             the server of this exercise, and that it is not stuck",
+            "{server} accepted the connection but never answered (no reply within {} s); check \
+             that it is the server of this exercise, and that it is not stuck",
             REPLY_TIMEOUT.as_secs()
         ),
         _ => format!("lost the connection with {server}: {err}"),
@@ -179,7 +179,9 @@ mod tests {
     fn a_silent_server_and_a_lost_connection_are_told_apart() {
         for kind in [io::ErrorKind::WouldBlock, io::ErrorKind::TimedOut] {
             let line = exchange_error("127.0.0.1:60000", &io::Error::from(kind));
-            assert!(line.contains("accepted the connection but sent no reply within 5 s"));
+            assert!(
+                line.contains("accepted the connection but never answered (no reply within 5 s)")
+            );
         }
         let reset = io::Error::from(io::ErrorKind::ConnectionReset);
         let line = exchange_error("127.0.0.1:60000", &reset);

@@ -15,6 +15,8 @@ use super::verdict::{explain_exit, note_started};
 #[derive(Debug)]
 pub struct Outcome {
     pub name: String,
+    /// Under test, or the reference peer of a program under test.
+    pub role: Role,
     /// The exit code; `None` when the program was killed at its deadline or by a signal.
     pub code: Option<i32>,
     pub timed_out: bool,
@@ -28,6 +30,27 @@ impl Outcome {
     /// Panics unless the program exited 0.
     #[track_caller]
     pub fn assert_success(&self) -> &Self {
+        let peers = super::verdict::under_test_in_this_test();
+        if self.role == Role::Reference && self.code != Some(0) && !peers.is_empty() {
+            // The reference does its part: when it fails, the program it talked to is why.
+            let peers = peers.join(" and ");
+            if self.timed_out {
+                // The reference gives up on a silent peer by itself, later than the deadline.
+                panic!(
+                    "expected the reference {} to talk with {peers} and finish normally, but it \
+                     was still waiting when the test stopped it: {peers} never answered\n{self}",
+                    self.name
+                );
+            }
+            let said = self.stderr.lines().find(|l| !l.trim().is_empty());
+            panic!(
+                "expected the reference {} to talk with {peers} and finish normally, but it {}: \
+                 {}\n{self}",
+                self.name,
+                self.ended,
+                said.unwrap_or_default()
+            );
+        }
         assert!(
             self.code == Some(0),
             "expected {} to finish normally (exit code 0), but it {}\n{self}",
@@ -165,6 +188,7 @@ pub fn run_command(
     note_started(name, role, Arc::new(move || stderr.clone()));
     let outcome = Outcome {
         name: name.to_string(),
+        role,
         code: finished.status.and_then(|s| s.code()),
         timed_out: finished.status.is_none(),
         ended: explain_exit(finished.status, &finished.stderr, timeout),

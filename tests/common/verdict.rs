@@ -39,6 +39,21 @@ pub fn note_started(name: &str, role: Role, stderr: StderrReader) {
     }
 }
 
+/// The programs under test that the current test started, by name.
+pub fn under_test_in_this_test() -> Vec<String> {
+    let Some(test) = current_test() else {
+        return Vec::new();
+    };
+    let started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut names: Vec<String> = started
+        .iter()
+        .filter(|(t, _, _)| *t == test)
+        .map(|(_, name, _)| name.clone())
+        .collect();
+    names.dedup();
+    names
+}
+
 /// The step not done yet of a program the current test started, if one stopped at a todo!().
 pub fn unfinished_in_this_test() -> Option<String> {
     let test = current_test()?;

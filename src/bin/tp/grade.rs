@@ -29,7 +29,7 @@ pub struct Score {
 }
 
 impl Score {
-    fn of(tests: Vec<TestResult>) -> Score {
+    pub fn of(tests: Vec<TestResult>) -> Score {
         Score {
             passed: tests.iter().filter(|r| r.passed).count() as u32,
             total: tests.len() as u32,
@@ -86,17 +86,31 @@ fn place_in(root: &Path, file: &str, name: &str) -> (Vec<String>, usize) {
     (path, offset)
 }
 
-/// The student files of `submission` (a copy of the kit), by program; the missing ones are
-/// not there.
+/// The student files of `submission`, by program: `exercises/NAME.rs` in a copy of the kit, or
+/// `NAME.rs` in a folder of files alone (what a learning platform collects); the missing ones
+/// are not there.
 pub fn files_of(submission: &Path) -> BTreeMap<&'static str, Vec<u8>> {
     PROGRAMS
         .iter()
         .filter(|p| !p.tool)
         .filter_map(|p| {
-            let source = submission.join("exercises").join(format!("{}.rs", p.name));
-            Some((p.name, std::fs::read(source).ok()?))
+            let file = format!("{}.rs", p.name);
+            let code = std::fs::read(submission.join("exercises").join(&file))
+                .or_else(|_| std::fs::read(submission.join(&file)));
+            Some((p.name, code.ok()?))
         })
         .collect()
+}
+
+/// Why `path`, among the submissions, is not one (a stray file, an empty folder), if it is not.
+pub fn not_a_submission(path: &Path) -> Option<String> {
+    if !path.is_dir() {
+        return Some("a file, not a folder".to_string());
+    }
+    if files_of(path).is_empty() {
+        return Some("no exercises/NAME.rs and no NAME.rs file of the kit in it".to_string());
+    }
+    None
 }
 
 /// Compiles the programs of `submission` into the folder of `slot`; a missing file is a

@@ -8,6 +8,7 @@
 //! - `tp images`: draws the sample pictures of images/ again.
 
 mod check;
+mod feedback;
 mod files;
 mod grade;
 mod libtest;
@@ -58,15 +59,25 @@ enum Command {
         #[arg(long)]
         kit: Option<PathBuf>,
     },
-    /// Grade submissions: each folder is a student's copy of the kit; only its exercises/
-    /// files count
+    /// Grade submissions: each folder is a student's copy of the kit, or the exercises/*.rs
+    /// files alone; only those files count, tested by this kit's own tests
     Grade {
-        /// The submission folders
+        /// The submission folders (anything else among them is listed as skipped)
         #[arg(required = true)]
         submissions: Vec<PathBuf>,
         /// Where to write the grades as CSV
         #[arg(long, default_value = "grades.csv")]
         csv: PathBuf,
+        /// A folder where to write each submission's feedback, FOLDER_NAME.md
+        #[arg(long, value_name = "DIR")]
+        feedback: Option<PathBuf>,
+        /// Write Gradescope's results.json for the (single) submission to this file
+        #[arg(long, value_name = "FILE")]
+        gradescope: Option<PathBuf>,
+        /// Write the (single) submission's results for GitHub Classroom's reporter in this
+        /// folder, one PROGRAM.json per program
+        #[arg(long, value_name = "DIR")]
+        classroom: Option<PathBuf>,
     },
     /// Draw the sample pictures of the image project (byte for byte the files in images/)
     Images {
@@ -91,7 +102,22 @@ fn main() -> ExitCode {
             Err(e) => finish(Err(e)),
         },
         Some(Command::Watch { name, kit }) => finish(watch::command(root, kit.as_deref(), name)),
-        Some(Command::Grade { submissions, csv }) => finish(grade(root, &submissions, &csv)),
+        Some(Command::Grade {
+            submissions,
+            csv,
+            feedback,
+            gradescope,
+            classroom,
+        }) => finish(grade(
+            root,
+            &submissions,
+            &csv,
+            Outputs {
+                feedback: feedback.as_deref(),
+                gradescope: gradescope.as_deref(),
+                classroom: classroom.as_deref(),
+            },
+        )),
         Some(Command::Images { dir }) => finish(draw_images(&dir)),
     }
 }
@@ -141,14 +167,42 @@ fn hints(name: &str) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
-fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String> {
-    for submission in submissions {
-        if !submission.join("exercises").is_dir() {
-            return Err(format!(
-                "{} has no exercises/ folder: is it a copy of the kit?",
-                submission.display()
-            ));
+/// Where `tp grade` writes, besides its table and the CSV.
+struct Outputs<'a> {
+    feedback: Option<&'a Path>,
+    gradescope: Option<&'a Path>,
+    classroom: Option<&'a Path>,
+}
+
+fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Result<(), String> {
+    let Outputs {
+        feedback,
+        gradescope,
+        classroom,
+    } = out;
+    let mut submissions = Vec::new();
+    for candidate in candidates {
+        match grade::not_a_submission(candidate) {
+            Some(why) => eprintln!("skipped {}: {why}", candidate.display()),
+            None => submissions.push(candidate.clone()),
         }
+    }
+    if submissions.is_empty() {
+        let why = "no submission to grade: each one is a copy of the kit, or a folder of \
+                   exercises/*.rs files";
+        if let Some(file) = gradescope {
+            // The student sees why on Gradescope, rather than an autograder failure.
+            let json = feedback::gradescope(&Err(why.to_string())).to_string();
+            std::fs::write(file, json)
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        }
+        return Err(why.to_string());
+    }
+    if (gradescope.is_some() || classroom.is_some()) && submissions.len() != 1 {
+        return Err(
+            "--gradescope and --classroom write the results of one submission: give one"
+                .to_string(),
+        );
     }
     let started = Instant::now();
     let workspace = Workspace::prepare(root)?;
@@ -157,16 +211,42 @@ fn grade(root: &Path, submissions: &[PathBuf], csv: &Path) -> Result<(), String>
         let mut err = stderr.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(err, "{line}");
     };
-    let results = grade::grade_all(&workspace, submissions, &progress);
+    let results = grade::grade_all(&workspace, &submissions, &progress);
     let names: Vec<String> = submissions.iter().map(|s| grade::label(s)).collect();
     let (table, rows) = report::table(&names, &results);
     print!("{table}");
     std::fs::write(csv, rows).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    if let Some(dir) = feedback {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for (name, result) in names.iter().zip(&results) {
+            let path = dir.join(format!("{name}.md"));
+            std::fs::write(&path, feedback::markdown(name, result))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    if let (Some(file), Some(result)) = (gradescope, results.first()) {
+        let json = feedback::gradescope(result).to_string();
+        std::fs::write(file, json).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    if let (Some(dir), Some(result)) = (classroom, results.first()) {
+        let scores = result
+            .as_ref()
+            .map_err(|why| format!("not graded: {why}"))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for (program, json) in feedback::classroom(scores) {
+            let path = dir.join(format!("{program}.json"));
+            std::fs::write(&path, json.to_string())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
     eprintln!(
-        "{} submissions graded in {:.0} s; grades written to {}",
+        "{} submissions graded in {:.0} s; grades written to {}{}",
         submissions.len(),
         started.elapsed().as_secs_f64(),
-        csv.display()
+        csv.display(),
+        feedback.map_or(String::new(), |d| format!(", feedback to {}", d.display()))
     );
     Ok(())
 }

@@ -1,0 +1,161 @@
+//! `tp check` and `tp watch`, on a copy of the skeletons and of the solutions.
+
+use std::process::{Command, Output};
+
+use super::{Submission, root, tp};
+use tp_sockets::kit::programs::PROGRAMS;
+
+/// What `tp check` printed: (program, mark, score) for each program line.
+fn check_marks(out: &Output) -> Vec<(String, String, String)> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with('✓') || l.starts_with('✗'))
+        .map(|l| {
+            let fields: Vec<&str> = l.split_whitespace().collect();
+            (
+                fields[1].to_string(),
+                fields[0].to_string(),
+                fields[2].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn tp_check_fails_every_skeleton_and_passes_every_solution() {
+    let base = std::env::temp_dir().join(format!("tp-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let pristine = Submission::new(&base, "pristine", "exercises");
+    let solved = Submission::new(&base, "solved", "solutions");
+    let programs: Vec<&str> = PROGRAMS
+        .iter()
+        .filter(|p| !p.tool)
+        .map(|p| p.name)
+        .collect();
+    for (kit, mark, code) in [(&pristine, "✗", 1), (&solved, "✓", 0)] {
+        let out = tp(&["check", "--kit", &kit.0.to_string_lossy()]);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(code), "{printed}");
+        let marks = check_marks(&out);
+        let named: Vec<&str> = marks.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert_eq!(
+            named, programs,
+            "one line per program, in order:\n{printed}"
+        );
+        for (program, got, score) in &marks {
+            assert_eq!(got, mark, "{program} {score}\n{printed}");
+        }
+        if code == 1 {
+            // The first failure of each program, in words: the step left to do.
+            assert!(
+                printed.contains("ex1_tcp_server: step 4 is not done yet"),
+                "{printed}"
+            );
+            assert!(!printed.contains("ExitStatus("), "{printed}");
+        }
+    }
+    // Several names, and the compiler's own error for a file that does not compile.
+    pristine.write(
+        "exercises/ex2_getsockname.rs",
+        "pub fn main() { let x: u8 = \"no\"; }\n",
+    );
+    let out = tp(&[
+        "check",
+        "ex2_getsockname",
+        "ex1_tcp_client",
+        "--kit",
+        &pristine.0.to_string_lossy(),
+    ]);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    let named: Vec<String> = check_marks(&out).into_iter().map(|(p, _, _)| p).collect();
+    assert_eq!(named, ["ex1_tcp_client", "ex2_getsockname"], "{printed}");
+    assert!(
+        printed.contains("error[E0308]: mismatched types"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("exercises/ex2_getsockname.rs:1:"),
+        "{printed}"
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn tp_watch_checks_again_when_a_file_is_saved() {
+    use super::common::process::wait_until;
+    use std::time::{Duration, Instant};
+    use tp_sockets::kit::process::Supervised;
+
+    let base = std::env::temp_dir().join(format!("tp-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let kit = Submission::new(&base, "student", "exercises");
+    // stdin is a pipe, not a terminal: keys are the first letters of lines.
+    let mut watch = Supervised::start(
+        Command::new(env!("CARGO_BIN_EXE_tp"))
+            .args(["watch", "ex1_tcp_server", "--kit"])
+            .arg(&kit.0),
+    )
+    .unwrap();
+    let printed = |watch: &Supervised| format!("{}{}", watch.stdout(), watch.stderr());
+    let checks = |watch: &Supervised| watch.stdout().matches("checking ex1_tcp_server...").count();
+    // The first check: the skeleton, with its first failure and next TODO. (Waiting for another
+    // tp to leave the grading workspace, and building it, may take minutes the first time.)
+    let first = watch.wait_for_stdout(
+        |l| l.starts_with("next: exercises/ex1_tcp_server.rs:"),
+        Duration::from_secs(600),
+    );
+    assert!(first.is_some(), "{}", printed(&watch));
+    let screen = watch.stdout();
+    assert!(screen.contains("0/20 programs done"), "{screen}");
+    assert!(screen.contains("✗ welcomes a client"), "{screen}");
+    assert!(screen.contains("step 4 is not done yet"), "{screen}");
+    watch.type_in(b"h\n");
+    assert!(
+        watch
+            .wait_for_stdout(|l| l.starts_with("1. step 4:"), Duration::from_secs(5))
+            .is_some(),
+        "h shows the hints\n{}",
+        printed(&watch)
+    );
+
+    let saved = Instant::now();
+    kit.write(
+        "exercises/ex1_tcp_server.rs",
+        &std::fs::read_to_string(root().join("solutions/ex1_tcp_server.rs")).unwrap(),
+    );
+    assert!(
+        wait_until(Duration::from_secs(2), || checks(&watch) == 2).is_some(),
+        "no new check within 2 s of the save\n{}",
+        printed(&watch)
+    );
+    let passed = watch.wait_for_stdout(
+        |l| l.starts_with("✓ ex1_tcp_server: all"),
+        Duration::from_secs(120),
+    );
+    assert!(passed.is_some(), "{}", printed(&watch));
+    eprintln!(
+        "tp watch: ✓ {:.1} s after the save",
+        saved.elapsed().as_secs_f64()
+    );
+    let screen = watch.stdout();
+    assert!(screen.contains("1/20 programs done"), "{screen}");
+    watch.type_in(b"q\n");
+    assert_eq!(
+        watch.wait(Duration::from_secs(5)).and_then(|s| s.code()),
+        Some(0),
+        "{}",
+        printed(&watch)
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -1,0 +1,122 @@
+//! `tp`, the kit's own command: the list and hints (here), `tp check` and `tp watch` (`check`),
+//! `tp grade` and the Gradescope autograder (`grade`).
+//!
+//! The tests of `check` and `grade` build every program, several times; they are ignored by a
+//! plain `cargo test` and run by CI (`cargo test --test tp -- --ignored`). Together they are
+//! the kit's self-check: every skeleton fails its tests, every solution passes them.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod check;
+#[path = "../common/mod.rs"]
+mod common;
+mod grade;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tp_sockets::kit::programs::PROGRAMS;
+
+/// Runs `tp` with `args` to its end.
+pub fn tp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tp"))
+        .args(args)
+        .output()
+        .expect("run tp")
+}
+
+/// The kit's folder.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn tp_lists_every_program_in_the_handouts_order() {
+    let out = tp(&[]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut at = 0;
+    for program in PROGRAMS {
+        let found = text[at..]
+            .find(&format!("cargo run --example {}", program.name))
+            .or_else(|| text[at..].find(&format!("--example {}", program.name)))
+            .unwrap_or_else(|| panic!("{} missing or out of order", program.name));
+        at += found;
+        if !program.tool {
+            assert!(text.contains(&format!("exercises/{}.rs", program.name)));
+        }
+    }
+}
+
+#[test]
+fn tp_hint_gives_the_hints_and_refuses_an_unknown_name() {
+    let out = tp(&["hint", "ex2_static_bind"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1. step 6"), "{text}");
+    let out = tp(&["hint", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// What a beginner cannot guess from the handout alone is said in the hints too.
+#[test]
+fn tp_hint_says_what_the_handout_does_not() {
+    for (name, words) in [
+        (
+            "ex1_tcp_server",
+            &["`listener`", "no close()", "drop(x)", "{:?}", "hi from nc"][..],
+        ),
+        ("ex1_tcp_client", &["any message"][..]),
+        (
+            "ex2_dynamic_server",
+            &["break l", "let listener = loop"][..],
+        ),
+        ("ex3_args_client", &["#[arg(long, default_value"][..]),
+        ("ex4_udp_client", &["only the todo!() is replaced"][..]),
+    ] {
+        let out = tp(&["hint", name]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in words {
+            assert!(
+                text.contains(word),
+                "tp hint {name} does not say {word:?}:\n{text}"
+            );
+        }
+    }
+}
+
+/// A scratch copy of a submission: `exercises/` from `from`, then changes.
+pub struct Submission(pub std::path::PathBuf);
+
+impl Submission {
+    /// A submission `base/name` whose `exercises/` are the files of the kit's folder `from`.
+    pub fn new(base: &Path, name: &str, from: &str) -> Submission {
+        let dir = base.join(name);
+        std::fs::create_dir_all(dir.join("exercises")).unwrap();
+        for program in PROGRAMS.iter().filter(|p| !p.tool) {
+            let file = format!("{}.rs", program.name);
+            std::fs::copy(
+                root().join(from).join(&file),
+                dir.join("exercises").join(&file),
+            )
+            .unwrap();
+        }
+        Submission(dir)
+    }
+
+    /// Writes `text` to `path` in the submission.
+    pub fn write(&self, path: &str, text: &str) {
+        let path = self.0.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// `tp | head -1`: the reader closes the pipe early; tp ends quietly, never with a panic.
+#[test]
+fn tp_piped_into_a_reader_that_closes_early_ends_quietly() {
+    common::assert_quiet_when_its_reader_leaves("tp", Command::new(env!("CARGO_BIN_EXE_tp")));
+}
