@@ -33,10 +33,8 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     loop {
         if args.watch {
-            // On a terminal, clear the screen and go to its top-left corner (ANSI codes); in a
-            // pipe or a file, the tables simply follow each other.
             if std::io::stdout().is_terminal() {
-                print!("\x1b[2J\x1b[H");
+                print!("\x1b[2J\x1b[H"); // ANSI: clear the screen, go to its top-left corner
             }
             println!(
                 "sockets on port {} at {} (every second, Ctrl-C to stop)",

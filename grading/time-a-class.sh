@@ -17,7 +17,13 @@ cargo build --quiet --bin tp
 # The first run builds what grading needs (the kit's tests and references) once.
 cargo run --quiet -- grade solutions/.. --csv "$class/warm.csv" >/dev/null 2>&1 || true
 start=$(date +%s)
-cargo run --quiet -- grade "$class"/student* --csv "$class/grades.csv" >/dev/null
+cargo run --quiet -- grade "$class"/student* --csv "$class/grades.csv" \
+  --feedback "$class/feedback" >/dev/null
 end=$(date +%s)
 full=$(awk -F, 'NR > 1 && $(NF-1) == $NF' "$class/grades.csv" | wc -l)
 echo "$count submissions graded in $((end - start)) s; $full of them with every test passed"
+# Every copy is a solution: a test that failed here failed under load, and is worth a look.
+for student in $(awk -F, 'NR > 1 && $(NF-1) != $NF { print $1 }' "$class/grades.csv"); do
+  echo
+  cat "$class/feedback/$student.md"
+done

@@ -113,6 +113,48 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The house stays readable: no file of the kit over 350 lines, no student file over 150, and
+/// Exercises 1-5 (the handout's) at most 80. Under `cargo grade`, exercises/ is the student's.
+#[test]
+fn every_file_is_short_enough_to_read() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut folders: Vec<_> = ["src", "tests", "examples", "tools", "solutions"]
+        .iter()
+        .map(|f| root.join(f))
+        .collect();
+    if !cfg!(feature = "exercises") {
+        folders.push(root.join("exercises"));
+    }
+    let mut too_long = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(root).unwrap();
+            let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+            let name = relative.file_name().unwrap().to_string_lossy();
+            let limit = match relative.components().next().unwrap().as_os_str().to_str() {
+                Some("solutions" | "exercises") if name.starts_with("ex") => 80,
+                Some("solutions" | "exercises") => 150,
+                _ => 350,
+            };
+            if lines > limit {
+                too_long.push(format!(
+                    "{} has {lines} lines, over {limit}: split it by job",
+                    relative.display()
+                ));
+            }
+        }
+    }
+    assert!(too_long.is_empty(), "{}", too_long.join("\n"));
+}
+
 /// The text of the test target `test`: tests/TEST.rs, or every file of tests/TEST/.
 pub fn test_sources(root: &Path, test: &str) -> String {
     let file = root.join("tests").join(format!("{test}.rs"));
