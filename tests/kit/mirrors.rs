@@ -63,17 +63,27 @@ fn mirror_problems(skeleton: &str, solution: &str) -> Vec<String> {
         let (skeleton_side, solution_side) = (&a[start_a..i], &b[start_b..j]);
         let all_todo = skeleton_side.iter().all(|p| p.contains("// TODO ("));
         if skeleton_side.is_empty() || !all_todo || skeleton_side.len() != solution_side.len() {
-            let first = |side: &[String]| {
-                side.first()
-                    .and_then(|p| p.lines().next())
-                    .unwrap_or("(nothing)")
-                    .trim()
-                    .to_string()
-            };
+            // The first line where the two sides part, past the TODO paragraphs that stand for
+            // a paragraph of the solution.
+            let parted = (0..skeleton_side.len().max(solution_side.len())).find_map(|k| {
+                let (ours, theirs) = (skeleton_side.get(k), solution_side.get(k));
+                if ours.is_some_and(|p| p.contains("// TODO (")) && theirs.is_some() {
+                    return None;
+                }
+                let lines = |p: Option<&String>| -> Vec<String> {
+                    p.map_or(vec![], |p| {
+                        p.lines().map(|l| l.trim().to_string()).collect()
+                    })
+                };
+                let (ours, theirs) = (lines(ours), lines(theirs));
+                let at =
+                    (0..ours.len().max(theirs.len())).find(|&l| ours.get(l) != theirs.get(l))?;
+                let line = |side: &[String]| side.get(at).cloned().unwrap_or("(nothing)".into());
+                Some((line(&ours), line(&theirs)))
+            });
+            let (ours, theirs) = parted.unwrap_or(("(nothing)".into(), "(nothing)".into()));
             problems.push(format!(
-                "the skeleton has `{}` where the solution has `{}`",
-                first(skeleton_side),
-                first(solution_side)
+                "the skeleton has `{ours}` where the solution has `{theirs}`"
             ));
         }
     }
@@ -111,8 +121,11 @@ fn the_mirror_check_sees_a_changed_line_outside_the_todos() {
     let skeleton =
         "//! T\n\nfn a() {}\n\nfn b() {\n    // TODO (step 1): one\n    todo!()\n}\n\nfn c() {}\n";
     assert!(mirror_problems(skeleton, solution).is_empty());
-    let changed = solution.replace("fn c() {}", "fn c() { 2 }");
-    assert_eq!(mirror_problems(skeleton, &changed).len(), 1);
+    let changed = solution.replace("fn c() {}", "fn c() {}\nfn e() { 2 }");
+    assert_eq!(
+        mirror_problems(skeleton, &changed),
+        ["the skeleton has `(nothing)` where the solution has `fn e() { 2 }`"]
+    );
     let extra = solution.replace("fn c() {}", "fn c() {}\n\nfn d() {}");
     assert_eq!(mirror_problems(skeleton, &extra).len(), 1);
     let merged = "//! T\n\nfn a() {}\n\nfn b() {\n    1\n}\nfn c() {}\n";
