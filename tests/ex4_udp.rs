@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use common::{
@@ -176,7 +176,8 @@ mod ex4_udp_client {
         );
         assert!(
             elapsed >= Duration::from_millis(400) || cfg!(windows),
-            "gave up after {elapsed:?}, before its deadline"
+            "expected {CLIENT} --timeout 0.5 to wait about 0.5 s, but it gave up after {:.1} s",
+            elapsed.as_secs_f64()
         );
         assert!(
             elapsed < Duration::from_secs(4),
@@ -198,10 +199,11 @@ mod ex4_udp_client {
         super::udp_works_over_ipv6_too(CLIENT_UNDER_TEST);
     }
 
-    /// Only the server's answer counts: any program can send to any UDP port, and a datagram
-    /// from another address, arriving first, is ignored.
-    #[test]
-    fn a_datagram_from_another_address_is_ignored() {
+    /// A server of the test's own on a free port: `answer` gets its socket and the address the
+    /// client's first datagram came from. Returns the port and the thread to join.
+    fn fake_server(
+        answer: impl FnOnce(&UdpSocket, SocketAddr) + Send + 'static,
+    ) -> (String, std::thread::JoinHandle<()>) {
         let server = UdpSocket::bind("127.0.0.1:0").unwrap();
         let port = server.local_addr().unwrap().port().to_string();
         let answering = std::thread::spawn(move || {
@@ -212,6 +214,16 @@ mod ex4_udp_client {
                 CLIENT,
                 "waiting for its datagram",
             );
+            answer(&server, client);
+        });
+        (port, answering)
+    }
+
+    /// Only the server's answer counts: any program can send to any UDP port, and a datagram
+    /// from another address, arriving first, is ignored.
+    #[test]
+    fn a_datagram_from_another_address_is_ignored() {
+        let (port, answering) = fake_server(|server, client| {
             let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
             stranger.send_to(b"not from the server", client).unwrap();
             std::thread::sleep(Duration::from_millis(200));
@@ -231,16 +243,7 @@ mod ex4_udp_client {
     /// The answer is shown with its terminal codes escaped, never printed raw.
     #[test]
     fn the_client_shows_terminal_codes_from_the_server_escaped() {
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let port = server.local_addr().unwrap().port().to_string();
-        let answering = std::thread::spawn(move || {
-            server.set_read_timeout(Some(START_DEADLINE)).unwrap();
-            let mut buffer = [0u8; 1024];
-            let (_, client) = said(
-                server.recv_from(&mut buffer),
-                CLIENT,
-                "waiting for its datagram",
-            );
+        let (port, answering) = fake_server(|server, client| {
             server
                 .send_to(b"Hi\x1b[2J\x1b]0;owned\x07", client)
                 .unwrap();

@@ -16,14 +16,7 @@ use crate::libtest::TestResult;
 /// program may print anything), and the text is cut at 40 lines.
 fn details(test: &TestResult) -> Vec<String> {
     let explanation = test.explanation();
-    let lines: Vec<&str> = test
-        .output
-        .lines()
-        .filter(|l| !l.starts_with("thread '") && !l.starts_with("note: "))
-        .take_while(|l| !l.starts_with("stack backtrace"))
-        .skip_while(|l| l.trim().is_empty())
-        .skip(explanation.len())
-        .collect();
+    let lines: Vec<&str> = test.told().into_iter().skip(explanation.len()).collect();
     let mut details: Vec<String> = lines.iter().take(40).map(shown).collect();
     if lines.len() > 40 {
         details.push(format!("... ({} more lines)", lines.len() - 40));

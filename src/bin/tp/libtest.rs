@@ -21,16 +21,21 @@ pub struct TestResult {
 }
 
 impl TestResult {
-    /// Why the test failed, in the words of the harness: its first sentence, and for a program
-    /// that does not compile, the compiler's first error (a few lines).
-    pub fn explanation(&self) -> Vec<String> {
-        let lines: Vec<&str> = self
-            .output
+    /// What the test said when it failed, without libtest's own lines (the panic's location,
+    /// the backtrace note, the backtrace) and the blank lines before it.
+    pub fn told(&self) -> Vec<&str> {
+        self.output
             .lines()
             .filter(|l| !l.starts_with("thread '") && !l.starts_with("note: "))
             .take_while(|l| !l.starts_with("stack backtrace"))
             .skip_while(|l| l.trim().is_empty())
-            .collect();
+            .collect()
+    }
+
+    /// Why the test failed, in the words of the harness: its first sentence, and for a program
+    /// that does not compile, the compiler's first error (a few lines).
+    pub fn explanation(&self) -> Vec<String> {
+        let lines = self.told();
         let Some(first) = lines.first() else {
             return vec!["failed".to_string()];
         };
