@@ -23,7 +23,7 @@ end=$(date +%s)
 full=$(awk -F, 'NR > 1 && $(NF-1) == $NF' "$class/grades.csv" | wc -l)
 echo "$count submissions graded in $((end - start)) s; $full of them with every test passed"
 # Every copy is a solution: a test that failed here failed under load, and is worth a look.
-for student in $(awk -F, 'NR > 1 && $(NF-1) != $NF { print $1 }' "$class/grades.csv"); do
+awk -F, 'NR > 1 && $(NF-1) != $NF { print $1 }' "$class/grades.csv" | while read -r student; do
   echo
   cat "$class/feedback/$student.md"
 done
