@@ -78,10 +78,8 @@ pub fn verdict(program: &str, score: &Score) -> Vec<String> {
     )];
     if let Some(first) = score.failures().next() {
         lines.push(format!("    first failing test: {}", plain(&first.name)));
-        let explanation = first.explanation();
-        let compiles = !explanation.iter().any(|l| l.contains("does not compile"));
-        lines.extend(explanation.into_iter().map(|l| format!("    {l}")));
-        if let Some(program) = programs::find(program).filter(|_| compiles) {
+        lines.extend(first.explanation().into_iter().map(|l| format!("    {l}")));
+        if let Some(program) = programs::find(program).filter(|_| !first.does_not_compile()) {
             lines.push(format!(
                 "    run it alone: cargo grade --test {} {} -- --exact",
                 program.test, first.name

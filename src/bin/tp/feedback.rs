@@ -40,6 +40,13 @@ fn fence(text: &str) -> String {
     "`".repeat(longest.max(2) + 1)
 }
 
+/// Tests passed and tests run, over every program.
+fn totals(scores: &Scores) -> (u32, u32) {
+    scores
+        .iter()
+        .fold((0, 0), |(p, t), (_, s)| (p + s.passed, t + s.total))
+}
+
 /// The Markdown feedback for the submission `name`.
 pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
     let mut text = format!("# Feedback for {name}\n\n");
@@ -47,8 +54,7 @@ pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
         Ok(scores) => scores,
         Err(why) => return text + &format!("This submission could not be graded: {why}\n"),
     };
-    let passed: u32 = scores.iter().map(|(_, s)| s.passed).sum();
-    let total: u32 = scores.iter().map(|(_, s)| s.total).sum();
+    let (passed, total) = totals(scores);
     text += &format!(
         "{passed} of {total} tests passed.\n\n| program | tests passed |\n| --- | ---: |\n"
     );
@@ -58,11 +64,7 @@ pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
     for (program, score) in scores.iter().filter(|(_, s)| !s.all_passed()) {
         text += &format!("\n## {program}: {}/{}\n", score.passed, score.total);
         for test in score.failures() {
-            let explanation = test.explanation();
-            if explanation
-                .first()
-                .is_some_and(|l| l.contains("does not compile"))
-            {
+            if test.does_not_compile() {
                 text += &format!(
                     "\n**{}**: the file does not compile; the compiler says:\n\n",
                     plain(&test.name)
@@ -73,7 +75,7 @@ pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
                 // The same errors fail every test of the program: once is enough.
                 break;
             }
-            let first = explanation.first().map(shown).unwrap_or_default();
+            let first = test.explanation().first().map(shown).unwrap_or_default();
             text += &format!("\n**{}**: {first}\n", plain(&test.name));
             let details = details(test).join("\n");
             if !details.trim().is_empty() {
@@ -115,8 +117,7 @@ pub fn gradescope(result: &Result<Scores, String>) -> serde_json::Value {
             }));
         }
     }
-    let passed: u32 = scores.iter().map(|(_, s)| s.passed).sum();
-    let total: u32 = scores.iter().map(|(_, s)| s.total).sum();
+    let (passed, total) = totals(scores);
     let lines: Vec<String> = scores
         .iter()
         .map(|(program, s)| format!("{program}: {}/{}", s.passed, s.total))

@@ -57,11 +57,13 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
     write(path, bytes)
 }
 
+/// Writes `bytes` to `path`, creating its folder first; the error names the file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A hard link (no copy of a large binary), or a copy where links are not possible.

@@ -32,6 +32,13 @@ impl TestResult {
             .collect()
     }
 
+    /// The test failed because the student's file does not compile (the harness says so first).
+    pub fn does_not_compile(&self) -> bool {
+        self.told()
+            .first()
+            .is_some_and(|l| l.contains("does not compile"))
+    }
+
     /// Why the test failed, in the words of the harness: its first sentence, and for a program
     /// that does not compile, the compiler's first error (a few lines).
     pub fn explanation(&self) -> Vec<String> {
@@ -39,7 +46,7 @@ impl TestResult {
         let Some(first) = lines.first() else {
             return vec!["failed".to_string()];
         };
-        if first.contains("does not compile") {
+        if self.does_not_compile() {
             // The compiler's first error: up to the blank line that ends it.
             return lines
                 .iter()

@@ -192,9 +192,12 @@ fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Resul
                    exercises/*.rs files";
         if let Some(file) = gradescope {
             // The student sees why on Gradescope, rather than an autograder failure.
-            let json = feedback::gradescope(&Err(why.to_string())).to_string();
-            std::fs::write(file, json)
-                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            files::write(
+                file,
+                feedback::gradescope(&Err(why.to_string()))
+                    .to_string()
+                    .as_bytes(),
+            )?;
         }
         return Err(why.to_string());
     }
@@ -215,30 +218,25 @@ fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Resul
     let names: Vec<String> = submissions.iter().map(|s| grade::label(s)).collect();
     let (table, rows) = report::table(&names, &results);
     print!("{table}");
-    std::fs::write(csv, rows).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    files::write(csv, rows.as_bytes())?;
     if let Some(dir) = feedback {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         for (name, result) in names.iter().zip(&results) {
-            let path = dir.join(format!("{name}.md"));
-            std::fs::write(&path, feedback::markdown(name, result))
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let markdown = feedback::markdown(name, result);
+            files::write(&dir.join(format!("{name}.md")), markdown.as_bytes())?;
         }
     }
     if let (Some(file), Some(result)) = (gradescope, results.first()) {
-        let json = feedback::gradescope(result).to_string();
-        std::fs::write(file, json).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        files::write(file, feedback::gradescope(result).to_string().as_bytes())?;
     }
     if let (Some(dir), Some(result)) = (classroom, results.first()) {
         let scores = result
             .as_ref()
             .map_err(|why| format!("not graded: {why}"))?;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         for (program, json) in feedback::classroom(scores) {
-            let path = dir.join(format!("{program}.json"));
-            std::fs::write(&path, json.to_string())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            files::write(
+                &dir.join(format!("{program}.json")),
+                json.to_string().as_bytes(),
+            )?;
         }
     }
     eprintln!(
@@ -252,11 +250,9 @@ fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Resul
 }
 
 fn draw_images(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for sample in samples::draw().map_err(|e| format!("cannot draw the pictures: {e}"))? {
         let path = dir.join(sample.name);
-        std::fs::write(&path, &sample.bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        files::write(&path, &sample.bytes)?;
         println!("{} ({} bytes)", path.display(), sample.bytes.len());
     }
     Ok(())
