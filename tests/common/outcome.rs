@@ -34,21 +34,17 @@ impl Outcome {
         if self.role == Role::Reference && self.code != Some(0) && !peers.is_empty() {
             // The reference does its part: when it fails, the program it talked to is why.
             let peers = peers.join(" and ");
-            if self.timed_out {
+            let what = if self.timed_out {
                 // The reference gives up on a silent peer by itself, later than the deadline.
-                panic!(
-                    "expected the reference {} to talk with {peers} and finish normally, but it \
-                     was still waiting when the test stopped it: {peers} never answered\n{self}",
-                    self.name
-                );
-            }
-            let said = self.stderr.lines().find(|l| !l.trim().is_empty());
+                format!("was still waiting when the test stopped it: {peers} never answered")
+            } else {
+                let said = self.stderr.lines().find(|l| !l.trim().is_empty());
+                format!("{}: {}", self.ended, said.unwrap_or_default())
+            };
             panic!(
-                "expected the reference {} to talk with {peers} and finish normally, but it {}: \
-                 {}\n{self}",
-                self.name,
-                self.ended,
-                said.unwrap_or_default()
+                "expected the reference {} to talk with {peers} and finish normally, but it \
+                 {what}\n{self}",
+                self.name
             );
         }
         assert!(
@@ -136,7 +132,10 @@ pub fn assert_one_clear_line(stderr: &str) {
         "expected one line on stderr, got:\n{stderr}"
     );
     for sign in ["panicked", "backtrace", "RUST_BACKTRACE"] {
-        assert!(!stderr.contains(sign), "stderr shows a panic:\n{stderr}");
+        assert!(
+            !stderr.contains(sign),
+            "expected one line on stderr and no panic, but stderr shows one:\n{stderr}"
+        );
     }
 }
 

@@ -45,12 +45,12 @@ pub fn under_test_in_this_test() -> Vec<String> {
         return Vec::new();
     };
     let started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
-    let mut names: Vec<String> = started
-        .iter()
-        .filter(|(t, _, _)| *t == test)
-        .map(|(_, name, _)| name.clone())
-        .collect();
-    names.dedup();
+    let mut names: Vec<String> = Vec::new();
+    for (_, name, _) in started.iter().filter(|(t, _, _)| *t == test) {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
     names
 }
 

@@ -46,6 +46,7 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     let readmes = [read("README.md"), read("README.fr.md")];
+    let classroom = read(".github/workflows/classroom.yml");
     let mut problems = Vec::new();
     for program in tp_sockets::kit::programs::PROGRAMS {
         let name = program.name;
@@ -68,6 +69,15 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         if program.tool {
             continue;
         }
+        let results = format!(
+            "{}_RESULTS: ${{{{ steps.grade.outputs.{name} }}}}",
+            name.to_uppercase()
+        );
+        if !classroom.contains(&results) {
+            problems.push(format!(
+                "classroom.yml does not hand {name}'s points to the reporter"
+            ));
+        }
         // Under `cargo grade`, exercises/ holds the student's work: a finished file has no
         // TODO left, and that is no failure. The kit as shipped has one in every skeleton.
         match std::fs::read_to_string(root.join(format!("exercises/{name}.rs"))) {
@@ -85,6 +95,17 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         if program.hints.is_empty() {
             problems.push(format!("{name} has no hints"));
         }
+    }
+    let runners: Vec<&str> = tp_sockets::kit::programs::PROGRAMS
+        .iter()
+        .filter(|p| !p.tool)
+        .map(|p| p.name)
+        .collect();
+    if !classroom.contains(&format!("runners: {}\n", runners.join(","))) {
+        problems.push(format!(
+            "classroom.yml's runners are not the graded programs: {}",
+            runners.join(",")
+        ));
     }
     let listed = |name: &str| tp_sockets::kit::programs::find(name).is_some();
     for folder in ["examples", "tools", "exercises", "solutions"] {
