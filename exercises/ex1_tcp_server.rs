@@ -4,7 +4,7 @@
 //!
 //! Terminal 1: `cargo ex ex1_tcp_server`
 //! Terminal 2: `cargo ex ex1_tcp_client` (or the reference: `cargo run --example ex1_tcp_client`)
-//! Check your work: `cargo grade --test ex1_tcp`
+//! Check your work: `cargo run -- check ex1_tcp_server`
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};

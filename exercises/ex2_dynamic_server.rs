@@ -4,7 +4,7 @@
 //!
 //! Terminal 1: `cargo ex ex2_dynamic_server`, then type a port (60000)
 //! Terminal 2: `cargo run --example ex2_dynamic_client`, then type the same port and a message
-//! Check your work: `cargo grade --test ex2_dynamic`
+//! Check your work: `cargo run -- check ex2_dynamic_server`
 
 use std::io::{self, ErrorKind};
 use std::process::ExitCode;

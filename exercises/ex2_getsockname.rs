@@ -6,7 +6,7 @@
 //! Terminal 2: `cargo ex ex2_getsockname`
 //! Exercise 2, step 2 ("during"): `cargo run --example ex2_getsockname -- --hold 30` keeps the
 //! connection open 30 s before it speaks: run `ex2_netstat` meanwhile to see it ESTABLISHED.
-//! Check your work: `cargo grade --test ex2_getsockname`
+//! Check your work: `cargo run -- check ex2_getsockname`
 
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;

@@ -6,7 +6,7 @@
 //! Terminal 2: `cargo ex ex2_netstat` (before the client: LISTEN)
 //! Terminal 2: `cargo run --example ex1_tcp_client`, then `cargo ex ex2_netstat`
 //! again (after: TIME_WAIT). `--watch` redraws every second; `--port P` looks at other ports.
-//! Check your work: `cargo grade --test ex2_netstat`
+//! Check your work: `cargo run -- check ex2_netstat`
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -5,7 +5,7 @@
 //! Terminal 1: `cargo run --example ex2_tcp_loop`
 //! Terminal 2: `cargo ex ex2_static_bind`, twice in a row (the second run fails while
 //! port 62000 is in TIME_WAIT); `cargo ex ex2_static_bind -- --reuse` sets SO_REUSEADDR.
-//! Check your work: `cargo grade --test ex2_static_bind`
+//! Check your work: `cargo run -- check ex2_static_bind`
 
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpStream};

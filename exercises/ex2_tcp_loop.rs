@@ -4,7 +4,7 @@
 //!
 //! Terminal 1: `cargo ex ex2_tcp_loop` (Ctrl-C to stop it)
 //! Terminal 2: `cargo run --example ex1_tcp_client`, as many times as you like
-//! Check your work: `cargo grade --test ex2_tcp_loop`
+//! Check your work: `cargo run -- check ex2_tcp_loop`
 
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@
 //!
 //! Terminal 1: `cargo ex ex3_args_server -- 60000`
 //! Terminal 2: `cargo run --example ex3_args_client -- 60000 Bonjour`
-//! Check your work: `cargo grade --test ex3_args`
+//! Check your work: `cargo run -- check ex3_args_server`
 
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@
 //!
 //! Terminal 1: `cargo ex ex4_udp_server -- 60000`
 //! Terminal 2: `cargo run --example ex4_udp_client -- 60000 Bonjour`
-//! Check your work: `cargo grade --test ex4_udp`
+//! Check your work: `cargo run -- check ex4_udp_server`
 
 use std::net::UdpSocket;
 use std::process::ExitCode;

@@ -5,7 +5,7 @@
 //! Terminal 1: `cargo run --example ex5_ipv6_server -- 60000`
 //! Terminal 2: `cargo ex ex5_ipv6_client -- --ipv4 60000 Bonjour` (step 4: refused),
 //! then `cargo ex ex5_ipv6_client -- 60000 Bonjour` (step 6: IPv6, works)
-//! Check your work: `cargo grade --test ex5_ipv6`
+//! Check your work: `cargo run -- check ex5_ipv6_client`
 
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};

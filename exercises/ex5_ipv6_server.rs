@@ -5,7 +5,7 @@
 //! Terminal 1: `cargo ex ex5_ipv6_server -- 60000` (binds ::1; also try
 //! `--dual-stack` and `--v6only`)
 //! Terminal 2: `cargo run --example ex5_ipv6_client -- 60000 Bonjour` (IPv6), then with `--ipv4`
-//! Check your work: `cargo grade --test ex5_ipv6`
+//! Check your work: `cargo run -- check ex5_ipv6_server`
 
 use std::net::{Ipv6Addr, SocketAddr, TcpListener};
 use std::process::ExitCode;

@@ -6,7 +6,7 @@
 //!
 //! Terminal 1: `cargo run --example proj_image_server`
 //! Terminal 2: `cargo ex proj_image_client` (menu), or `-- car.png --preview`
-//! Check your work: `cargo grade --test proj_image`
+//! Check your work: `cargo run -- check proj_image_client`
 
 use std::io;
 use std::path::Path;

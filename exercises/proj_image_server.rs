@@ -6,7 +6,7 @@
 //! Terminal 1: `cargo ex proj_image_server` (serves images/ on port 40674)
 //! Terminal 2: `cargo run --example proj_image_client` (a menu), or `-- car.png`, or
 //! `nc 127.0.0.1 40674` and type `LIST`.
-//! Check your work: `cargo grade --test proj_image`
+//! Check your work: `cargo run -- check proj_image_server`
 
 use std::io::{self, Write};
 use std::net::TcpStream;

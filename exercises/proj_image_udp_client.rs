@@ -9,7 +9,7 @@
 //! Terminal 2: `cargo ex proj_image_udp_client -- car.png`
 //! Through loss: `cargo run --example proj_lossy_proxy -- --listen 40676 --server 127.0.0.1:40675
 //! --drop 0.3`, then `cargo ex proj_image_udp_client -- --port 40676 car.png`
-//! Check your work: `cargo grade --test proj_image_udp`
+//! Check your work: `cargo run -- check proj_image_udp_client`
 
 use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};

@@ -6,7 +6,7 @@
 //!
 //! Terminal 1: `cargo ex proj_image_udp_server` (serves images/ on UDP port 40675)
 //! Terminal 2: `cargo run --example proj_image_udp_client -- car.png`
-//! Check your work: `cargo grade --test proj_image_udp`
+//! Check your work: `cargo run -- check proj_image_udp_server`
 
 use std::net::SocketAddr;
 use std::process::ExitCode;

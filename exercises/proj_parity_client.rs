@@ -4,7 +4,7 @@
 //!
 //! Terminal 1: `cargo run --example proj_parity_server`
 //! Terminal 2: `cargo ex proj_parity_client -- house.jpg`
-//! Check your work: `cargo grade --test proj_parity`
+//! Check your work: `cargo run -- check proj_parity_client`
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

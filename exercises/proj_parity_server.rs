@@ -5,7 +5,7 @@
 //!
 //! Terminal 1: `cargo ex proj_parity_server`
 //! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
-//! Check your work: `cargo grade --test proj_parity`
+//! Check your work: `cargo run -- check proj_parity_server`
 
 use std::io::BufReader;
 use std::process::ExitCode;

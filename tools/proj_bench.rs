@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use tp_sockets::image::fletcher::fletcher32;
 use tp_sockets::image::limits::parse_size;
-use tp_sockets::kit::cargo::Cargo;
 use tp_sockets::kit::process::{Supervised, announced, rss_kib, run_to_end};
 use tp_sockets::net::finish;
 
@@ -85,29 +84,30 @@ fn run(args: &Args) -> Result<(), String> {
     result
 }
 
+/// Builds the programs measured next to this one (cargo's own messages on the terminal).
 fn build_programs(release: bool) -> Result<(), String> {
-    let names = [
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let mut build = Command::new(cargo);
+    build
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(manifest);
+    if release {
+        build.arg("--release");
+    }
+    for name in [
         "proj_image_server",
         "proj_image_client",
         "proj_image_udp_server",
         "proj_image_udp_client",
         "proj_lossy_proxy",
-    ];
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let built = Cargo::new(root)
-        .with(if release {
-            vec!["--release"]
-        } else {
-            Vec::new()
-        })
-        .build_examples(&names)
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    match built
-        .into_iter()
-        .find_map(|(name, b)| b.err().map(|e| (name, e)))
-    {
-        Some((name, errors)) => Err(format!("{name} does not build:\n{errors}")),
-        None => Ok(()),
+    ] {
+        build.args(["--example", name]);
+    }
+    match build.status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(_) => Err("the programs to measure do not build (cargo said why above)".to_string()),
+        Err(e) => Err(format!("cannot run cargo: {e}")),
     }
 }
 

@@ -1,9 +1,6 @@
-//! The kit itself: the list of programs with their hints, what every launcher does, the sample
-//! pictures, and the machinery the tests, `tp` and `proj_bench` share to build programs
-//! ([`cargo`]) and run them under supervision ([`process`]).
+//! The kit itself, as the programs see it: what every launcher does ([`launcher`]), and the
+//! machinery the tests, `tp` and `proj_bench` share to run programs under supervision
+//! ([`process`]). The list of programs, grading and the `tp` command are in the `tp` package.
 
-pub mod cargo;
 pub mod launcher;
 pub mod process;
-pub mod programs;
-pub mod samples;

@@ -2,14 +2,13 @@
 //! the current feature set: the reference under `cargo test`, the student's file under
 //! `cargo grade`. Its peers (the server a client talks to, the client a server answers) are
 //! always the references, so that each program's tests depend on that program alone. Both are
-//! built from the code on disk.
+//! built from the code on disk, once per test binary.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
-use tp_sockets::kit::cargo::{Built, Cargo};
+use tp::cargo::Cargo;
 use tp_sockets::kit::launcher::{EXPECT_VAR, PROGRAMS_VAR, REFERENCES_VAR};
 
 /// The build the current test binary was compiled for, hence the build it must test.
@@ -34,31 +33,35 @@ impl Role {
 
 /// The executable of `name` in `role`, built if it is not up to date.
 ///
-/// `cargo test --test ex1_tcp` (or `cargo grade --test ex1_tcp`) rebuilds only that test file,
-/// not the programs it runs, so the harness runs `cargo build --example NAME` itself, once per
-/// program, role and test binary. A file that does not compile fails only the tests that run
-/// it, with the compiler's message. With `tp grade` and `tp check`, the programs were built
-/// beforehand into the folders the environment names.
+/// `cargo test --test programs` rebuilds only the test binary, not the programs it runs, so
+/// the harness runs cargo itself: the first time a program of a role is asked for, every
+/// program of that role is built, in one `cargo build --examples --keep-going` (a file that
+/// does not compile fails only the tests that run it, with the compiler's message). With
+/// `tp grade` and `tp check`, and in a test that runs again in a network of its own, the
+/// programs were built beforehand into the folders the environment names.
 #[track_caller]
 pub fn executable(name: &str, role: Role) -> PathBuf {
+    from_folder(&programs_folder(role), name, role)
+}
+
+/// The folder that holds the programs of `role`: the one the environment names, or the one
+/// this test binary built.
+#[track_caller]
+pub fn programs_folder(role: Role) -> PathBuf {
     let prebuilt = match role {
         Role::UnderTest => PROGRAMS_VAR,
         Role::Reference => REFERENCES_VAR,
     };
     if let Some(dir) = std::env::var_os(prebuilt) {
-        return from_folder(Path::new(&dir), name, role);
+        return PathBuf::from(dir);
     }
-    static BUILT: Mutex<BTreeMap<(String, Role), Built>> = Mutex::new(BTreeMap::new());
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    let result = built
-        .entry((name.to_string(), role))
-        .or_insert_with(|| build(name, role))
-        .clone();
-    drop(built);
-    result.unwrap_or_else(|message| panic!("{message}"))
+    static BUILT: [OnceLock<Result<PathBuf, String>>; 2] = [OnceLock::new(), OnceLock::new()];
+    let slot = usize::from(role.build() == "exercises");
+    let built = BUILT[slot].get_or_init(|| build_all(role.build()));
+    built.clone().unwrap_or_else(|message| panic!("{message}"))
 }
 
-/// A program that `tp grade` or `tp check` built beforehand into `dir`.
+/// A program built beforehand into `dir`: `NAME`, or `NAME.error` with why it does not compile.
 #[track_caller]
 fn from_folder(dir: &Path, name: &str, role: Role) -> PathBuf {
     let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
@@ -72,10 +75,12 @@ fn from_folder(dir: &Path, name: &str, role: Role) -> PathBuf {
     }
 }
 
-/// Builds `name` for `role` with the profile and target of this test binary, and links the
-/// executable to a place of its own (`<profile>/tp-<build>/NAME`): cargo puts both builds of a
-/// program at the same path, and the next build would take this one's place.
-fn build(name: &str, role: Role) -> Built {
+/// Builds every program of `build` (`solutions` or `exercises`) with the profile and target of
+/// this test binary, and links each executable (or writes why it does not compile) into a
+/// folder of its own, `<profile>/tp-<build>/`: cargo puts both builds of a program at the same
+/// path, and the next build would take this one's place. Each file is put in place by a rename,
+/// so that a test binary running meanwhile never starts half a program.
+fn build_all(build: &str) -> Result<PathBuf, String> {
     // Test binaries live in <target>/[<triple>/]<profile>/deps/.
     let exe = std::env::current_exe().map_err(|e| format!("path of the test binary: {e}"))?;
     let profile_dir = exe
@@ -98,32 +103,39 @@ fn build(name: &str, role: Role) -> Built {
     {
         options.extend(["--target".into(), triple.to_owned()]);
     }
-    let build = role.build();
     if build == "exercises" {
         options.extend(["--features".into(), "exercises".into()]);
     }
-    let built = Cargo::new(Path::new(env!("CARGO_MANIFEST_DIR")))
+    let names: Vec<&str> = tp::programs::PROGRAMS
+        .iter()
+        .filter(|p| !p.test.is_empty())
+        .map(|p| p.name)
+        .collect();
+    let built = Cargo::new(tp::kit_root())
         .with(options)
-        .build_examples(&[name])
-        .map_err(|e| format!("cannot run cargo to build {name}: {e}"))?;
-    let built = match built.into_values().next() {
-        Some(Ok(path)) => path,
-        Some(Err(errors)) => {
-            return Err(format!(
-                "{name} does not compile ({build}/{name}.rs):\n{errors}"
-            ));
+        .build_examples(&names)
+        .map_err(|e| format!("cannot run cargo to build the programs: {e}"))?;
+    let folder = profile_dir.join(format!("tp-{build}"));
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    for (name, result) in built {
+        let executable = folder.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+        let error = folder.join(format!("{name}.error"));
+        let (old, new) = match &result {
+            Ok(_) => (&error, &executable),
+            Err(_) => (&executable, &error),
+        };
+        let _ = std::fs::remove_file(old);
+        let staged = folder.join(format!(".{name}.{}", std::process::id()));
+        let _ = std::fs::remove_file(&staged);
+        match result {
+            Ok(path) => std::fs::hard_link(&path, &staged)
+                .or_else(|_| std::fs::copy(&path, &staged).map(drop)),
+            Err(errors) => std::fs::write(&staged, errors),
         }
-        None => return Err(format!("cargo did not build {name}")),
-    };
-    let own = profile_dir
-        .join(format!("tp-{build}"))
-        .join(built.file_name().ok_or("an executable with no name")?);
-    std::fs::create_dir_all(own.parent().ok_or("no folder")?).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_file(&own);
-    std::fs::hard_link(&built, &own)
-        .or_else(|_| std::fs::copy(&built, &own).map(drop))
-        .map_err(|e| format!("{}: {e}", own.display()))?;
-    Ok(own)
+        .and_then(|()| std::fs::rename(&staged, new))
+        .map_err(|e| format!("{}: {e}", new.display()))?;
+    }
+    Ok(folder)
 }
 
 /// A `Command` for the example `name` in `role`, told which build the tests expect, with no

@@ -97,7 +97,7 @@ pub fn picture_folder() -> PictureFolder {
     let root = Scratch::new("pictures");
     let served = root.path.join("served");
     std::fs::create_dir_all(&served).unwrap();
-    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    let images = tp::kit_root().join("images");
     for name in ["car.png", "house.jpg", "dog.jpg"] {
         std::fs::copy(images.join(name), served.join(name)).unwrap();
     }
@@ -119,14 +119,13 @@ impl PictureFolder {
 
 /// The kit's sample pictures (images/).
 pub fn images() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("images")
+    tp::kit_root().join("images")
 }
 
 /// The Python example of PROTOCOL.md's section `section` (a `## ` heading), with the default
 /// port `port` of that section replaced by `actual`: a client written from the document alone.
 pub fn protocol_example(section: &str, port: u16, actual: u16) -> String {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md")).unwrap();
+    let text = std::fs::read_to_string(tp::kit_root().join("PROTOCOL.md")).unwrap();
     let start = text
         .find(&format!("## {section}"))
         .unwrap_or_else(|| panic!("PROTOCOL.md has no section {section}"));

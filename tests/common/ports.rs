@@ -6,32 +6,54 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The handout's fixed ports, held by one test at a time across every test binary.
+use tp::netns::Network;
+use tp_sockets::kit::launcher::{PROGRAMS_VAR, REFERENCES_VAR};
+
+use super::build::{Role, programs_folder};
+use tp_sockets::kit::process::run_to_end;
+
+/// The handout's fixed ports, for the current test alone (see [`fixed_ports`]).
 pub struct FixedPorts {
-    _lock: File,
+    _turn: Option<File>,
 }
 
 /// The handout's ports (60000 for servers, 62000 for the bound client).
 pub const HANDOUT_PORTS: [u16; 2] = [60000, 62000];
 
-/// Takes the lock on the handout's fixed ports (60000, 62000), waiting for other tests that
-/// hold it, and checks that no program outside the tests is listening on them.
+/// How long a test that runs again in a network of its own may take there.
+const OWN_NETWORK_DEADLINE: Duration = Duration::from_secs(150);
+
+/// The handout's fixed ports (60000, 62000, and the image project's) for the current test,
+/// where no other program of the machine and no other test can hold them or see its
+/// connections. A test that uses them starts with
+/// `let Some(_ports) = fixed_ports() else { return };`:
 ///
-/// The lock is a file lock (flock on Unix, LockFileEx on Windows), so it serializes tests in
-/// the same binary (each test opens its own handle) and across test binaries run in parallel.
-pub fn fixed_ports() -> FixedPorts {
-    let path = std::env::temp_dir().join("tp-sockets-fixed-ports.lock");
-    let file = File::create(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        match file.try_lock() {
-            Ok(()) => break,
-            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                thread::sleep(Duration::from_millis(20));
-            }
-            Err(e) => panic!("cannot lock {}: {e}", path.display()),
+/// - where networks of one's own can be made (Linux with user namespaces), the test runs
+///   again, alone, in a child process with a network of its own (this same binary, with only
+///   this test); `None` says it passed there, and a failure there fails it here, in the same
+///   words;
+/// - in that child (or in `tp grade`'s sandbox, whose network is the submission's own), it
+///   returns the ports at once; tests that share a sandbox take turns;
+/// - elsewhere (macOS, Windows), tests take turns across every test binary, and a program
+///   outside the tests that listens on one of the ports stops the test with a sentence.
+pub fn fixed_ports() -> Option<FixedPorts> {
+    match Network::current() {
+        Network::Own => {
+            tp::netns::loopback_up().expect("bring up the loopback of the test's own network");
+            return Some(FixedPorts { _turn: None });
         }
+        Network::Private => {
+            return Some(FixedPorts {
+                _turn: Some(take_turn()),
+            });
+        }
+        Network::Host => {}
     }
+    if tp::netns::own_networks().is_ok() {
+        run_in_own_network();
+        return None;
+    }
+    let turn = take_turn();
     for port in HANDOUT_PORTS {
         // A connection that succeeds means some program outside the tests listens there.
         // (A bind test would also trip on connections of earlier tests waiting in TIME_WAIT.)
@@ -43,7 +65,60 @@ pub fn fixed_ports() -> FixedPorts {
             );
         }
     }
-    FixedPorts { _lock: file }
+    Some(FixedPorts { _turn: Some(turn) })
+}
+
+/// Runs the current test again in a network of its own (and a process tree of its own, so
+/// that nothing it starts outlives it), and fails with its words if it failed there.
+fn run_in_own_network() {
+    let test = std::thread::current()
+        .name()
+        .expect("libtest names the thread of each test after it")
+        .to_string();
+    let binary = std::env::current_exe().expect("the path of this test binary");
+    let mut command = tp::netns::in_own_network(&binary);
+    command.args([&test, "--exact", "--show-output"]);
+    // The programs, built once here, rather than by every test that runs again.
+    command
+        .env(PROGRAMS_VAR, programs_folder(Role::UnderTest))
+        .env(REFERENCES_VAR, programs_folder(Role::Reference));
+    let run = run_to_end(&mut command, b"", OWN_NETWORK_DEADLINE)
+        .unwrap_or_else(|e| panic!("cannot run the test again in a network of its own: {e}"));
+    let results = tp::libtest::parse(&run.stdout);
+    match results.iter().find(|r| r.name == test) {
+        Some(result) if result.passed => {
+            // What the test printed there ("skipped: ..."), for --nocapture and libtest.
+            if !result.output.is_empty() {
+                println!("{}", result.output);
+            }
+        }
+        Some(result) => panic!("{}", result.told().join("\n")),
+        None if run.status.is_none() => panic!(
+            "the test did not finish within {} s in its own network",
+            OWN_NETWORK_DEADLINE.as_secs()
+        ),
+        None => panic!(
+            "the test did not run in a network of its own:\n{}{}",
+            run.stdout, run.stderr
+        ),
+    }
+}
+
+/// Waits for the turn of the current test among those that use the fixed ports in this
+/// network (a file lock: flock on Unix, LockFileEx on Windows, across test binaries too).
+fn take_turn() -> File {
+    let path = std::env::temp_dir().join("tp-sockets-fixed-ports.lock");
+    let file = File::create(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return file,
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot lock {}: {e}", path.display()),
+        }
+    }
 }
 
 /// Whether this machine lacks an IPv6 loopback (`::1`); if so, says that the test is skipped.
@@ -87,6 +162,17 @@ pub fn silent_udp_port() -> NobodyHome {
     }
 }
 
+/// Whether a TCP socket without SO_REUSEADDR (as a Python server, or socket2's) can bind
+/// `address`: not when a connection from that port still waits in TIME_WAIT, which std's
+/// `TcpListener::bind` (that sets the option on Unix) would not notice.
+fn bind_plainly(address: SocketAddr) -> bool {
+    let Ok(socket) = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+    else {
+        return false;
+    };
+    socket.bind(&address.into()).is_ok()
+}
+
 /// A port that is free on 127.0.0.1, for a program under test to bind.
 ///
 /// It is taken below 32768, outside the ranges every OS draws ephemeral ports from (Linux
@@ -102,7 +188,7 @@ pub fn free_port() -> u16 {
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let port = (FIRST + (offset + n) % SPAN) as u16;
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        if TcpListener::bind(address).is_ok() && std::net::UdpSocket::bind(address).is_ok() {
+        if bind_plainly(address) && std::net::UdpSocket::bind(address).is_ok() {
             return port;
         }
     }

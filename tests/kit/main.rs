@@ -1,19 +1,26 @@
 //! The kit's own checks: what it ships is what it says it ships. No student program runs here.
 //! The files of each program (here), skeletons that mirror their solutions (`mirrors`), and the
-//! words the kit shows: hints, answers, test failures (`words`).
+//! words the kit shows: hints, answers, test failures (`words`); the README's commands, run as
+//! written (`readme`); the facts of the OS that the answers rely on (`answers`).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
+
+mod answers;
+#[path = "../common/mod.rs"]
+mod common;
 mod mirrors;
+mod readme;
 mod words;
 
 use std::path::Path;
 
+use tp::samples;
 use tp_sockets::image::picture::file_dimensions;
-use tp_sockets::kit::samples;
 
 /// `cargo run -- images` draws the pictures of images/ again, byte for byte.
 #[test]
 fn the_sample_pictures_are_drawn_by_the_kit_byte_for_byte() {
-    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    let images = tp::kit_root().join("images");
     let drawn = samples::draw().expect("draw the samples");
     assert_eq!(drawn.len(), 4);
     for sample in drawn {
@@ -29,7 +36,7 @@ fn the_sample_pictures_are_drawn_by_the_kit_byte_for_byte() {
 /// The parity project needs sides of both parities, and an odd width.
 #[test]
 fn the_sample_pictures_have_the_sizes_the_parity_project_needs() {
-    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+    let images = tp::kit_root().join("images");
     let size = |name: &str| file_dimensions(&images.join(name)).expect("a picture");
     assert_eq!(size("car.png"), (640, 427));
     assert_eq!(size("house.jpg"), (481, 320));
@@ -41,14 +48,14 @@ fn the_sample_pictures_have_the_sizes_the_parity_project_needs() {
 /// both READMEs; and no file of the kit is left out of the list.
 #[test]
 fn every_program_has_all_its_files_and_no_file_is_left_out() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tp::kit_root();
     let read = |path: &str| {
         std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     let readmes = [read("README.md"), read("README.fr.md")];
     let classroom = read(".github/workflows/classroom.yml");
     let mut problems = Vec::new();
-    for program in tp_sockets::kit::programs::PROGRAMS {
+    for program in tp::programs::PROGRAMS {
         let name = program.name;
         let launcher = if program.tool { "tools" } else { "examples" };
         if !root.join(format!("{launcher}/{name}.rs")).exists() {
@@ -90,13 +97,16 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
             problems.push(format!("solutions/{name}.rs is missing"));
         }
         if !test_sources(root, program.test).contains(name) {
-            problems.push(format!("tests/{} does not test {name}", program.test));
+            problems.push(format!(
+                "tests/programs/{} does not test {name}",
+                program.test
+            ));
         }
         if program.hints.is_empty() {
             problems.push(format!("{name} has no hints"));
         }
     }
-    let runners: Vec<&str> = tp_sockets::kit::programs::PROGRAMS
+    let runners: Vec<&str> = tp::programs::PROGRAMS
         .iter()
         .filter(|p| !p.tool)
         .map(|p| p.name)
@@ -107,7 +117,7 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
             runners.join(",")
         ));
     }
-    let listed = |name: &str| tp_sockets::kit::programs::find(name).is_some();
+    let listed = |name: &str| tp::programs::find(name).is_some();
     for folder in ["examples", "tools", "exercises", "solutions"] {
         for entry in std::fs::read_dir(root.join(folder)).unwrap() {
             let file = entry.unwrap().file_name().to_string_lossy().into_owned();
@@ -115,20 +125,17 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
                 && !listed(name)
             {
                 problems.push(format!(
-                    "{folder}/{file} is not in the kit's list (src/kit/programs.rs)"
+                    "{folder}/{file} is not in the kit's list (tp/src/programs.rs)"
                 ));
             }
         }
     }
-    let tests: Vec<&str> = tp_sockets::kit::programs::PROGRAMS
-        .iter()
-        .map(|p| p.test)
-        .collect();
-    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+    let tests: Vec<&str> = tp::programs::PROGRAMS.iter().map(|p| p.test).collect();
+    for entry in std::fs::read_dir(root.join("tests/programs")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let test = file.strip_suffix(".rs").unwrap_or(&file);
-        if !tests.contains(&test) && !["kit", "answers", "tp", "readme", "common"].contains(&test) {
-            problems.push(format!("tests/{file} belongs to no program"));
+        if !tests.contains(&test) && test != "main" {
+            problems.push(format!("tests/programs/{file} belongs to no program"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -138,8 +145,8 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
 /// Exercises 1-5 (the handout's) at most 80. Under `cargo grade`, exercises/ is the student's.
 #[test]
 fn every_file_is_short_enough_to_read() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut folders: Vec<_> = ["src", "tests", "examples", "tools", "solutions"]
+    let root = tp::kit_root();
+    let mut folders: Vec<_> = ["src", "tp", "tests", "examples", "tools", "solutions"]
         .iter()
         .map(|f| root.join(f))
         .collect();
@@ -176,14 +183,16 @@ fn every_file_is_short_enough_to_read() {
     assert!(too_long.is_empty(), "{}", too_long.join("\n"));
 }
 
-/// The text of the test target `test`: tests/TEST.rs, or every file of tests/TEST/.
+/// The text of the test module `test`: tests/programs/TEST.rs, or every file of
+/// tests/programs/TEST/.
 pub fn test_sources(root: &Path, test: &str) -> String {
-    let file = root.join("tests").join(format!("{test}.rs"));
+    let tests = root.join("tests/programs");
+    let file = tests.join(format!("{test}.rs"));
     if let Ok(text) = std::fs::read_to_string(file) {
         return text;
     }
     let mut text = String::new();
-    let mut folders = vec![root.join("tests").join(test)];
+    let mut folders = vec![tests.join(test)];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
             let path = entry.path();

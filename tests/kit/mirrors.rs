@@ -1,7 +1,5 @@
 //! Skeleton and solution are mirrors of each other, but for the TODO paragraphs.
 
-use std::path::Path;
-
 /// The paragraphs of a program (runs of lines between blank lines), after its `//!` header,
 /// and the header's first line (the title).
 fn paragraphs(text: &str) -> (String, Vec<String>) {
@@ -98,12 +96,9 @@ fn every_skeleton_mirrors_its_solution_outside_its_todos() {
     if cfg!(feature = "exercises") {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tp::kit_root();
     let mut problems = Vec::new();
-    for program in tp_sockets::kit::programs::PROGRAMS
-        .iter()
-        .filter(|p| !p.tool)
-    {
+    for program in tp::programs::PROGRAMS.iter().filter(|p| !p.tool) {
         let read = |folder: &str| {
             std::fs::read_to_string(root.join(folder).join(format!("{}.rs", program.name)))
                 .unwrap_or_default()

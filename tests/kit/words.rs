@@ -1,13 +1,11 @@
 //! The words the kit shows a student: hints that name real helpers, answers that cite real
 //! tests, and test failures that say what was expected.
 
-use std::path::Path;
-
 /// The helpers of the kit a hint names (in backticks, with their module: `prompt::ask`,
 /// `catalog::Folder::open`) exist: a hint never sends a student looking for code that is gone.
 #[test]
 fn every_helper_a_hint_names_exists() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = tp::kit_root().join("src");
     let defines = |module: &str, item: &str| {
         ["net", "image", "kit"].iter().any(|room| {
             let candidates = if module == *room {
@@ -34,7 +32,7 @@ fn every_helper_a_hint_names_exists() {
     };
     let mut named = 0;
     let mut problems = Vec::new();
-    for program in tp_sockets::kit::programs::PROGRAMS {
+    for program in tp::programs::PROGRAMS {
         for hint in program.hints {
             for (i, quoted) in hint.split('`').enumerate() {
                 let path: Vec<&str> = quoted.split("::").collect();
@@ -61,7 +59,7 @@ fn every_helper_a_hint_names_exists() {
 /// Every test an answer of solutions/ANSWERS.md (or .fr.md) cites as its proof exists.
 #[test]
 fn every_test_the_answers_cite_exists() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tp::kit_root();
     let mut code = String::new();
     let mut folders = vec![root.join("tests"), root.join("src")];
     while let Some(folder) = folders.pop() {
@@ -80,7 +78,7 @@ fn every_test_the_answers_cite_exists() {
         for (i, quoted) in text.split('`').enumerate() {
             let is_test_name = i % 2 == 1
                 && quoted.matches('_').count() >= 3
-                && tp_sockets::kit::programs::find(quoted).is_none()
+                && tp::programs::find(quoted).is_none()
                 && quoted
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
@@ -171,9 +169,9 @@ fn says_what_was_expected(kind: &str, args: &[String]) -> bool {
 /// what the program did): a student reads these, not a `left == right` dump.
 #[test]
 fn every_check_in_a_programs_tests_says_what_was_expected() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tp::kit_root();
     let mut problems = Vec::new();
-    for test in tp_sockets::kit::programs::graded_tests() {
+    for test in tp::programs::graded_tests() {
         let code = super::test_sources(root, test);
         for (line, kind, args) in assertions(&code) {
             if !says_what_was_expected(kind, &args) {

@@ -3,7 +3,7 @@
 use std::process::{Command, Output};
 
 use super::{Submission, root, tp};
-use tp_sockets::kit::programs::PROGRAMS;
+use tp::programs::PROGRAMS;
 
 /// What `tp check` printed: (program, mark, score) for each program line.
 fn check_marks(out: &Output) -> Vec<(String, String, String)> {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Submission, root, tp};
-use tp_sockets::kit::programs::{PROGRAMS, graded_tests};
+use tp::programs::{PROGRAMS, graded_tests};
 
 /// A server that takes port 60000, says it listens, accepts every client and never answers.
 const HANGING_SERVER: &str = "pub fn main() -> std::process::ExitCode {\n\
@@ -54,7 +54,10 @@ fn tp_grade_scores_each_program_alone_and_writes_each_students_feedback() {
     hanging.write("exercises/ex1_tcp_server.rs", HANGING_SERVER);
     let cheat = Submission::new(&class, "e_edits_the_tests", "exercises");
     for test in graded_tests() {
-        cheat.write(&format!("tests/{test}.rs"), "#[test]\nfn passes() {}\n");
+        cheat.write(
+            &format!("tests/programs/{test}.rs"),
+            "#[test]\nfn passes() {}\n",
+        );
     }
     // What a learning platform collects: the files alone, no copy of the kit around them.
     let alone = class.join("f_files_alone");

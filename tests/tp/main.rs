@@ -15,7 +15,7 @@ mod grade;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use tp_sockets::kit::programs::PROGRAMS;
+use tp::programs::PROGRAMS;
 
 /// Runs `tp` with `args` to its end.
 pub fn tp(args: &[&str]) -> Output {
@@ -27,7 +27,7 @@ pub fn tp(args: &[&str]) -> Output {
 
 /// The kit's folder.
 pub fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    tp::kit_root()
 }
 
 #[test]

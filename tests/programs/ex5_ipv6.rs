@@ -1,0 +1,221 @@
+//! Advanced exercise: `ex5_ipv6_server PORT [--dual-stack | --v6only]` and
+//! `ex5_ipv6_client PORT MESSAGE... [--ipv4]`. Each test answers one of the handout's
+//! "what do you notice?" questions; a question about both sides is asked of each program, its
+//! peer being the reference. On a machine with no IPv6 loopback they skip, saying so.
+
+use crate::common::{
+    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server,
+};
+use tp_sockets::net::netstat;
+
+const SERVER: &str = "ex5_ipv6_server";
+const CLIENT: &str = "ex5_ipv6_client";
+
+/// Question 7: with the same address family as the server, the client gets through, and both
+/// sides print IPv6 addresses.
+fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Sides) {
+    if crate::common::no_ipv6_here() {
+        return;
+    }
+    let server = sides.start_server(SERVER, &["0"]);
+    let port = server.address().port().to_string();
+    let client = sides.run_client(CLIENT, &[&port, "hello", "IPv6"]);
+    client.assert_success();
+    client.expect_stdout(&format!("connecting to [::1]:{port}"));
+    client.expect_stdout("local address: [::1]:");
+    client.expect_stdout("server replied: Welcome to this server");
+    server.expect_line(
+        "client 1 from [::1]:<port>: received \"hello IPv6\"",
+        |l| l.contains("from [::1]:") && l.ends_with("received \"hello IPv6\""),
+        START_DEADLINE,
+    );
+}
+
+/// Beyond the handout: a socket bound to :: with IPV6_V6ONLY off also takes IPv4 clients,
+/// which it sees as IPv4-mapped IPv6 addresses (::ffff:127.0.0.1).
+fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) {
+    if crate::common::no_ipv6_here() {
+        return;
+    }
+    let server = sides.start_server(SERVER, &["0", "--dual-stack"]);
+    let address = server.address();
+    assert!(
+        address.ip().to_string() == "::",
+        "expected {SERVER} --dual-stack to listen on [::] (every address, both families), but it \
+         listens on {address}"
+    );
+    let port = server.address().port().to_string();
+    let client = sides.run_client(CLIENT, &["--ipv4", &port, "from", "IPv4"]);
+    client.assert_success();
+    client.expect_stdout("local address: 127.0.0.1:");
+    server.expect_line_containing("from [::ffff:127.0.0.1]:", START_DEADLINE);
+    // ... and IPv6 clients as before.
+    sides
+        .run_client(CLIENT, &[&port, "from", "IPv6"])
+        .assert_success();
+}
+
+/// With --v6only, the socket bound to :: takes IPv6 clients only.
+fn a_v6only_server_refuses_an_ipv4_client(sides: Sides) {
+    if crate::common::no_ipv6_here() {
+        return;
+    }
+    let server = sides.start_server(SERVER, &["0", "--v6only"]);
+    let port = server.address().port().to_string();
+    let refused = sides.run_client(CLIENT, &["--ipv4", &port, "hello"]);
+    refused.assert_clean_failure(1);
+    sides.run_client(CLIENT, &[&port, "hello"]).assert_success();
+}
+
+/// A machine without IPv6, made for the test on Linux: a network of its own where IPv6 is
+/// turned off before the program starts. The program must say so in one line and exit 1.
+fn without_ipv6_it_says_so(name: &str, args: &[&str]) {
+    if let Err(why) = tp::netns::own_networks() {
+        println!("skipped: cannot make a network without IPv6 here: {why}");
+        return;
+    }
+    let program = crate::common::executable(name, crate::common::Role::UnderTest);
+    let mut command = tp::netns::without_ipv6(&program);
+    command
+        .args(args)
+        .env(tp_sockets::kit::launcher::EXPECT_VAR, crate::common::BUILD);
+    let outcome = crate::common::run_command(
+        name,
+        crate::common::Role::UnderTest,
+        &mut command,
+        "",
+        crate::common::RUN_DEADLINE,
+    );
+    outcome.refuses_saying(1, &["IPv6 is not available on this machine"]);
+}
+
+/// The tests of `ex5_ipv6_server`.
+mod ex5_ipv6_server {
+    use super::*;
+
+    /// Question 3: the server's socket is a tcp6 listener on ::1, and nothing listens on
+    /// 127.0.0.1 at that port. (`cargo run --example ex2_netstat -- --port P` shows the same.)
+    #[test]
+    fn q3_the_server_listens_on_ipv6_loopback_not_on_127_0_0_1() {
+        if crate::common::no_ipv6_here() {
+            return;
+        }
+        let server = start_server(SERVER, &["0"]);
+        let address = server.address();
+        assert!(
+            address.ip().to_string() == "::1",
+            "expected {SERVER} to listen on ::1, but it listens on {address}"
+        );
+        let rows: Vec<String> = netstat::sockets()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.local.port() == address.port() && r.state == "LISTEN")
+            .map(|r| format!("{} {}", r.proto, r.local))
+            .collect();
+        assert!(
+            rows == [format!("tcp6 {address}")],
+            "expected one listening socket on port {}, `tcp6 {address}`, but the socket table \
+             shows {rows:?}",
+            address.port()
+        );
+    }
+
+    #[test]
+    fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses() {
+        super::q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(SERVER_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
+        super::a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(SERVER_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_v6only_server_refuses_an_ipv4_client() {
+        super::a_v6only_server_refuses_an_ipv4_client(SERVER_UNDER_TEST);
+        // The two options contradict each other: a usage error.
+        run(SERVER, &["0", "--dual-stack", "--v6only"])
+            .assert_exit_code(2, "refuse --dual-stack with --v6only, with a usage error");
+    }
+
+    #[test]
+    fn without_ipv6_it_says_so() {
+        super::without_ipv6_it_says_so(SERVER, &["0"]);
+    }
+}
+
+/// The tests of `ex5_ipv6_client`.
+mod ex5_ipv6_client {
+    use super::*;
+
+    /// Question 5: an IPv4 client cannot reach a server that listens on ::1.
+    #[test]
+    fn q5_an_ipv4_client_is_refused_with_one_clear_line() {
+        if crate::common::no_ipv6_here() {
+            return;
+        }
+        let server = CLIENT_UNDER_TEST.start_server(SERVER, &["0"]);
+        let port = server.address().port().to_string();
+        let client = run(CLIENT, &["--ipv4", &port, "hello"]);
+        let line = client.assert_clean_failure(1);
+        assert!(
+            line.contains("nothing listens there over IPv4"),
+            "expected the line to say `{}`, but it said: {line}",
+            "nothing listens there over IPv4"
+        );
+        assert!(
+            line.contains("--dual-stack"),
+            "expected the line to say `{}`, but it said: {line}",
+            "--dual-stack"
+        );
+    }
+
+    #[test]
+    fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses() {
+        super::q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(CLIENT_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
+        super::a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(CLIENT_UNDER_TEST);
+    }
+
+    #[test]
+    fn a_v6only_server_refuses_an_ipv4_client() {
+        super::a_v6only_server_refuses_an_ipv4_client(CLIENT_UNDER_TEST);
+        // --ipv4 takes no value: a usage error.
+        run(CLIENT, &["--ipv4=yes", "5000", "x"])
+            .assert_exit_code(2, "refuse a value after --ipv4, with a usage error");
+    }
+
+    #[test]
+    fn without_ipv6_it_says_so() {
+        super::without_ipv6_it_says_so(CLIENT, &["5000", "hi"]);
+    }
+
+    /// Over IPv6, with nothing listening on the port, the client says to start the server: the
+    /// refusal is not a sign that IPv6 is missing, and the IPv4 explanation is for --ipv4 only.
+    #[test]
+    fn an_ipv6_client_with_no_server_says_to_start_it() {
+        if crate::common::no_ipv6_here() {
+            return;
+        }
+        // A port of ::1 held by the test (bound, not listening): connections are refused.
+        let held = socket2::Socket::new(socket2::Domain::IPV6, socket2::Type::STREAM, None)
+            .expect("an IPv6 socket");
+        let loopback: std::net::SocketAddr = "[::1]:0".parse().expect("an address");
+        held.bind(&loopback.into()).expect("bind ::1");
+        let port = held
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map_or(0, |a| a.port())
+            .to_string();
+        let client = run(CLIENT, &[&port, "hello"]);
+        let line = client.refuses_saying(1, &["start the server first"]);
+        assert!(
+            !line.contains("IPv6 is not available") && !line.contains("over IPv4"),
+            "expected {CLIENT} to say only that nothing listens on [::1]:{port}, but it said: {line}"
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! The tests of `proj_image_client`.
+
+use super::*;
+
+mod lying_servers;
+mod terminal;
+
+#[test]
+fn the_client_downloads_checks_and_describes_a_picture() {
+    let (server, folder) = serve_reference(&[]);
+    let out = Scratch::new("download");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]);
+    client.assert_success();
+    let car = std::fs::read(folder.served.join("car.png")).unwrap();
+    assert_file(CLIENT, &out.path.join("car.png"), &car, "car.png");
+    client.expect_stdout("checksum db7cb55e verified");
+    client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
+    assert!(
+        out.names() == ["car.png"],
+        "expected {CLIENT} to leave car.png alone in --out, but the folder holds {:?}",
+        out.names()
+    );
+
+    let gray = run(CLIENT, &["--port", &port, "--out", &out_dir, "gray.png"]);
+    gray.expect_stdout("101 × 50 pixels");
+
+    drop(server);
+    let nobody = crate::common::closed_tcp_port();
+    let port = nobody.port.to_string();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "dog.jpg"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("cargo run --example proj_image_server"),
+        "expected the line to say `{}`, but it said: {line}",
+        "cargo run --example proj_image_server"
+    );
+}
+
+#[test]
+fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
+    let (server, _folder) = serve_reference(&[]);
+    let out = Scratch::new("menu");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let args = ["--port", port.as_str(), "--out", out_dir.as_str()];
+
+    let client = run_with(CLIENT, &args, "2\n", RUN_DEADLINE);
+    client.assert_success();
+    client.expect_stdout("1. car.png 640×427");
+    client.expect_stdout("4. house.jpg 481×320");
+    assert!(
+        out.path.join("dog.jpg").exists(),
+        "expected choice 2 of the menu to save dog.jpg, but {CLIENT} saved {:?}\n{client}",
+        out.names()
+    );
+
+    let client = run_with(CLIENT, &args, "9\n", RUN_DEADLINE);
+    client.assert_success();
+    client.expect_stdout("no picture named 9");
+    let path = out.path.join("not-found.png");
+    assert_file(
+        CLIENT,
+        &path,
+        NOT_FOUND_PICTURE,
+        "the server's not-found picture",
+    );
+
+    let closed = run_with(CLIENT, &args, "", RUN_DEADLINE);
+    closed.assert_clean_failure(1);
+}
+
+#[test]
+fn the_client_does_not_overwrite_a_file_without_force() {
+    let (server, _folder) = serve_reference(&[]);
+    let out = Scratch::new("overwrite");
+    std::fs::write(out.path.join("car.png"), b"mine").unwrap();
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("--force"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--force"
+    );
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        b"mine",
+        "the student's own car.png, untouched",
+    );
+    run(
+        CLIENT,
+        &["--port", &port, "--out", &out_dir, "--force", "car.png"],
+    )
+    .assert_success();
+    let car = std::fs::read(crate::common::images().join("car.png")).unwrap();
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        &car,
+        "car.png, replaced with --force",
+    );
+}
+
+/// A large download through a pipe: no progress bar (that is for terminals), a verified file.
+#[test]
+fn a_large_download_through_a_pipe_shows_no_progress_bar() {
+    let folder = picture_folder();
+    let big: Vec<u8> = (0..3 << 20).map(|i: u32| (i % 251) as u8).collect();
+    std::fs::write(folder.served.join("big.png"), &big).unwrap();
+    let server = start_reference_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let out = Scratch::new("big");
+    let port = server.address().port().to_string();
+    let client = run(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out.path.to_string_lossy(),
+            "big.png",
+        ],
+    );
+    client.assert_success();
+    assert!(
+        client.stderr.is_empty(),
+        "expected {CLIENT} to write nothing on stderr when it is not a terminal (no progress \
+         bar), but it wrote:\n{}",
+        client.stderr
+    );
+    client.expect_stdout("not a picture this client can read");
+    assert_file(CLIENT, &out.path.join("big.png"), &big, "big.png");
+}
+
+/// Ctrl-C in the middle of a download: the temporary file goes, and the exit code is 130.
+/// (Windows has no SIGINT to send from a test; the same handler runs on Ctrl-C there.)
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_download_removes_the_temporary_file() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 1000000 0badf00d\n");
+        let _ = stream.write_all(&[7u8; 5000]);
+        thread::sleep(Duration::from_secs(20));
+    });
+    let out = Scratch::new("ctrl-c");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut client = crate::common::spawn(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "30",
+            "car.png",
+        ],
+    );
+    crate::common::interrupted_download_leaves_nothing(&mut client, &out);
+}
+
+/// Without `--out`, pictures land in `downloads/` (created, and ignored by git), never among
+/// the kit's files; a folder given with `--out` is created too, parents included.
+#[test]
+fn the_download_folder_is_downloads_and_is_created_when_missing() {
+    let (server, _folder) = serve_reference(&[]);
+    let port = server.address().port().to_string();
+    let here = Scratch::new("default-out");
+    let mut command = crate::common::command(CLIENT);
+    command
+        .current_dir(&here.path)
+        .args(["--port", &port, "car.png"]);
+    let client =
+        crate::common::run_command(CLIENT, Role::UnderTest, &mut command, "", RUN_DEADLINE);
+    client.assert_success();
+    assert!(
+        here.path.join("downloads").join("car.png").is_file(),
+        "expected {CLIENT} without --out to save downloads/car.png, but its folder holds {:?}\n{client}",
+        here.names()
+    );
+    let nested = here.path.join("a").join("b");
+    let out_dir = nested.to_string_lossy().into_owned();
+    run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]).assert_success();
+    assert!(
+        nested.join("car.png").is_file(),
+        "expected {CLIENT} --out a/b to create a/b and save a/b/car.png, but it did not"
+    );
+}

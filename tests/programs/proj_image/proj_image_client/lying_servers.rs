@@ -1,0 +1,215 @@
+//! `proj_image_client` against servers that lie or refuse: a wrong checksum, a short body, a
+//! path for a name, terminal codes in a reason, a size above `--max-size`, a trickle of bytes,
+//! a not-found answer. Each is refused in one line and leaves nothing on disk; the client still
+//! downloads from an honest server.
+
+use super::*;
+
+/// The client still downloads a picture from an honest server, with `extra` options: a client
+/// that refuses everything would pass the tests about lying servers.
+fn still_downloads_from_an_honest_server(extra: &[&str]) {
+    let (server, folder) = serve(&[]);
+    let out = Scratch::new("honest");
+    let port = server.address().port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut args = vec!["--port", &port, "--out", &out_dir];
+    args.extend_from_slice(extra);
+    args.push("car.png");
+    run(CLIENT, &args).assert_success();
+    let expected = std::fs::read(folder.served.join("car.png")).unwrap();
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        &expected,
+        "car.png from an honest server",
+    );
+}
+
+/// Downloads `car.png` from the lying server at `address`: refused in one line, nothing left.
+fn refused_download(address: SocketAddr, label: &str) -> String {
+    let out = Scratch::new(label);
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+        .assert_clean_failure(1)
+        .to_string();
+    out.assert_empty(CLIENT, "a refused download");
+    line
+}
+
+#[test]
+fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
+    let body = b"these bytes were changed on the way".to_vec();
+    let wrong = fletcher32(&body) ^ 1;
+    let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
+    let line = refused_download(address, "corrupt");
+    assert!(
+        line.contains("damaged"),
+        "expected the line to say `{}`, but it said: {line}",
+        "damaged"
+    );
+}
+
+#[test]
+fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
+    let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
+    let line = refused_download(address, "interrupted");
+    assert!(
+        line.contains("after 5000 of 100000 bytes"),
+        "expected the line to say `{}`, but it said: {line}",
+        "after 5000 of 100000 bytes"
+    );
+}
+
+/// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
+/// file outside `--out`. The client applies the servers' own name rule, and refuses.
+#[test]
+fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
+    let root = Scratch::new("lying-menu");
+    let out = root.path.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let escape = root.path.join("escape.png");
+    let absolute = root.path.join("absolute.png");
+    for (name, label) in [
+        ("../escape.png".to_string(), "relative"),
+        (absolute.to_string_lossy().into_owned(), "absolute"),
+    ] {
+        let body = std::fs::read(crate::common::images().join("car.png")).unwrap();
+        let menu = format!("OK 1\n{name} 640 427 {}\n", body.len());
+        let address = scripted_server(move |stream| {
+            let _ = stream.write_all(menu.as_bytes());
+            let mut get = String::new();
+            let _ = BufReader::new(stream.try_clone().unwrap()).read_line(&mut get);
+            let _ = writeln!(stream, "OK {} {:08x}", body.len(), fletcher32(&body));
+            let _ = stream.write_all(&body);
+        });
+        let port = address.port().to_string();
+        let out_dir = out.to_string_lossy().into_owned();
+        let client = run_with(
+            CLIENT,
+            &["--port", &port, "--out", &out_dir],
+            "1\n",
+            RUN_DEADLINE,
+        );
+        client.refuses_saying(1, &["refused"]);
+        assert!(
+            !escape.exists() && !absolute.exists(),
+            "expected {CLIENT} to refuse the {label} path {name} from the menu, but it wrote \
+             outside --out"
+        );
+        let left = std::fs::read_dir(&out).unwrap().count();
+        assert!(
+            left == 0,
+            "expected {CLIENT} to write nothing after refusing the {label} path {name}, but \
+             --out holds {left} files"
+        );
+    }
+    still_downloads_from_an_honest_server(&[]);
+}
+
+/// What a server says is shown with its terminal codes escaped: a reason cannot clear or
+/// retitle the student's terminal.
+#[test]
+fn a_reason_with_terminal_codes_is_shown_escaped() {
+    let address = lying_server("ERR \x1b]0;owned\x07\x1b[2Jgone\n".to_string(), Vec::new());
+    let line = refused_download(address, "escapes");
+    assert!(
+        line.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"),
+        "expected the line to say `{}`, but it said: {line}",
+        "\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"
+    );
+    assert!(
+        !line.contains('\x1b'),
+        "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"
+    );
+    still_downloads_from_an_honest_server(&[]);
+}
+
+/// A size is checked before anything is written for it (`--max-size`, 4 GiB by default).
+#[test]
+fn a_size_above_max_size_is_refused_before_anything_is_written() {
+    let address = lying_server("OK 5000000 0badf00d\n".to_string(), vec![1; 100_000]);
+    let out = Scratch::new("max-size");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = run(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--max-size",
+            "1MiB",
+            "car.png",
+        ],
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(
+        line.contains("--max-size"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--max-size"
+    );
+    out.assert_empty(CLIENT, "a refused download");
+    still_downloads_from_an_honest_server(&["--max-size", "1MiB"]);
+}
+
+/// As curl's --speed-limit: a server that sends one byte every half second (far below
+/// 1 KiB/s) is given up on after --timeout seconds, whatever it announced.
+#[test]
+fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 1000000 0badf00d\n");
+        for _ in 0..40 {
+            if stream.write_all(b"x").is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+    });
+    let out = Scratch::new("trickle");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let started = Instant::now();
+    let client = run_with(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "2",
+            "car.png",
+        ],
+        "",
+        Duration::from_secs(15),
+    );
+    client.refuses_saying(1, &["stalled", "nothing was saved"]);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(6),
+        "expected {CLIENT} --timeout 2 to give up on a server below 1 KiB/s after about 2 s, but \
+         it took {:.1} s",
+        took.as_secs_f64()
+    );
+    out.assert_empty(CLIENT, "a stalled download");
+}
+
+/// `NOTFOUND 0`: the server has neither the picture nor a not-found picture: nothing to save.
+#[test]
+fn a_not_found_answer_of_0_bytes_saves_nothing() {
+    let address = lying_server("NOTFOUND 0 00000000\n".to_string(), Vec::new());
+    let line = refused_download(address, "notfound-0");
+    assert!(
+        line.contains("no picture named car.png"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no picture named car.png"
+    );
+    assert!(
+        line.contains("no not-found picture"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no not-found picture"
+    );
+    still_downloads_from_an_honest_server(&[]);
+}

@@ -1,0 +1,309 @@
+//! The tests of `proj_image_udp_client`.
+
+use super::*;
+
+/// The proxy drops 0 %, 10 % and 30 % of the datagrams in each direction, and duplicates and
+/// reorders 10 %: the file still arrives byte for byte.
+#[test]
+fn through_loss_duplication_and_reordering_the_file_still_arrives_whole() {
+    let bytes = generated(1 << 20, 2);
+    let (server, _folder) = serve_reference_with("data.bin", &bytes);
+    for (drop, seed) in [("0", "11"), ("0.1", "12"), ("0.3", "13")] {
+        let options = [
+            "--drop",
+            drop,
+            "--duplicate",
+            "0.1",
+            "--reorder",
+            "0.1",
+            "--seed",
+            seed,
+        ];
+        let (_proxy, port) = crate::common::start_proxy(server.address(), &options);
+        let out = Scratch::new("udp-lossy");
+        let client = download(&port.to_string(), &out, "data.bin", &["--chunk", "4000"]);
+        client.assert_success();
+        let what = format!("data.bin through a proxy that drops {drop} of the datagrams");
+        assert_file(CLIENT, &out.path.join("data.bin"), &bytes, &what);
+        assert!(
+            out.names() == ["data.bin"],
+            "expected {CLIENT} to leave data.bin alone in --out, but the folder holds {:?}",
+            out.names()
+        );
+        if drop != "0" {
+            assert!(
+                !client.stdout.contains(", 0 asked again"),
+                "expected {CLIENT} to ask again for lost chunks at {drop} loss, but it says it \
+                 asked again for none\n{client}"
+            );
+        }
+    }
+}
+
+/// A server that answers the metadata and the first request, then is gone for good.
+#[test]
+fn a_client_whose_server_disappears_mid_transfer_exits_1_in_time_and_leaves_no_file() {
+    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = fake.local_addr().unwrap().port().to_string();
+    thread::spawn(move || {
+        let mut buffer = vec![0u8; 2048];
+        let mut out = Vec::new();
+        for answered in 0..2 {
+            let Ok((n, client)) = fake.recv_from(&mut buffer) else {
+                return;
+            };
+            let reply = match Message::decode(&buffer[..n]) {
+                Ok(Message::MetaRequest { transfer, .. }) => Message::Meta {
+                    transfer,
+                    not_found: false,
+                    size: 4 << 20,
+                    checksum: 0,
+                    chunk: 4000,
+                    token: 1,
+                },
+                Ok(Message::DataRequest {
+                    transfer, ranges, ..
+                }) => Message::Data {
+                    transfer,
+                    index: ranges[0].0,
+                    payload: &[0u8; 4000],
+                },
+                _ => continue,
+            };
+            out.clear();
+            reply.encode(&mut out);
+            fake.send_to(&out, client).unwrap();
+            let _ = answered;
+        }
+        // Gone: the socket stays open and silent for the rest of the test.
+        thread::sleep(Duration::from_secs(20));
+    });
+    let out = Scratch::new("udp-vanish");
+    let started = Instant::now();
+    let client = run_with(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out.path.to_string_lossy(),
+            "--timeout",
+            "1",
+            "big.png",
+        ],
+        "",
+        Duration::from_secs(10),
+    );
+    let took = started.elapsed();
+    let line = client.assert_clean_failure(1);
+    assert!(
+        line.contains("nothing was saved"),
+        "expected the line to say `{}`, but it said: {line}",
+        "nothing was saved"
+    );
+    assert!(took < Duration::from_secs(4), "gave up after {took:?}");
+    out.assert_empty(CLIENT, "a refused download");
+}
+
+#[test]
+fn an_unknown_name_gets_the_not_found_picture_and_a_path_is_refused_at_home() {
+    let (server, _folder) = serve_reference_with("data.bin", b"x");
+    let port = server.address().port().to_string();
+    let out = Scratch::new("udp-notfound");
+    let client = download(&port, &out, "nothing.png", &[]);
+    client.assert_success();
+    client.expect_stdout("no picture named nothing.png");
+    let path = out.path.join("not-found.png");
+    assert_file(
+        CLIENT,
+        &path,
+        NOT_FOUND_PICTURE,
+        "the server's not-found picture",
+    );
+
+    // The client never turns a path into a file name.
+    let refused = download(&port, &out, "../secret.txt", &[]);
+    let line = refused.assert_clean_failure(1);
+    assert!(
+        line.contains("cannot save a picture named"),
+        "expected the line to say `{}`, but it said: {line}",
+        "cannot save a picture named"
+    );
+}
+
+/// Kind 1 and 0 bytes: the server has neither the picture nor a not-found picture.
+#[test]
+fn a_not_found_answer_of_0_bytes_saves_nothing() {
+    let port = scripted_server(|message| match message {
+        Message::MetaRequest { transfer, .. } => vec![encoded(&Message::Meta {
+            transfer,
+            not_found: true,
+            size: 0,
+            checksum: 0,
+            chunk: 1000,
+            token: 1,
+        })],
+        _ => Vec::new(),
+    });
+    let out = Scratch::new("udp-no-not-found");
+    let line = download(&port, &out, "nothing.png", &[])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("no not-found picture"),
+        "expected the line to say `{}`, but it said: {line}",
+        "no not-found picture"
+    );
+    out.assert_empty(CLIENT, "a refused download");
+    let (server, _folder) = serve_reference_with("data.bin", b"x");
+    let port = server.address().port().to_string();
+    download(&port, &out, "data.bin", &[]).assert_success();
+}
+
+/// The client checks what the metadata announces before it writes anything: 4 TiB (whose
+/// chunk count does not even fit in 32 bits), or chunks outside 512-65000 bytes.
+#[test]
+fn metadata_out_of_bounds_is_refused_before_anything_is_written() {
+    for (size, chunk, expected) in [
+        (4u64 << 40, 1024, "--max-size"),
+        (1000, 100, "chunks of 100 bytes"),
+    ] {
+        let port = scripted_server(meta(size, chunk, 0));
+        let out = Scratch::new("udp-bounds");
+        let line = download(&port, &out, "big.png", &[])
+            .assert_clean_failure(1)
+            .to_string();
+        assert!(
+            line.contains(expected),
+            "expected the line to say `{}`, but it said: {line}",
+            expected
+        );
+        out.assert_empty(CLIENT, "a refused download");
+    }
+    let port = scripted_server(meta(8 << 30, 60000, 0));
+    let out = Scratch::new("udp-bounds");
+    let line = download(&port, &out, "big.png", &[])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("--max-size"),
+        "expected the line to say `{}`, but it said: {line}",
+        "--max-size"
+    );
+    out.assert_empty(CLIENT, "a refused download");
+    // From an honest server, within the bounds, the client downloads.
+    let bytes = generated(100_000, 8);
+    let (server, _folder) = serve_reference_with("data.bin", &bytes);
+    let port = server.address().port().to_string();
+    download(&port, &out, "data.bin", &["--max-size", "1MiB"]).assert_success();
+    assert_file(
+        CLIENT,
+        &out.path.join("data.bin"),
+        &bytes,
+        "data.bin within --max-size",
+    );
+}
+
+/// PROTOCOL.md: a chunk of the wrong length is ignored. A server that sends every chunk with
+/// one byte too many never delivers the file: the client gives up, and saves nothing.
+#[test]
+fn chunks_longer_than_announced_are_ignored() {
+    let body = generated(3000, 7);
+    let checksum = tp_sockets::image::fletcher::fletcher32(&body);
+    let mut metadata = meta(3000, 1000, checksum);
+    let port = scripted_server(move |message| match message {
+        Message::DataRequest {
+            transfer, ranges, ..
+        } => ranges
+            .iter()
+            .flat_map(|&(first, n)| first..first + u32::from(n))
+            .filter(|&i| i < 3)
+            .map(|index| {
+                let mut payload = body[index as usize * 1000..][..1000].to_vec();
+                payload.push(0);
+                encoded(&Message::Data {
+                    transfer,
+                    index,
+                    payload: &payload,
+                })
+            })
+            .collect(),
+        other => metadata(other),
+    });
+    let out = Scratch::new("udp-long");
+    let line = download(&port, &out, "long.png", &["--timeout", "1"])
+        .assert_clean_failure(1)
+        .to_string();
+    assert!(
+        line.contains("nothing was saved"),
+        "expected the line to say `{}`, but it said: {line}",
+        "nothing was saved"
+    );
+    out.assert_empty(CLIENT, "a refused download");
+}
+
+/// A server that sends one new chunk of 600 bytes a second (below 1 KiB/s) is given up on
+/// after --timeout seconds, although chunks keep coming.
+#[test]
+fn a_server_that_trickles_chunks_is_given_up_on_after_the_timeout() {
+    let mut metadata = meta(600 * 100, 600, 0);
+    let mut next_send = Instant::now();
+    let mut sent = 0u32;
+    let port = scripted_server(move |message| match message {
+        Message::DataRequest { transfer, .. } if Instant::now() >= next_send => {
+            next_send = Instant::now() + Duration::from_secs(1);
+            sent += 1;
+            vec![encoded(&Message::Data {
+                transfer,
+                index: sent - 1,
+                payload: &[0u8; 600],
+            })]
+        }
+        Message::DataRequest { .. } => Vec::new(),
+        other => metadata(other),
+    });
+    let out = Scratch::new("udp-trickle");
+    let started = Instant::now();
+    let client = download(
+        &port,
+        &out,
+        "slow.png",
+        &["--timeout", "2", "--chunk", "600"],
+    );
+    let line = client.assert_clean_failure(1);
+    assert!(
+        line.contains("stalled"),
+        "expected the line to say `{}`, but it said: {line}",
+        "stalled"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "expected {CLIENT} --timeout 2 to give up on a server below 1 KiB/s after about 2 s, but \
+         it took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    out.assert_empty(CLIENT, "a refused download");
+}
+
+/// Ctrl-C while a large (sparse) temporary file is waiting for its chunks: it is deleted, and
+/// the exit code is 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_download_removes_the_temporary_file() {
+    let port = scripted_server(meta(1 << 30, 60000, 0));
+    let out = Scratch::new("udp-ctrl-c");
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let mut client = crate::common::spawn(
+        CLIENT,
+        &[
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            "30",
+            "big.png",
+        ],
+    );
+    crate::common::interrupted_download_leaves_nothing(&mut client, &out);
+}

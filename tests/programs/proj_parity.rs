@@ -1,0 +1,177 @@
+//! Project, image parity over UDP: `proj_parity_server` answers one line per datagram,
+//! `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`; `proj_parity_client`
+//! says it in words. Each test serves its own folder on a port the OS picks.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+use crate::common::{PictureFolder, Role, Running, START_DEADLINE, picture_folder, run};
+
+const SERVER: &str = "proj_parity_server";
+const CLIENT: &str = "proj_parity_client";
+
+/// The parity server in `role` (under test, or the reference peer of a client under test),
+/// serving a folder of pictures.
+fn serve(role: Role) -> (Running, PictureFolder) {
+    let folder = picture_folder();
+    let server = crate::common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
+    server.expect_line_starting("receiving on ", START_DEADLINE);
+    (server, folder)
+}
+
+/// Panics unless the server at `server` answers the datagram `request` with `expected`.
+#[track_caller]
+fn answers(server: SocketAddr, request: &[u8], expected: &str) {
+    let asked = format!("the datagram {:?}", String::from_utf8_lossy(request));
+    crate::common::assert_answer(SERVER, &asked, &ask(server, request), expected);
+}
+
+/// Sends one raw datagram, as a student's own client in any language would, and returns the
+/// answer.
+fn ask(server: SocketAddr, request: &[u8]) -> String {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    socket.send_to(request, server).unwrap();
+    let mut buffer = [0u8; 2048];
+    let (n, _) = crate::common::said(
+        socket.recv_from(&mut buffer),
+        SERVER,
+        "waiting for its answer",
+    );
+    String::from_utf8_lossy(&buffer[..n]).into_owned()
+}
+
+/// The tests of `proj_parity_server`.
+mod proj_parity_server {
+    use super::*;
+
+    #[test]
+    fn each_side_gets_its_own_parity() {
+        let (server, _folder) = serve(Role::UnderTest);
+        let address = server.address();
+        answers(address, b"", "OK 640 427 pair impair\n");
+        answers(address, b"car.png", "OK 640 427 pair impair\n");
+        answers(address, b"house.jpg", "OK 481 320 impair pair\n");
+        answers(address, b"dog.jpg", "OK 360 243 pair impair\n");
+    }
+
+    /// The students' original dimension code crashed on grayscale pictures: the header alone is read.
+    #[test]
+    fn a_grayscale_picture_is_measured_too() {
+        let (server, _folder) = serve(Role::UnderTest);
+        answers(server.address(), b"gray.png", "OK 101 50 impair pair\n");
+    }
+
+    #[test]
+    fn unknown_names_and_paths_get_one_err_line() {
+        let (server, _folder) = serve(Role::UnderTest);
+        let address = server.address();
+        answers(address, b"nope.png", "ERR no picture named nope.png\n");
+        for bad in [
+            &b"../secret.txt"[..],
+            b"/etc/passwd",
+            b"..",
+            b".hidden",
+            b"a\\b",
+        ] {
+            let answer = ask(address, bad);
+            assert!(
+                answer.starts_with("ERR ") && answer.ends_with('\n') && answer.lines().count() == 1,
+                "expected {SERVER} to answer the name {:?} with one line `ERR <reason>`, but it \
+                 answered {answer:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        #[cfg(unix)]
+        answers(
+            address,
+            b"link-out.png",
+            "ERR that name leads outside the folder\n",
+        );
+    }
+
+    #[test]
+    fn the_server_survives_garbage_and_huge_datagrams() {
+        let (mut server, _folder) = serve(Role::UnderTest);
+        let address = server.address();
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.send_to(b"\xff\xfe\x00\x1b[2J", address).unwrap();
+        socket.send_to(&vec![b'x'; 60000], address).unwrap();
+        answers(address, b"car.png", "OK 640 427 pair impair\n");
+        server.assert_running("garbage and a huge datagram");
+    }
+}
+
+/// The tests of `proj_parity_client`.
+mod proj_parity_client {
+    use super::*;
+
+    #[test]
+    fn the_client_says_the_answer_in_words() {
+        let (server, _folder) = serve(Role::Reference);
+        let port = server.address().port().to_string();
+        let client = run(CLIENT, &["--port", &port, "house.jpg"]);
+        client.assert_success();
+        client.expect_stdout("house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)");
+        let client = run(CLIENT, &["--port", &port]);
+        client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
+    }
+
+    #[test]
+    fn the_client_reports_an_err_answer_in_one_line() {
+        let (server, _folder) = serve(Role::Reference);
+        let port = server.address().port().to_string();
+        let line = run(CLIENT, &["--port", &port, "nope.png"])
+            .assert_clean_failure(1)
+            .to_string();
+        assert!(
+            line.contains("the server says: no picture named nope.png"),
+            "expected the line to say `{}`, but it said: {line}",
+            "the server says: no picture named nope.png"
+        );
+
+        // With no server at all, no answer comes, and the client says why at its deadline.
+        drop(server);
+        let nobody = crate::common::silent_udp_port();
+        let port = nobody.port.to_string();
+        let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
+        let line = client.assert_clean_failure(1);
+        assert!(
+            line.contains("UDP has no connection"),
+            "expected the line to say `{}`, but it said: {line}",
+            "UDP has no connection"
+        );
+    }
+
+    /// A reason sent by a server reaches the terminal with its control characters escaped.
+    #[test]
+    fn a_reason_with_terminal_codes_is_shown_escaped() {
+        let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = fake.local_addr().unwrap().port().to_string();
+        let answering = std::thread::spawn(move || {
+            fake.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut buffer = [0u8; 1024];
+            let (_, client) = crate::common::said(
+                fake.recv_from(&mut buffer),
+                CLIENT,
+                "waiting for its request",
+            );
+            fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
+                .unwrap();
+        });
+        let client = run(CLIENT, &["--port", &port, "car.png"]);
+        let line = client.assert_clean_failure(1);
+        assert!(
+            line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"),
+            "expected the line to say `{}`, but it said: {line}",
+            "\\u{1b}[2J\\u{1b}]0;owned\\u{7}"
+        );
+        assert!(
+            !line.contains('\x1b'),
+            "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"
+        );
+        crate::common::joined(answering);
+    }
+}

@@ -1,0 +1,196 @@
+//! Cargo, run by the kit itself: to build the programs a test starts, the programs and tests
+//! `tp` grades with, and the programs `proj_bench` measures. Cargo says what it built, and why
+//! something did not compile, in JSON messages (`--message-format json`), read with serde_json.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// What building one program gave: its executable, or the compiler's error messages.
+pub type Built = Result<PathBuf, String>;
+
+/// A cargo command for the kit at a given manifest, with its options.
+#[derive(Debug, Clone)]
+pub struct Cargo {
+    manifest: PathBuf,
+    options: Vec<OsString>,
+    env: Vec<(&'static str, &'static str)>,
+}
+
+/// The cargo that runs this program (`$CARGO`, set by cargo), or the one on the PATH.
+pub fn program() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+impl Cargo {
+    /// Cargo for the crate whose folder is `root`.
+    pub fn new(root: &Path) -> Cargo {
+        Cargo {
+            manifest: root.join("Cargo.toml"),
+            options: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Adds command-line options (`--release`, `--target-dir DIR`, `--features exercises`...).
+    pub fn with<S: Into<OsString>>(mut self, options: impl IntoIterator<Item = S>) -> Cargo {
+        self.options.extend(options.into_iter().map(Into::into));
+        self
+    }
+
+    /// Builds without debug information: smaller programs, faster links (for grading).
+    pub fn without_debug_info(mut self) -> Cargo {
+        self.env.push(("CARGO_PROFILE_DEV_DEBUG", "0"));
+        self
+    }
+
+    fn command(&self, verb: &[&str]) -> Command {
+        let mut command = Command::new(program());
+        command
+            .args(verb)
+            .args(["--message-format", "json", "--manifest-path"])
+            .arg(&self.manifest)
+            .args(&self.options)
+            .envs(self.env.iter().copied())
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// Builds the examples `names` (`--keep-going`: a program that does not compile stops
+    /// only itself) and returns each one's executable, or the compiler's errors about it.
+    pub fn build_examples(&self, names: &[&str]) -> io::Result<BTreeMap<String, Built>> {
+        if names.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let mut command = self.command(&["build", "--keep-going"]);
+        for name in names {
+            command.args(["--example", name]);
+        }
+        let messages = run(&mut command)?;
+        let mut built = read_messages(&messages.stdout, "example");
+        // A program with neither executable nor error of its own failed for another target
+        // (the kit's library), or for cargo itself: say that.
+        let others = read_messages(&messages.stdout, "lib")
+            .into_values()
+            .filter_map(Result::err);
+        let others: String = others.collect();
+        for name in names {
+            built.entry(name.to_string()).or_insert_with(|| {
+                Err(if others.is_empty() {
+                    failure(&messages.stderr)
+                } else {
+                    others.clone()
+                })
+            });
+        }
+        Ok(built)
+    }
+
+    /// Builds the test binary `name` of the `tp` package (`--test NAME --no-run`) and
+    /// returns its executable, or the compiler's errors.
+    pub fn build_tests(&self, name: &str) -> io::Result<Result<PathBuf, String>> {
+        let mut command = self.command(&["test", "--no-run", "--package", "tp", "--test", name]);
+        let messages = run(&mut command)?;
+        let built = read_messages(&messages.stdout, "test").remove(name);
+        Ok(match built {
+            Some(Ok(binary)) if messages.success => Ok(binary),
+            Some(Err(errors)) => Err(errors),
+            _ => Err(failure(&messages.stderr)),
+        })
+    }
+}
+
+/// What cargo printed, and whether it succeeded.
+struct Messages {
+    stdout: String,
+    stderr: String,
+    success: bool,
+}
+
+fn run(command: &mut Command) -> io::Result<Messages> {
+    let output = command.output()?;
+    Ok(Messages {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        success: output.status.success(),
+    })
+}
+
+/// The targets of `kind` ("example", "test") that cargo's JSON messages report: the
+/// executable built, or the errors the compiler gave about it (in its own words).
+fn read_messages(json: &str, kind: &str) -> BTreeMap<String, Built> {
+    let mut built: BTreeMap<String, Built> = BTreeMap::new();
+    for message in json
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
+        let target = &message["target"];
+        let Some(name) = target["name"].as_str() else {
+            continue;
+        };
+        if !target["kind"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k == kind))
+        {
+            continue;
+        }
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(executable) = message["executable"].as_str() {
+                    built.insert(name.to_string(), Ok(PathBuf::from(executable)));
+                }
+            }
+            Some("compiler-message") if message["message"]["level"] == "error" => {
+                let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
+                let entry = built
+                    .entry(name.to_string())
+                    .or_insert_with(|| Err(String::new()));
+                if let Err(errors) = entry {
+                    // The launchers include the student files: show the file's own path.
+                    errors.push_str(&rendered.replace("examples/../", ""));
+                }
+            }
+            _ => {}
+        }
+    }
+    built
+}
+
+/// Why cargo failed when the compiler said nothing about a program: cargo's own last words.
+fn failure(stderr: &str) -> String {
+    let words: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let last = words[words.len().saturating_sub(10)..].join("\n");
+    if last.is_empty() {
+        "cargo built nothing and said nothing".to_string()
+    } else {
+        last
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn executables_and_compiler_errors_are_read_from_cargos_json() {
+        let json = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["example"],"name":"ok"},"executable":"C:\\k\\ok.exe"}"#,
+            r#"{"reason":"compiler-message","target":{"kind":["example"],"name":"bad"},"message":{"level":"warning","rendered":"warning: unused\n"}}"#,
+            r#"{"reason":"compiler-message","target":{"kind":["example"],"name":"bad"},"message":{"level":"error","rendered":"error[E0425]: cannot find value `x`\n"}}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"tp_sockets"},"executable":null}"#,
+            "not json",
+        ]
+        .join("\n");
+        let built = read_messages(&json, "example");
+        assert_eq!(built["ok"], Ok(PathBuf::from("C:\\k\\ok.exe")));
+        assert_eq!(
+            built["bad"],
+            Err("error[E0425]: cannot find value `x`\n".to_string())
+        );
+        assert_eq!(built.len(), 2);
+    }
+}

@@ -1,0 +1,18 @@
+//! The kit's own tooling, used by the `tp` command and by the kit's tests: the list of
+//! programs with their hints ([`programs`]), cargo run by the kit ([`cargo`]), test binaries
+//! run and read ([`libtest`]), networks of one's own ([`netns`]), and the sample pictures
+//! ([`samples`]).
+
+pub mod cargo;
+pub mod libtest;
+pub mod netns;
+pub mod programs;
+pub mod samples;
+
+use std::path::Path;
+
+/// The kit's folder: the one that holds `Cargo.toml`, `exercises/`, `solutions/` and `tp/`.
+pub fn kit_root() -> &'static Path {
+    let tp = Path::new(env!("CARGO_MANIFEST_DIR"));
+    tp.parent().unwrap_or(tp)
+}
