@@ -18,8 +18,10 @@ cargo build --quiet --bin tp
 cargo run --quiet -- grade solutions/.. --csv "$class/warm.csv" >/dev/null 2>&1 || true
 start=$(date +%s)
 cargo run --quiet -- grade "$class"/student* --csv "$class/grades.csv" \
-  --feedback "$class/feedback" >/dev/null
+  --feedback "$class/feedback" >/dev/null 2>"$class/stderr"
 end=$(date +%s)
+# Which sandbox it used, in tp's words.
+grep -E '^(sandbox|no sandbox)' "$class/stderr" || true
 full=$(awk -F, 'NR > 1 && $(NF-1) == $NF' "$class/grades.csv" | wc -l)
 echo "$count submissions graded in $((end - start)) s; $full of them with every test passed"
 # Every copy is a solution: a test that failed here failed under load, and is worth a look.

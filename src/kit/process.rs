@@ -18,19 +18,47 @@ struct Captured {
 }
 
 impl Captured {
-    fn collect(pipe: impl Read + Send + 'static) -> Arc<Captured> {
+    /// Collects what `pipe` gives, keeping at most `kept` bytes of it: a program may print
+    /// without end, and its reader must not run out of memory. What is not kept is counted
+    /// and said at the end.
+    fn collect(pipe: impl Read + Send + 'static, kept: usize) -> Arc<Captured> {
         let captured = Arc::new(Captured::default());
         let sink = Arc::clone(&captured);
         thread::spawn(move || {
             let mut reader = BufReader::new(pipe);
             let mut line = Vec::new();
-            // Lossy: a program may print bytes that are not UTF-8; the rest is still seen.
-            while reader.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
-                sink.lock().0.push_str(&String::from_utf8_lossy(&line));
-                sink.changed.notify_all();
-                line.clear();
+            let (mut room, mut dropped) = (kept, 0u64);
+            while let Ok(chunk) = reader.fill_buf() {
+                if chunk.is_empty() {
+                    break;
+                }
+                let (taken, whole) = match chunk.iter().position(|&b| b == b'\n') {
+                    Some(end) => (end + 1, true),
+                    None => (chunk.len(), false),
+                };
+                let keep = taken.min(room);
+                line.extend_from_slice(&chunk[..keep]);
+                room -= keep;
+                dropped += (taken - keep) as u64;
+                reader.consume(taken);
+                if whole || room == 0 {
+                    // Lossy: a program may print bytes that are not UTF-8; the rest is still seen.
+                    if !line.is_empty() {
+                        sink.lock().0.push_str(&String::from_utf8_lossy(&line));
+                        sink.changed.notify_all();
+                    }
+                    line.clear();
+                }
             }
-            sink.lock().1 = true;
+            let mut state = sink.lock();
+            state.0.push_str(&String::from_utf8_lossy(&line));
+            if dropped > 0 {
+                state
+                    .0
+                    .push_str(&format!("\n[... {dropped} more bytes were not kept]\n"));
+            }
+            state.1 = true;
+            drop(state);
             sink.changed.notify_all();
         });
         captured
@@ -89,9 +117,18 @@ pub struct Supervised {
     stderr: Arc<Captured>,
 }
 
+/// The most of each of a program's outputs that [`Supervised::start`] keeps: 1 MiB.
+pub const KEPT: usize = 1 << 20;
+
 impl Supervised {
-    /// Starts `command` with its three standard streams as pipes.
+    /// Starts `command` with its three standard streams as pipes, keeping at most [`KEPT`]
+    /// bytes of each output.
     pub fn start(command: &mut Command) -> io::Result<Supervised> {
+        Supervised::start_keeping(command, KEPT)
+    }
+
+    /// [`Supervised::start`], keeping at most `kept` bytes of each output.
+    pub fn start_keeping(command: &mut Command, kept: usize) -> io::Result<Supervised> {
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -102,8 +139,8 @@ impl Supervised {
         Ok(Supervised {
             stdin: child.stdin.take(),
             child,
-            stdout: Captured::collect(stdout),
-            stderr: Captured::collect(stderr),
+            stdout: Captured::collect(stdout, kept),
+            stderr: Captured::collect(stderr, kept),
         })
     }
 
@@ -209,7 +246,17 @@ pub struct Finished {
 
 /// Runs `command` with `input` as its stdin (then closed), for at most `timeout`.
 pub fn run_to_end(command: &mut Command, input: &[u8], timeout: Duration) -> io::Result<Finished> {
-    let mut program = Supervised::start(command)?;
+    run_to_end_keeping(command, input, timeout, KEPT)
+}
+
+/// [`run_to_end`], keeping at most `kept` bytes of each output.
+pub fn run_to_end_keeping(
+    command: &mut Command,
+    input: &[u8],
+    timeout: Duration,
+    kept: usize,
+) -> io::Result<Finished> {
+    let mut program = Supervised::start_keeping(command, kept)?;
     program.type_in(input);
     program.close_stdin();
     let status = program.wait(timeout);

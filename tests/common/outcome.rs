@@ -231,7 +231,11 @@ pub fn in_terminal(
         shell += &format!(" {}", quote(arg));
     }
     let mut script = std::process::Command::new("script");
-    script.args(["-qec", &shell, "/dev/null"]);
+    // A terminal that says what it is, as a student's does (TERM may be unset where the
+    // tests run: a sandbox, CI).
+    script
+        .args(["-qec", &shell, "/dev/null"])
+        .env("TERM", "xterm-256color");
     for (key, value) in command.get_envs() {
         match value {
             Some(value) => script.env(key, value),

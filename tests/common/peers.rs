@@ -34,9 +34,24 @@ impl TestServer {
         TestServer::replying(address, Some(tp_sockets::net::welcome::WELCOME.as_bytes()))
     }
 
+    /// One that, after its answer, waits for the client to close (at most 5 s) before it
+    /// closes too: the client is then the side that closes first, whatever the timing of the
+    /// machine, as with a client that says it has nothing more to send (`shutdown`).
+    pub fn closing_last(address: &str) -> TestServer {
+        TestServer::serve(
+            address,
+            Some(tp_sockets::net::welcome::WELCOME.as_bytes()),
+            true,
+        )
+    }
+
     /// One that answers `reply` instead, or never answers (`None`): it keeps every connection
     /// open, silent, until it is dropped.
     pub fn replying(address: &str, reply: Option<&[u8]>) -> TestServer {
+        TestServer::serve(address, reply, false)
+    }
+
+    fn serve(address: &str, reply: Option<&[u8]>, closing_last: bool) -> TestServer {
         let reply = reply.map(<[u8]>::to_vec);
         let listener = TcpListener::bind(address).unwrap_or_else(|e| panic!("{address}: {e}"));
         listener.set_nonblocking(true).unwrap();
@@ -62,6 +77,10 @@ impl TestServer {
                 match &reply {
                     Some(reply) => {
                         let _ = stream.write_all(reply);
+                        if closing_last {
+                            // Read until the client's end of stream (or the timeout).
+                            let _ = std::io::copy(&mut stream, &mut std::io::sink());
+                        }
                     }
                     None => held.push(stream),
                 }

@@ -96,6 +96,8 @@ mod ex2_dynamic_server {
         let expected = if allowed { low } else { port };
         server.expect_printed(&format!("listening on 127.0.0.1:{expected}"));
         if !allowed {
+            // stderr is collected by its own thread: wait for the explanation.
+            server.wait_for_stderr(|l| l.contains("below 1024"), START_DEADLINE);
             assert!(
                 server.stderr().contains("below 1024"),
                 "expected {SERVER} to explain that port {low} is below 1024 and needs rights \

@@ -50,10 +50,12 @@ fn assert_came_from(server: &TestServer, port: u16) {
 }
 
 /// The client closes first, so its end (its fixed port) is the one left in TIME_WAIT, and
-/// without SO_REUSEADDR the next bind() of that port fails.
+/// without SO_REUSEADDR the next bind() of that port fails. (The test's server waits for the
+/// client's end of stream before it closes: on a busy machine a server that closes at once
+/// could close first, and keep the TIME_WAIT on its side.)
 #[test]
 fn second_run_on_the_same_port_fails_while_in_time_wait() {
-    let server = TestServer::start("127.0.0.1:0");
+    let server = TestServer::closing_last("127.0.0.1:0");
     let port = free_port();
     run_from(port, &server, false).assert_success();
     assert!(
@@ -88,7 +90,7 @@ fn second_run_on_the_same_port_fails_while_in_time_wait() {
 /// look at the new socket.
 #[test]
 fn reuse_on_the_second_run_only_is_too_late_on_linux() {
-    let server = TestServer::start("127.0.0.1:0");
+    let server = TestServer::closing_last("127.0.0.1:0");
     let port = free_port();
     run_from(port, &server, false).assert_success();
     let second = run_from(port, &server, true);

@@ -130,6 +130,15 @@ mod ex3_args_server {
         let _ = std::io::Read::read(&mut client, &mut [0u8; 8]);
         drop(client);
         drop(python);
+        // A process that another test forks at this moment holds the listener until it
+        // starts its program: wait until nothing listens there any more.
+        crate::common::wait_until(std::time::Duration::from_secs(5), || {
+            tp_sockets::net::netstat::sockets().is_ok_and(|rows| {
+                !rows
+                    .iter()
+                    .any(|r| r.local.port() == port && r.state == "LISTEN")
+            })
+        });
         let outcome = run(SERVER, &[&port.to_string()]);
         if cfg!(target_os = "linux") {
             let line = outcome.assert_clean_failure(1);

@@ -1,13 +1,14 @@
 //! `tp check` and `tp watch`, on a copy of the skeletons and of the solutions.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use super::{Submission, root, tp};
 use tp::programs::PROGRAMS;
 
 /// What `tp check` printed: (program, mark, score) for each program line.
-fn check_marks(out: &Output) -> Vec<(String, String, String)> {
-    String::from_utf8_lossy(&out.stdout)
+fn check_marks(out: &super::Ran) -> Vec<(String, String, String)> {
+    out.stdout
+        .as_str()
         .lines()
         .filter(|l| l.starts_with('✓') || l.starts_with('✗'))
         .map(|l| {
@@ -35,12 +36,8 @@ fn tp_check_fails_every_skeleton_and_passes_every_solution() {
         .collect();
     for (kit, mark, code) in [(&pristine, "✗", 1), (&solved, "✓", 0)] {
         let out = tp(&["check", "--kit", &kit.0.to_string_lossy()]);
-        let printed = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(code), "{printed}");
+        let printed = format!("{}{}", out.stdout.as_str(), out.stderr.as_str());
+        assert_eq!(out.code, Some(code), "{printed}");
         let marks = check_marks(&out);
         let named: Vec<&str> = marks.iter().map(|(p, _, _)| p.as_str()).collect();
         assert_eq!(
@@ -71,12 +68,8 @@ fn tp_check_fails_every_skeleton_and_passes_every_solution() {
         "--kit",
         &pristine.0.to_string_lossy(),
     ]);
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(1), "{printed}");
+    let printed = format!("{}{}", out.stdout.as_str(), out.stderr.as_str());
+    assert_eq!(out.code, Some(1), "{printed}");
     let named: Vec<String> = check_marks(&out).into_iter().map(|(p, _, _)| p).collect();
     assert_eq!(named, ["ex1_tcp_client", "ex2_getsockname"], "{printed}");
     assert!(

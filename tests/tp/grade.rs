@@ -85,8 +85,8 @@ fn tp_grade_scores_each_program_alone_and_writes_each_students_feedback() {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = tp(&args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "tp grade failed:\n{stderr}");
+    let stderr = out.stderr.clone();
+    assert!((out.code == Some(0)), "tp grade failed:\n{stderr}");
     for stray in ["grades.csv", ".DS_Store", "g_empty"] {
         assert!(
             stderr
@@ -108,7 +108,7 @@ fn tp_grade_scores_each_program_alone_and_writes_each_students_feedback() {
         rows: lines
             .map(|l| l.split(',').map(str::to_string).collect())
             .collect(),
-        table: String::from_utf8_lossy(&out.stdout).into_owned(),
+        table: out.stdout.clone(),
         header,
     };
     // One column per program, in the handout's order, then the total.
@@ -196,15 +196,23 @@ fn gradescope_scores_the_solutions_full_and_the_skeletons_zero() {
             .unwrap();
         }
         let script = root().join("grading/gradescope/run_autograder");
-        let out = std::process::Command::new("bash")
-            .arg(&script)
-            .env("AUTOGRADER_ROOT", &tree)
-            .output()
-            .unwrap();
-        let said = String::from_utf8_lossy(&out.stderr);
+        let out = tp_sockets::kit::process::run_to_end(
+            std::process::Command::new("bash")
+                .arg(&script)
+                .env("AUTOGRADER_ROOT", &tree),
+            b"",
+            std::time::Duration::from_secs(1200),
+        )
+        .unwrap();
         assert!(
-            out.status.success(),
-            "run_autograder failed on the {from}:\n{said}"
+            out.status.is_some_and(|s| s.success()),
+            "run_autograder failed on the {from}:\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("sandbox"),
+            "run_autograder says which sandbox it used:\n{}",
+            out.stderr
         );
         let results = tree.join("results/results.json");
         let json: serde_json::Value =
@@ -243,11 +251,7 @@ fn gradescope_scores_the_solutions_full_and_the_skeletons_zero() {
                 "--classroom",
                 &dir.to_string_lossy(),
             ]);
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert!((out.code == Some(0)), "{}", out.stderr.as_str());
             let mut max = 0;
             for program in programs() {
                 let file = dir.join(format!("{program}.json"));
@@ -286,7 +290,7 @@ fn gradescope_is_told_why_when_the_submission_holds_no_exercise() {
         "--gradescope",
         &results.to_string_lossy(),
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
     assert_eq!(json["score"], 0);

@@ -11,18 +11,40 @@ mod check;
 #[path = "../common/mod.rs"]
 mod common;
 mod grade;
+mod sandbox;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+use std::time::Duration;
+
+use tp_sockets::kit::process::run_to_end;
 
 use tp::programs::PROGRAMS;
 
-/// Runs `tp` with `args` to its end.
-pub fn tp(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tp"))
-        .args(args)
-        .output()
-        .expect("run tp")
+/// How long one run of `tp` may take in these tests (grading a class builds the kit first).
+const TP_DEADLINE: Duration = Duration::from_secs(1200);
+
+/// What a run of `tp` did: its exit code (`None` if it was stopped at its deadline) and what
+/// it printed.
+pub struct Ran {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs `tp` with `args` to its end, or to its deadline.
+pub fn tp(args: &[&str]) -> Ran {
+    let finished = run_to_end(
+        Command::new(env!("CARGO_BIN_EXE_tp")).args(args),
+        b"",
+        TP_DEADLINE,
+    )
+    .expect("run tp");
+    Ran {
+        code: finished.status.and_then(|s| s.code()),
+        stdout: finished.stdout,
+        stderr: finished.stderr,
+    }
 }
 
 /// The kit's folder.
@@ -33,8 +55,8 @@ pub fn root() -> &'static Path {
 #[test]
 fn tp_lists_every_program_in_the_handouts_order() {
     let out = tp(&[]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    assert!((out.code == Some(0)));
+    let text = out.stdout.clone();
     let mut at = 0;
     for program in PROGRAMS {
         let found = text[at..]
@@ -51,12 +73,12 @@ fn tp_lists_every_program_in_the_handouts_order() {
 #[test]
 fn tp_hint_gives_the_hints_and_refuses_an_unknown_name() {
     let out = tp(&["hint", "ex2_static_bind"]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    assert!((out.code == Some(0)));
+    let text = out.stdout.clone();
     assert!(text.contains("1. step 6"), "{text}");
     let out = tp(&["hint", "nope"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.code, Some(1));
+    let err = out.stderr.clone();
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
@@ -77,8 +99,8 @@ fn tp_hint_says_what_the_handout_does_not() {
         ("ex4_udp_client", &["only the todo!() is replaced"][..]),
     ] {
         let out = tp(&["hint", name]);
-        assert!(out.status.success());
-        let text = String::from_utf8(out.stdout).unwrap();
+        assert!((out.code == Some(0)));
+        let text = out.stdout.clone();
         for word in words {
             assert!(
                 text.contains(word),

@@ -104,6 +104,89 @@ impl Cargo {
     }
 }
 
+/// The libraries that a program of the kit links with, as cargo built them: each package's
+/// `.rlib`, by package id, the folder of their dependencies, and the folders of native
+/// libraries that build scripts named.
+#[derive(Debug, Clone, Default)]
+pub struct Libraries {
+    /// Each package's library, by cargo's package id (`path+file:///kit#tp-sockets@0.1.0`).
+    pub by_package: BTreeMap<String, PathBuf>,
+    /// Where the libraries' own dependencies are (`-L dependency=`).
+    pub deps: Option<PathBuf>,
+    /// Where build scripts said native libraries are (`-L native=`).
+    pub native: Vec<String>,
+}
+
+impl Cargo {
+    /// Builds the kit's library (`--package tp-sockets --lib`, with this command's options)
+    /// and returns the libraries a program links with, or the compiler's errors.
+    pub fn build_library(&self) -> io::Result<Result<Libraries, String>> {
+        let verb = ["build", "--package", "tp-sockets", "--lib"];
+        let messages = run(&mut self.command(&verb))?;
+        if !messages.success {
+            return Ok(Err(failure(&messages.stderr)));
+        }
+        let mut libraries = Libraries::default();
+        for message in messages
+            .stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        {
+            let package = message["package_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            match message["reason"].as_str() {
+                Some("compiler-artifact") => {
+                    // The library in deps/, beside its metadata (the copy cargo puts in the
+                    // profile's folder is overwritten by a build with other features).
+                    let rmeta = message["filenames"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .find(|f| f.ends_with(".rmeta"));
+                    if let Some(rmeta) = rmeta {
+                        let rlib = PathBuf::from(rmeta).with_extension("rlib");
+                        libraries.deps = rlib.parent().map(Path::to_path_buf);
+                        libraries.by_package.insert(package, rlib);
+                    }
+                }
+                Some("build-script-executed") => {
+                    let paths = message["linked_paths"].as_array().into_iter().flatten();
+                    libraries
+                        .native
+                        .extend(paths.filter_map(Value::as_str).map(str::to_string));
+                }
+                _ => {}
+            }
+        }
+        Ok(Ok(libraries))
+    }
+
+    /// `cargo metadata` for the kit, on the platform `host`: its packages and how their
+    /// dependencies were resolved.
+    pub fn metadata(&self, host: &str) -> io::Result<Result<Value, String>> {
+        let mut command = Command::new(program());
+        command
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--filter-platform",
+                host,
+            ])
+            .arg("--manifest-path")
+            .arg(&self.manifest)
+            .stdin(Stdio::null());
+        let messages = run(&mut command)?;
+        if !messages.success {
+            return Ok(Err(failure(&messages.stderr)));
+        }
+        Ok(serde_json::from_str(&messages.stdout).map_err(|e| format!("cargo metadata: {e}")))
+    }
+}
+
 /// What cargo printed, and whether it succeeded.
 struct Messages {
     stdout: String,

@@ -3,10 +3,13 @@
 
 use std::path::Path;
 
-use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
-use crate::grade::{self, Score, Scores};
-use crate::workspace::Workspace;
+use tp::grade::{self, Score, Scores};
+use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
+use tp::sandbox::Mode;
+use tp::workspace::Workspace;
 
 /// The programs that `names` designate (programs, or exercises such as `ex1_tcp` for both of
 /// theirs), in the handout's order; every program when `names` is empty.
@@ -29,32 +32,50 @@ pub fn source(kit: &Path, program: &str) -> Option<Vec<u8>> {
     std::fs::read(kit.join("exercises").join(format!("{program}.rs"))).ok()
 }
 
-/// Compiles the student's programs of the kit at `kit` and runs the tests of `programs`;
-/// `done` hears of each program as soon as its tests ran. A program whose tests all passed is
+/// Runs the tests of `programs` on the student's files of the kit at `kit`, a job per
+/// program, several at once; `done` hears of each program in the order of `programs`, as soon
+/// as its tests and those of the programs before it ran. A program whose tests all passed is
 /// remembered as done for that content of its file.
 pub fn run(
     workspace: &Workspace,
     kit: &Path,
-    programs: &[&str],
-    done: &mut dyn FnMut(&'static str, &Score),
-) -> Result<Scores, String> {
-    let folder = grade::compile(workspace, kit, 0)?;
-    Ok(grade::run(
-        workspace,
-        &folder,
-        programs,
-        &mut |program, score| {
-            if let Some(code) = source(kit, program) {
-                let marker = workspace.passed_marker(program, &code);
-                if score.all_passed() {
-                    let _ = std::fs::write(marker, b"");
-                } else {
-                    let _ = std::fs::remove_file(marker);
-                }
-            }
-            done(program, score);
+    programs: &[&'static str],
+    done: &mut (dyn FnMut(&'static str, &Score) + Send),
+) -> Scores {
+    let tests = grade::tests_by_program(workspace);
+    let submission = grade::Submission::at(kit);
+    let jobs: Vec<&Program> = programs.iter().filter_map(|p| programs::find(p)).collect();
+    // Results that came before their turn wait here, so that lines print in order.
+    let waiting = Mutex::new((0usize, BTreeMap::new(), Scores::new(), done));
+    grade::run_jobs(
+        &jobs,
+        grade::default_workers(),
+        &|program| {
+            let names = tests.get(program.name).map_or(&[][..], Vec::as_slice);
+            grade::grade_program(workspace, &submission, program, names)
         },
-    ))
+        &|i, score| {
+            let mut state = waiting.lock().unwrap_or_else(|e| e.into_inner());
+            let (next, early, scores, done) = &mut *state;
+            early.insert(i, score);
+            while let Some(score) = early.remove(next) {
+                let program = jobs[*next].name;
+                if let Some(Ok(code)) = submission.file(program) {
+                    let marker = workspace.passed_marker(program, code);
+                    if score.all_passed() {
+                        let _ = std::fs::write(marker, b"");
+                    } else {
+                        let _ = std::fs::remove_file(marker);
+                    }
+                }
+                done(program, &score);
+                scores.push((program, score));
+                *next += 1;
+            }
+        },
+    );
+    let (_, _, scores, _) = waiting.into_inner().unwrap_or_else(|e| e.into_inner());
+    scores
 }
 
 /// Whether every test of `program` passed for the current content of its file (as far as a
@@ -107,8 +128,7 @@ pub fn next_todo(kit: &Path, program: &str) -> Option<(usize, String)> {
 pub fn command(root: &Path, kit: Option<&Path>, names: &[String]) -> Result<bool, String> {
     let programs = programs_named(names)?;
     let kit = kit.unwrap_or(root);
-    let workspace = Workspace::prepare(root)?;
-    eprintln!("compiling your programs...");
+    let workspace = crate::workspace(root, Mode::Auto)?;
     eprintln!(
         "testing {} program(s); each line appears when its tests have run:",
         programs.len()
@@ -121,7 +141,7 @@ pub fn command(root: &Path, kit: Option<&Path>, names: &[String]) -> Result<bool
         if !score.all_passed() {
             failed.push(program);
         }
-    })?;
+    });
     println!(
         "{}/{} programs pass all their tests.",
         programs.len() - failed.len(),

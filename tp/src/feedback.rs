@@ -8,18 +8,36 @@ use serde_json::json;
 use tp_sockets::net::shown;
 
 use crate::check::plain;
-use crate::grade::Scores;
+use tp::grade::Scores;
 use tp::libtest::TestResult;
+
+/// The most of what one test says that feedback keeps: its first 40 lines, each cut at
+/// 2 KiB, 64 KiB in all. A program may print without end.
+const EXCERPT_LINES: usize = 40;
+const EXCERPT_LINE: usize = 2 << 10;
+const EXCERPT: usize = 64 << 10;
+/// The largest feedback file: past it, failures are told by their first sentence alone.
+pub const FEEDBACK_FILE: usize = 1 << 20;
 
 /// The lines that tell what went wrong in `test`, beyond its first sentence: the programs'
 /// output quoted by the harness, a compiler's messages. Control characters are escaped (a
-/// program may print anything), and the text is cut at 40 lines.
+/// program may print anything), and the excerpt is bounded (and says so when it is cut).
 fn details(test: &TestResult) -> Vec<String> {
     let explanation = test.explanation();
     let lines: Vec<&str> = test.told().into_iter().skip(explanation.len()).collect();
-    let mut details: Vec<String> = lines.iter().take(40).map(shown).collect();
-    if lines.len() > 40 {
-        details.push(format!("... ({} more lines)", lines.len() - 40));
+    let mut details = Vec::new();
+    let mut size = 0;
+    for line in &lines {
+        if details.len() == EXCERPT_LINES || size >= EXCERPT {
+            details.push(format!(
+                "... ({} more lines, not shown)",
+                lines.len() - details.len()
+            ));
+            break;
+        }
+        let line = cut(shown(line));
+        size += line.len();
+        details.push(line);
     }
     while details.last().is_some_and(|l| l.trim().is_empty()) {
         details.pop();
@@ -27,9 +45,23 @@ fn details(test: &TestResult) -> Vec<String> {
     details
 }
 
+/// `line`, cut at [`EXCERPT_LINE`] bytes, saying how much was left out.
+fn cut(mut line: String) -> String {
+    if line.len() > EXCERPT_LINE {
+        let at = (0..=EXCERPT_LINE)
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0);
+        let more = line.len() - at;
+        line.truncate(at);
+        line += &format!("... ({more} more bytes on this line)");
+    }
+    line
+}
+
 /// What a failing test says, as text: its explanation, then its details.
 fn said(test: &TestResult) -> String {
-    let mut text: Vec<String> = test.explanation().iter().map(shown).collect();
+    let mut text: Vec<String> = test.explanation().iter().map(|l| cut(shown(l))).collect();
     text.extend(details(test));
     text.join("\n")
 }
@@ -61,6 +93,18 @@ pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
     for (program, score) in scores {
         text += &format!("| {program} | {}/{} |\n", score.passed, score.total);
     }
+    let skipped: Vec<String> = scores
+        .iter()
+        .flat_map(|(program, score)| {
+            score
+                .skipped()
+                .map(move |(test, why)| format!("- {program}: {} ({why})", plain(&test.name)))
+        })
+        .collect();
+    if !skipped.is_empty() {
+        text += "\nNot counted: these tests could not run on the grading machine.\n\n";
+        text += &(skipped.join("\n") + "\n");
+    }
     for (program, score) in scores.iter().filter(|(_, s)| !s.all_passed()) {
         text += &format!("\n## {program}: {}/{}\n", score.passed, score.total);
         for test in score.failures() {
@@ -75,8 +119,12 @@ pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
                 // The same errors fail every test of the program: once is enough.
                 break;
             }
-            let first = test.explanation().first().map(shown).unwrap_or_default();
+            let first = cut(test.explanation().first().map(shown).unwrap_or_default());
             text += &format!("\n**{}**: {first}\n", plain(&test.name));
+            if text.len() > FEEDBACK_FILE - 2 * EXCERPT {
+                text += "\n(details left out: this feedback is at its size limit)\n";
+                continue;
+            }
             let details = details(test).join("\n");
             if !details.trim().is_empty() {
                 let fence = fence(&details);
@@ -89,7 +137,9 @@ pub fn markdown(name: &str, result: &Result<Scores, String>) -> String {
 
 /// Gradescope's results.json for one submission: one entry per test (`name`, `score`,
 /// `max_score`, `output`, `visibility`), and the total.
-pub fn gradescope(result: &Result<Scores, String>) -> serde_json::Value {
+/// `how` says how the submission was graded (the sandbox, or why there was none), for the
+/// instructor.
+pub fn gradescope(result: &Result<Scores, String>, how: &str) -> serde_json::Value {
     let scores = match result {
         Ok(scores) => scores,
         Err(why) => {
@@ -102,7 +152,7 @@ pub fn gradescope(result: &Result<Scores, String>) -> serde_json::Value {
     };
     let mut tests = Vec::new();
     for (program, score) in scores {
-        for test in &score.tests {
+        for test in score.tests.iter().filter(|t| t.skipped().is_none()) {
             let output = if test.passed {
                 String::new()
             } else {
@@ -124,7 +174,7 @@ pub fn gradescope(result: &Result<Scores, String>) -> serde_json::Value {
         .collect();
     json!({
         "score": passed,
-        "output": format!("{passed} of {total} tests passed.\n{}", lines.join("\n")),
+        "output": format!("{passed} of {total} tests passed.\n{}\n\n{how}", lines.join("\n")),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -140,6 +190,7 @@ pub fn classroom(scores: &Scores) -> Vec<(&'static str, serde_json::Value)> {
             let tests: Vec<serde_json::Value> = score
                 .tests
                 .iter()
+                .filter(|t| t.skipped().is_none())
                 .map(|test| {
                     json!({
                         "name": plain(&test.name),
@@ -166,7 +217,7 @@ pub fn classroom(scores: &Scores) -> Vec<(&'static str, serde_json::Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::Score;
+    use tp::grade::Score;
 
     fn failed(name: &str, output: &str) -> TestResult {
         TestResult {
@@ -228,7 +279,7 @@ mod tests {
         assert_eq!(runners[0].1["tests"][0]["status"], "fail");
         assert_eq!(runners[1].1["status"], "pass");
 
-        let json = gradescope(&Ok(scores));
+        let json = gradescope(&Ok(scores), "sandbox: none in this test");
         assert_eq!(json["score"], 2);
         assert_eq!(json["tests"].as_array().map(Vec::len), Some(3));
         assert_eq!(

@@ -4,10 +4,16 @@
 //! ([`samples`]).
 
 pub mod cargo;
+pub mod cgroup;
+pub mod compile;
+pub mod files;
+pub mod grade;
 pub mod libtest;
 pub mod netns;
 pub mod programs;
 pub mod samples;
+pub mod sandbox;
+pub mod workspace;
 
 use std::path::Path;
 

@@ -1,13 +1,17 @@
-//! One of the kit's test binaries, run on a set of programs, and what libtest says of each test.
+//! The kit's test binary, run on a set of programs, and what libtest says of each test.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use tp_sockets::kit::process::run_to_end;
+use tp_sockets::kit::process::{run_to_end, run_to_end_keeping};
 
 /// The longest a test binary may run before it is stopped (its unfinished tests fail).
 pub const TEST_BINARY_DEADLINE: Duration = Duration::from_secs(180);
+
+/// The most of a test binary's output that is kept (a program may print without end; what
+/// each test quotes of it is bounded by the harness too).
+pub const KEPT_OUTPUT: usize = 16 << 20;
 
 /// What one test gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +34,16 @@ impl TestResult {
             .take_while(|l| !l.starts_with("stack backtrace"))
             .skip_while(|l| l.trim().is_empty())
             .collect()
+    }
+
+    /// Why the test could not run here, when it said so (`skipped: ...` as the first line it
+    /// printed, and passed): such a test is not counted.
+    pub fn skipped(&self) -> Option<&str> {
+        if !self.passed {
+            return None;
+        }
+        let first = self.output.lines().find(|l| !l.trim().is_empty())?;
+        first.strip_prefix("skipped: ")
     }
 
     /// The test failed because the student's file does not compile (the harness says so first).
@@ -75,51 +89,53 @@ pub fn list(binary: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Runs the tests `names` of `binary` (all, if empty) with the environment `env`, within
-/// [`TEST_BINARY_DEADLINE`]. Every test of `expected` gets a result: one that never finished
-/// (the binary was stopped) failed.
-pub fn run(
-    binary: &Path,
-    env: &[(&str, &Path)],
-    names: &[&str],
-    expected: &[String],
-) -> Vec<TestResult> {
-    let mut command = Command::new(binary);
-    command.args(names).env("RUST_BACKTRACE", "0");
-    if !names.is_empty() {
-        command.arg("--exact");
-    }
-    for (variable, value) in env {
-        command.env(variable, value);
-    }
-    let (output, stopped) = match run_to_end(&mut command, b"", TEST_BINARY_DEADLINE) {
-        Ok(finished) => (finished.stdout, finished.status.is_none()),
-        Err(e) => (format!("cannot run {}: {e}", binary.display()), false),
+/// Runs the tests `names` with `command`, a test binary made ready by the caller (its
+/// sandbox, its environment), within [`TEST_BINARY_DEADLINE`]; at most [`KEPT_OUTPUT`] of
+/// what it prints is kept. Every test of `names` gets a result: one that never finished (the
+/// binary was stopped, or died) failed, and says so.
+pub fn run(command: &mut Command, names: &[String]) -> Vec<TestResult> {
+    // --show-output: what a passing test printed, to see the tests that were skipped.
+    command
+        .args(names)
+        .args(["--exact", "--show-output"])
+        .env("RUST_BACKTRACE", "0");
+    let (output, status) = match run_to_end_keeping(command, b"", TEST_BINARY_DEADLINE, KEPT_OUTPUT)
+    {
+        Ok(finished) => (finished.stdout, Ok(finished.status)),
+        Err(e) => (
+            String::new(),
+            Err(format!("the tests could not be started: {e}")),
+        ),
     };
     let mut results = parse(&output);
-    for name in expected
-        .iter()
-        .filter(|n| names.is_empty() || names.contains(&n.as_str()))
-    {
-        if !results.iter().any(|r| r.name == *name) {
-            let why = if stopped {
-                format!(
-                    "the tests were stopped after {} s",
-                    TEST_BINARY_DEADLINE.as_secs()
-                )
-            } else {
-                output
-                    .lines()
-                    .last()
-                    .unwrap_or("the test did not run")
-                    .to_string()
-            };
-            results.push(TestResult {
-                name: name.clone(),
-                passed: false,
-                output: why,
-            });
+    for name in names {
+        if results.iter().any(|r| r.name == *name) {
+            continue;
         }
+        let why = match &status {
+            Err(why) => why.clone(),
+            Ok(None) => format!(
+                "the tests were stopped after {} s: a program never ended",
+                TEST_BINARY_DEADLINE.as_secs()
+            ),
+            // Killed by a signal: as the process itself, or through the sandbox, which
+            // exits with 128 + the signal's number, as a shell does.
+            Ok(Some(status)) if status.code().is_none_or(|code| code > 128) => {
+                "the test binary was stopped by a signal before this test ended (a program it \
+                 started may have killed it)"
+                    .to_string()
+            }
+            Ok(Some(_)) => output
+                .lines()
+                .last()
+                .unwrap_or("the test did not run")
+                .to_string(),
+        };
+        results.push(TestResult {
+            name: name.clone(),
+            passed: false,
+            output: why,
+        });
     }
     results
 }

@@ -9,11 +9,8 @@
 
 mod check;
 mod feedback;
-mod files;
-mod grade;
 mod report;
 mod watch;
-mod workspace;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,9 +20,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use tp::programs::{self, PROGRAMS};
-use tp::samples;
+use tp::sandbox::{Mode, Sandbox};
+use tp::workspace::Workspace;
+use tp::{files, grade, samples};
 use tp_sockets::net::finish;
-use workspace::Workspace;
 
 /// The tp-sockets lab kit: exercises, hints, checks and grades.
 #[derive(Parser)]
@@ -77,6 +75,13 @@ enum Command {
         /// folder, one PROGRAM.json per program
         #[arg(long, value_name = "DIR")]
         classroom: Option<PathBuf>,
+        /// Run each submission in a sandbox (Linux, bubblewrap): auto (where one can be
+        /// made), required (refuse to grade without), off
+        #[arg(long, default_value = "auto", value_name = "MODE")]
+        sandbox: Mode,
+        /// Programs graded at once (default: four per core)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+        jobs: Option<u16>,
     },
     /// Draw the sample pictures of the image project (byte for byte the files in images/)
     Images {
@@ -107,6 +112,8 @@ fn main() -> ExitCode {
             feedback,
             gradescope,
             classroom,
+            sandbox,
+            jobs,
         }) => finish(grade(
             root,
             &submissions,
@@ -116,6 +123,10 @@ fn main() -> ExitCode {
                 gradescope: gradescope.as_deref(),
                 classroom: classroom.as_deref(),
             },
+            (
+                sandbox,
+                jobs.map_or_else(grade::default_workers, usize::from),
+            ),
         )),
         Some(Command::Images { dir }) => finish(draw_images(&dir)),
     }
@@ -173,7 +184,21 @@ struct Outputs<'a> {
     classroom: Option<&'a Path>,
 }
 
-fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Result<(), String> {
+/// The grading workspace of the kit at `root`, with the sandbox `mode` asks for, made ready;
+/// what it builds, and the sandbox it uses, are said on stderr.
+fn workspace(root: &Path, mode: Mode) -> Result<Workspace, String> {
+    let sandbox = Sandbox::choose(mode)?;
+    eprintln!("{}", sandbox.line());
+    Workspace::prepare(root, sandbox, &|line| eprintln!("{line}"))
+}
+
+fn grade(
+    root: &Path,
+    candidates: &[PathBuf],
+    csv: &Path,
+    out: Outputs,
+    (mode, workers): (Mode, usize),
+) -> Result<(), String> {
     let Outputs {
         feedback,
         gradescope,
@@ -193,7 +218,7 @@ fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Resul
             // The student sees why on Gradescope, rather than an autograder failure.
             files::write(
                 file,
-                feedback::gradescope(&Err(why.to_string()))
+                feedback::gradescope(&Err(why.to_string()), "")
                     .to_string()
                     .as_bytes(),
             )?;
@@ -207,13 +232,17 @@ fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Resul
         );
     }
     let started = Instant::now();
-    let workspace = Workspace::prepare(root)?;
+    let workspace = workspace(root, mode)?;
     let stderr = Mutex::new(std::io::stderr());
     let progress = |line: String| {
         let mut err = stderr.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(err, "{line}");
     };
-    let results = grade::grade_all(&workspace, &submissions, &progress);
+    let results: Vec<Result<grade::Scores, String>> =
+        grade::grade_all(&workspace, &submissions, workers, &progress)
+            .into_iter()
+            .map(Ok)
+            .collect();
     let names: Vec<String> = submissions.iter().map(|s| grade::label(s)).collect();
     let (table, rows) = report::table(&names, &results);
     print!("{table}");
@@ -225,7 +254,8 @@ fn grade(root: &Path, candidates: &[PathBuf], csv: &Path, out: Outputs) -> Resul
         }
     }
     if let (Some(file), Some(result)) = (gradescope, results.first()) {
-        files::write(file, feedback::gradescope(result).to_string().as_bytes())?;
+        let how = workspace.sandbox.line();
+        files::write(file, feedback::gradescope(result, how).to_string().as_bytes())?;
     }
     if let (Some(dir), Some(result)) = (classroom, results.first()) {
         let scores = result

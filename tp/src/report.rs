@@ -3,7 +3,7 @@
 
 use tp::programs::PROGRAMS;
 
-use crate::grade::Scores;
+use tp::grade::Scores;
 
 /// The programs that are graded, in the handout's order: the columns.
 pub fn columns() -> Vec<&'static str> {

@@ -14,8 +14,8 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tp::programs;
 
 use crate::check::{self, known_done, next_todo, plain, programs_named};
-use crate::grade::Score;
-use crate::workspace::Workspace;
+use tp::sandbox::Mode;
+use tp::workspace::Workspace;
 
 /// What the watch waits for.
 enum Event {
@@ -33,7 +33,7 @@ const SAVE_SETTLES: Duration = Duration::from_millis(150);
 pub fn command(root: &Path, kit: Option<&Path>, name: Option<String>) -> Result<(), String> {
     let kit = kit.unwrap_or(root).to_path_buf();
     let named = name.map(|n| programs_named(&[n])).transpose()?;
-    let workspace = Workspace::prepare(root)?;
+    let workspace = crate::workspace(root, Mode::Auto)?;
     let exercises: Vec<&'static str> = programs_named(&[])?;
     let mut focus = match named.and_then(|n| n.first().copied()) {
         Some(program) => program,
@@ -173,10 +173,10 @@ impl Screen {
         let program = programs::find(focus).ok_or("no such program")?;
         println!("exercises/{focus}.rs ({})", program.step);
         println!("checking {focus}...");
-        let mut result = Score::default();
-        check::run(workspace, kit, &[focus], &mut |_, score| {
-            result = score.clone();
-        })?;
+        let result = check::run(workspace, kit, &[focus], &mut |_, _| {})
+            .pop()
+            .map(|(_, score)| score)
+            .unwrap_or_default();
         let done = exercises
             .iter()
             .filter(|p| known_done(workspace, kit, p))

@@ -1,39 +1,66 @@
-//! Where `tp check` and `tp grade` work: `target/tp-grade/`, locked while in use.
+//! Where `tp check` and `tp grade` work: `target/tp-grade/`.
 //!
-//! - `kit/`: a grading copy of the kit's sources, with an `exercises/` folder filled one
-//!   student file at a time (a submission's tests are never looked at);
-//! - `target/`: where that copy builds;
-//! - `cache/`: each student file compiled once, by the hash of its content (a class's
-//!   untouched skeletons, or two identical files, are compiled once), reset whenever the kit's
-//!   own sources change;
-//! - `references/`: the kit's reference programs (and tools), built once.
+//! - `target/`: the kit's library and reference programs, built by cargo;
+//! - `KIT/references/`: the reference programs and tools, for the kit's sources of fingerprint
+//!   KIT (read only to the sandboxes);
+//! - `KIT/cache/`: each student file compiled once, by the hash of its content
+//!   (`NAME-HASH`, or `NAME-HASH.error` with the compiler's words): a class's untouched
+//!   skeletons, or two identical files, are compiled once;
+//! - `runs/PID-N/`: the folders of one run of tp, one per job, removed as each job ends.
+//!
+//! The kit's test binary of the programs is built in the kit's own target folder, with the
+//! `exercises` feature. The workspace is locked while it is made ready (two `tp` then take
+//! turns); after that, several can run at once.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tp::cargo::Cargo;
-use tp::programs::{PROGRAM_TESTS, PROGRAMS};
+use crate::cargo::Cargo;
+use crate::compile::{Recipe, Together};
+use crate::files::{fingerprint, fnv64, link, write};
+use crate::programs::{PROGRAM_TESTS, PROGRAMS};
+use crate::sandbox::Sandbox;
 
-use crate::files::{fnv64, link, sync_copy, write};
-
-/// The grading workspace, ready: the kit's test binaries and reference programs built.
+/// The grading workspace, ready: the kit's test binary, library and reference programs built.
 pub struct Workspace {
     /// The kit's own folder (its tests are the ones that grade).
     pub root: PathBuf,
-    work: PathBuf,
     /// The test binary of the kit's programs (tests/programs/).
     pub tests: PathBuf,
     /// The reference programs and tools, one executable per program name.
     pub references: PathBuf,
-    fingerprint: u64,
-    /// Held while this workspace is used: two `tp` at once take turns.
-    _lock: File,
+    /// How a student's file is compiled.
+    pub recipe: Recipe,
+    /// Where students' programs are compiled and run.
+    pub sandbox: Sandbox,
+    /// `KIT/cache/`.
+    cache: PathBuf,
+    /// `runs/PID-N/` of this run.
+    runs: PathBuf,
+}
+
+/// A job's folder, removed when the job is dropped.
+pub struct JobFolder {
+    /// The folder.
+    pub path: PathBuf,
+}
+
+impl Drop for JobFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 impl Workspace {
-    /// Locks the workspace and builds what grading needs, once.
-    pub fn prepare(root: &Path) -> Result<Workspace, String> {
+    /// Builds what grading needs, once per change of the kit's sources; `progress` hears
+    /// what is being built.
+    pub fn prepare(
+        root: &Path,
+        sandbox: Sandbox,
+        progress: &dyn Fn(&str),
+    ) -> Result<Workspace, String> {
         let target =
             std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
         let work = target.join("tp-grade");
@@ -41,164 +68,224 @@ impl Workspace {
         let lock =
             File::create(work.join("lock")).map_err(|e| format!("{}: {e}", work.display()))?;
         if lock.try_lock().is_err() {
-            eprintln!(
-                "waiting for another tp (check, watch or grade) to finish: they take turns..."
-            );
+            progress("waiting for another tp (check, watch or grade) that is building the kit...");
             lock.lock()
                 .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
         }
-        let fingerprint = sync_copy(root, &work.join("kit"))?;
-        // Programs compiled against other sources of the kit are stale: start a new cache.
-        let cache = work.join("cache");
-        let known = cache.join("KIT");
-        if std::fs::read_to_string(&known).ok() != Some(format!("{fingerprint:016x}")) {
-            let _ = std::fs::remove_dir_all(&cache);
-            write(&known, format!("{fingerprint:016x}").as_bytes())?;
+        let kit = format!("{:016x}", fingerprint(root)?);
+        // Folders made for other sources of the kit are stale.
+        for old in std::fs::read_dir(&work).into_iter().flatten().flatten() {
+            let name = old.file_name().to_string_lossy().into_owned();
+            if name.len() == 16 && name != kit {
+                let _ = std::fs::remove_dir_all(old.path());
+            }
         }
-        eprintln!("building the kit's tests and reference programs (once)...");
+        let kit_dir = work.join(&kit);
+        let references = kit_dir.join("references");
+        if !references.join("READY").exists() {
+            progress("building the kit's reference programs (once)...");
+        }
         let tests = Cargo::new(root)
             .with(["--features", "exercises", "--target-dir"])
             .with([&target])
             .build_tests(PROGRAM_TESTS)
             .map_err(|e| format!("cannot run cargo: {e}"))?
             .map_err(|errors| format!("the kit's tests do not build:\n{errors}"))?;
-        let workspace = Workspace {
-            root: root.to_path_buf(),
-            references: work.join("references"),
-            work,
-            tests,
-            fingerprint,
-            _lock: lock,
-        };
-        workspace.build_references()?;
-        Ok(workspace)
-    }
-
-    /// Cargo for the grading copy, building into a folder of its own (students' programs
-    /// never take the place of the kit's own in target/debug/examples/), without debug
-    /// information (smaller programs, faster links).
-    fn cargo(&self) -> Cargo {
-        Cargo::new(&self.work.join("kit"))
+        let cargo = Cargo::new(root)
             .with(["--target-dir"])
-            .with([self.work.join("target")])
-            .without_debug_info()
+            .with([work.join("target")])
+            .without_debug_info();
+        build_references(&cargo, &references)?;
+        let recipe = Recipe::prepare(root, &work.join("target"))?;
+        static RUN: AtomicUsize = AtomicUsize::new(0);
+        let run = RUN.fetch_add(1, Ordering::Relaxed);
+        let runs = work
+            .join("runs")
+            .join(format!("{}-{run}", std::process::id()));
+        std::fs::create_dir_all(&runs).map_err(|e| format!("{}: {e}", runs.display()))?;
+        drop(lock);
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            tests,
+            references,
+            recipe,
+            sandbox,
+            cache: kit_dir.join("cache"),
+            runs,
+        })
     }
 
-    /// Builds every reference program and tool once. Each executable is hard-linked into
-    /// `references/` at once: cargo puts the students' builds at the same path later.
-    fn build_references(&self) -> Result<(), String> {
-        let names: Vec<&str> = PROGRAMS
-            .iter()
-            .filter(|p| p.name != "proj_bench")
-            .map(|p| p.name)
-            .collect();
-        let marker = self
-            .references
-            .join(format!("KIT-{:016x}", self.fingerprint));
-        if marker.exists() {
-            return Ok(());
-        }
-        let _ = std::fs::remove_dir_all(&self.references);
-        let built = self
-            .cargo()
-            .build_examples(&names)
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        for (name, result) in built {
-            let path =
-                result.map_err(|e| format!("the kit's program {name} does not build:\n{e}"))?;
-            link(&path, &self.references.join(executable(&name)))?;
-        }
-        write(&marker, b"")
+    /// A new folder for one job of this run, with its `tmp/` made.
+    pub fn job_folder(&self) -> Result<JobFolder, String> {
+        static JOB: AtomicUsize = AtomicUsize::new(0);
+        let path = self
+            .runs
+            .join(JOB.fetch_add(1, Ordering::Relaxed).to_string());
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(path.join("tmp"))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(JobFolder { path })
     }
 
-    /// Where the kit remembers that every test of `name` passed with the file `code` (reset,
-    /// like the cache, when the kit changes): what `tp watch` counts as done.
+    /// Where the program `name` compiled from `code` is kept: `NAME-HASH`, or
+    /// `NAME-HASH.error` with the compiler's words.
+    fn cache_key(&self, name: &str, code: &[u8]) -> PathBuf {
+        self.cache.join(format!("{name}-{:016x}", fnv64(code)))
+    }
+
+    /// What compiling the program `name` from `code` gave before, if it was compiled before.
+    fn cached(&self, name: &str, code: &[u8]) -> Option<Result<PathBuf, String>> {
+        let key = self.cache_key(name, code);
+        let program = executable_at(&key);
+        if program.exists() {
+            return Some(Ok(program));
+        }
+        std::fs::read_to_string(key.with_extension("error"))
+            .ok()
+            .map(Err)
+    }
+
+    /// The programs of a submission, compiled from the student's files `codes` (by program
+    /// name): each one's executable, or the compiler's errors. The files seen before come
+    /// from the cache; the others are compiled together in one executable, in `job`'s folder,
+    /// in the sandbox; a file with errors is then compiled alone, with the kit's launcher,
+    /// for the compiler's words as `cargo ex` gives them, and the others together again
+    /// without it.
+    pub fn compile_submission(
+        &self,
+        codes: &BTreeMap<&'static str, Vec<u8>>,
+        job: &JobFolder,
+    ) -> BTreeMap<&'static str, Result<PathBuf, String>> {
+        let mut results = BTreeMap::new();
+        let mut together: Vec<&'static str> = Vec::new();
+        for (&name, code) in codes {
+            match self.cached(name, code) {
+                Some(result) => {
+                    results.insert(name, result);
+                }
+                None => together.push(name),
+            }
+        }
+        let staging = job.path.join("staging");
+        let out = job.path.join("out");
+        let tmp = job.path.join("tmp");
+        for &name in &together {
+            if let Err(why) = self.stage(name, &codes[name], &staging) {
+                results.insert(name, Err(why));
+            }
+        }
+        together.retain(|name| !results.contains_key(name));
+        let _ = std::fs::create_dir_all(&out);
+        let mut alone = Vec::new();
+        for attempt in 0..2 {
+            if together.is_empty() {
+                break;
+            }
+            let compiled =
+                self.recipe
+                    .compile_together(&self.sandbox, &together, &staging, &out, &tmp);
+            match compiled {
+                Ok(executable) => {
+                    for &name in &together {
+                        let program = executable_at(&self.cache_key(name, &codes[name]));
+                        let placed = link(&executable, &program).map(|()| program);
+                        results.insert(name, placed);
+                    }
+                    together.clear();
+                }
+                Err(Together::Errors(failed)) if attempt == 0 && !failed.is_empty() => {
+                    together.retain(|name| !failed.iter().any(|f| f == name));
+                    alone.extend(failed);
+                }
+                Err(_) => alone.extend(together.drain(..).map(str::to_string)),
+            }
+        }
+        alone.extend(together.iter().map(|n| n.to_string()));
+        for name in alone {
+            if let Some((&name, code)) = codes.get_key_value(name.as_str()) {
+                results.insert(name, self.compile_alone(name, code, &staging, &out, &tmp));
+            }
+        }
+        results
+    }
+
+    /// Puts the student's file of `name` and the kit's launcher of it in `staging`.
+    fn stage(&self, name: &str, code: &[u8], staging: &Path) -> Result<(), String> {
+        let launcher = std::fs::read(self.root.join("examples").join(format!("{name}.rs")))
+            .map_err(|e| format!("the kit's launcher of {name}: {e}"))?;
+        write(
+            &staging.join("examples").join(format!("{name}.rs")),
+            &launcher,
+        )?;
+        write(&staging.join("exercises").join(format!("{name}.rs")), code)
+    }
+
+    /// Compiles the program `name` alone, with the kit's launcher, and keeps what it gave.
+    fn compile_alone(
+        &self,
+        name: &str,
+        code: &[u8],
+        staging: &Path,
+        out: &Path,
+        tmp: &Path,
+    ) -> Result<PathBuf, String> {
+        let key = self.cache_key(name, code);
+        match self.recipe.compile(&self.sandbox, name, staging, out, tmp) {
+            Ok(built) => {
+                let program = executable_at(&key);
+                link(&built, &program)?;
+                Ok(program)
+            }
+            Err(failure) => {
+                if failure.lasting {
+                    write(&key.with_extension("error"), failure.text.as_bytes())?;
+                }
+                Err(failure.text)
+            }
+        }
+    }
+
+    /// Where the kit remembers that every test of `name` passed with the file `code` (for
+    /// these sources of the kit): what `tp watch` counts as done.
     pub fn passed_marker(&self, name: &str, code: &[u8]) -> PathBuf {
-        self.work
-            .join("cache")
+        self.cache
             .join(format!("{name}-{:016x}.passed", fnv64(code)))
     }
+}
 
-    /// The folder where the programs of submission number `slot` are put.
-    pub fn programs_folder(&self, slot: usize) -> Result<PathBuf, String> {
-        let dir = self.work.join("programs").join(slot.to_string());
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(dir)
-    }
-
-    /// Compiles the student files `files` (program name, source) into `dir`: each program, or
-    /// `NAME.error` with the compiler's messages. A file seen before (same name and content,
-    /// same kit) comes from the cache. The tools are linked in too.
-    pub fn compile(
-        &self,
-        files: &BTreeMap<&'static str, Vec<u8>>,
-        dir: &Path,
-    ) -> Result<(), String> {
-        let cache = self.work.join("cache");
-        let mut to_build = Vec::new();
-        let mut keys = Vec::new();
-        for (name, code) in files {
-            let key = cache.join(format!("{name}-{:016x}", fnv64(code)));
-            if !key.with_extension("error").exists() && !cached_program(&key).exists() {
-                write_if_changed_in_copy(&self.work, name, code)?;
-                to_build.push(*name);
-            }
-            keys.push((*name, key));
-        }
-        // The files not seen before, compiled together: a file that does not compile stops
-        // only itself (--keep-going).
-        let built = self
-            .cargo()
-            .with(["--features", "exercises"])
-            .build_examples(&to_build)
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        for (name, result) in built {
-            let key = cache.join(format!("{name}-{:016x}", fnv64(&files[name.as_str()])));
-            match result {
-                Ok(binary) => std::fs::copy(&binary, cached_program(&key))
-                    .map(drop)
-                    .map_err(|e| format!("{}: {e}", key.display()))?,
-                Err(why) => write(&key.with_extension("error"), why.as_bytes())?,
-            }
-        }
-        for (name, key) in keys {
-            if cached_program(&key).exists() {
-                link(&cached_program(&key), &dir.join(executable(name)))?;
-            } else {
-                std::fs::copy(
-                    key.with_extension("error"),
-                    dir.join(format!("{name}.error")),
-                )
-                .map_err(|e| format!("{}: {e}", key.display()))?;
-            }
-        }
-        for tool in PROGRAMS.iter().filter(|p| p.tool && p.name != "proj_bench") {
-            link(
-                &self.references.join(executable(tool.name)),
-                &dir.join(executable(tool.name)),
-            )?;
-        }
-        Ok(())
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.runs);
     }
 }
 
-/// `name` with the executable suffix of this OS (`.exe` on Windows).
-pub fn executable(name: &str) -> String {
-    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+/// Builds every reference program and tool once, and links each executable into
+/// `references/`, marked READY when all are there.
+fn build_references(cargo: &Cargo, references: &Path) -> Result<(), String> {
+    let ready = references.join("READY");
+    if ready.exists() {
+        return Ok(());
+    }
+    let names: Vec<&str> = PROGRAMS
+        .iter()
+        .filter(|p| p.name != "proj_bench")
+        .map(|p| p.name)
+        .collect();
+    let built = cargo
+        .build_examples(&names)
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    for (name, result) in built {
+        let path = result.map_err(|e| format!("the kit's program {name} does not build:\n{e}"))?;
+        link(&path, &executable_at(&references.join(&name)))?;
+    }
+    write(&ready, b"")
 }
 
-fn cached_program(key: &Path) -> PathBuf {
-    PathBuf::from(format!("{}{}", key.display(), std::env::consts::EXE_SUFFIX))
-}
-
-/// Puts a student's file in the grading copy's `exercises/`.
-fn write_if_changed_in_copy(work: &Path, name: &str, code: &[u8]) -> Result<(), String> {
-    crate::files::write_if_changed(
-        &work
-            .join("kit")
-            .join("exercises")
-            .join(format!("{name}.rs")),
-        code,
-    )
+/// `path` with the executable suffix of this OS (`.exe` on Windows).
+pub fn executable_at(path: &Path) -> PathBuf {
+    PathBuf::from(format!(
+        "{}{}",
+        path.display(),
+        std::env::consts::EXE_SUFFIX
+    ))
 }

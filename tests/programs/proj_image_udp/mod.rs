@@ -104,12 +104,23 @@ impl RawUdp {
         self.socket.send_to(&bytes, self.server).unwrap()
     }
 
-    /// Every datagram that comes back within half a second of the last one, in bytes.
+    /// Every datagram that comes back, in bytes: the first within 5 s (the server reads a
+    /// file whole for its checksum before it answers the first request about it: a while in a
+    /// debug build, on a busy machine), each next one within half a second of the last.
     fn received(&self) -> Vec<Vec<u8>> {
+        self.received_within(crate::common::START_DEADLINE)
+    }
+
+    /// Every datagram that comes back, the first within `first`, each next one within half a
+    /// second of the last.
+    fn received_within(&self, first: Duration) -> Vec<Vec<u8>> {
         let mut buffer = vec![0u8; 65536];
         let mut datagrams = Vec::new();
+        self.socket.set_read_timeout(Some(first)).unwrap();
         while let Ok(n) = self.socket.recv(&mut buffer) {
             datagrams.push(buffer[..n].to_vec());
+            let next = Some(Duration::from_millis(500));
+            self.socket.set_read_timeout(next).unwrap();
         }
         datagrams
     }

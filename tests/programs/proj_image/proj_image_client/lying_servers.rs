@@ -8,7 +8,7 @@ use super::*;
 /// The client still downloads a picture from an honest server, with `extra` options: a client
 /// that refuses everything would pass the tests about lying servers.
 fn still_downloads_from_an_honest_server(extra: &[&str]) {
-    let (server, folder) = serve(&[]);
+    let (server, folder) = serve_reference(&[]);
     let out = Scratch::new("honest");
     let port = server.address().port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();

@@ -12,7 +12,7 @@ fn assert_memory_stays_flat(file: &str, request: &str) {
         println!("skipped: reads the server's memory from /proc (Linux only)");
         return;
     }
-    let size: u64 = 64 << 20;
+    let size: u64 = 48 << 20;
     let folder = picture_folder();
     let sparse = std::fs::File::create(folder.served.join(file)).unwrap();
     sparse.set_len(size).unwrap(); // no disk space used

@@ -1,0 +1,186 @@
+//! How a program of the kit is compiled against its library: what cargo says of the kit
+//! (`cargo metadata`, and the libraries it built), turned into rustc's options.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+use tp_sockets::kit::process::run_to_end;
+
+use super::Recipe;
+use crate::cargo::Cargo;
+
+impl Recipe {
+    /// Builds the kit's library with the `exercises` feature into `target` (once: cargo knows
+    /// when it is up to date) and reads how a program links with it.
+    pub fn prepare(kit: &Path, target: &Path) -> Result<Recipe, String> {
+        let sysroot = rustc_output(&["--print", "sysroot"])?;
+        let sysroot = PathBuf::from(sysroot.trim());
+        let rustc = sysroot
+            .join("bin")
+            .join(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+        let host = rustc_output(&["-vV"])?
+            .lines()
+            .find_map(|l| l.strip_prefix("host: "))
+            .map(str::to_string)
+            .ok_or("rustc -vV names no host")?;
+        let cargo = Cargo::new(kit)
+            .with(["--features", "tp-sockets/exercises", "--target-dir"])
+            .with([target])
+            .without_debug_info();
+        let cannot = |e: std::io::Error| format!("cannot run cargo: {e}");
+        let libraries = cargo
+            .build_library()
+            .map_err(cannot)?
+            .map_err(|e| format!("the kit's library does not build:\n{e}"))?;
+        let metadata = cargo.metadata(&host).map_err(cannot)?;
+        let metadata = metadata.map_err(|e| format!("cargo metadata failed:\n{e}"))?;
+        let package = metadata["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "tp-sockets")
+            .ok_or("cargo metadata has no package tp-sockets")?;
+        let deps = libraries.deps.clone().ok_or("cargo built no library")?;
+
+        let mut args: Vec<OsString> = Vec::new();
+        let mut arg = |a: &str| args.push(a.into());
+        arg(&format!(
+            "--edition={}",
+            package["edition"].as_str().unwrap_or("2024")
+        ));
+        for a in ["--crate-type", "bin", "--emit=link", "--error-format=json"] {
+            arg(a);
+        }
+        for a in ["-C", "embed-bitcode=no", "-C", "debuginfo=0"] {
+            arg(a);
+        }
+        arg("--cfg");
+        arg("feature=\"exercises\"");
+        for (lint, level) in lints(kit) {
+            arg(&format!("--{level}={lint}"));
+        }
+        args.push(OsString::from("-L"));
+        args.push(format!("dependency={}", deps.display()).into());
+        let mut read_only = vec![sysroot, deps];
+        for native in &libraries.native {
+            args.push("-L".into());
+            args.push(native.into());
+            let folder = native.split_once('=').map_or(native.as_str(), |(_, f)| f);
+            read_only.push(PathBuf::from(folder));
+        }
+        // The kit's direct dependencies, under the names its code uses.
+        let node = metadata["resolve"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|n| n["id"] == package["id"])
+            .ok_or("cargo metadata did not resolve tp-sockets")?;
+        let mut externs = vec![("tp_sockets".to_string(), package["id"].clone())];
+        for dep in node["deps"].as_array().into_iter().flatten() {
+            let normal = dep["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k["kind"].is_null());
+            if normal {
+                let name = dep["name"].as_str().unwrap_or_default().to_string();
+                externs.push((name, dep["pkg"].clone()));
+            }
+        }
+        for (name, id) in externs {
+            let rlib = id
+                .as_str()
+                .and_then(|id| libraries.by_package.get(id))
+                .ok_or_else(|| format!("cargo built no library for {id}"))?;
+            args.push("--extern".into());
+            args.push(format!("{name}={}", rlib.display()).into());
+        }
+        let env = package_env(package, kit);
+        Ok(Recipe {
+            rustc,
+            args,
+            env,
+            read_only,
+        })
+    }
+}
+
+/// What rustc (the one cargo runs: `$RUSTC`, or the one on the PATH) prints for `args`.
+fn rustc_output(args: &[&str]) -> Result<String, String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let finished = run_to_end(Command::new(rustc).args(args), b"", Duration::from_secs(30))
+        .map_err(|e| format!("cannot run rustc: {e}"))?;
+    match finished.status {
+        Some(status) if status.success() => Ok(finished.stdout),
+        _ => Err(format!(
+            "rustc {} failed: {}",
+            args.join(" "),
+            finished.stderr
+        )),
+    }
+}
+
+/// The lints the kit sets for its code (`[workspace.lints.rust]` in its Cargo.toml), as cargo
+/// passes them to rustc: a student's file is held to `unsafe_code = "forbid"` as with
+/// `cargo ex`.
+fn lints(kit: &Path) -> Vec<(String, String)> {
+    let manifest = std::fs::read_to_string(kit.join("Cargo.toml")).unwrap_or_default();
+    let mut inside = false;
+    let mut lints = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            inside = line == "[workspace.lints.rust]";
+        } else if inside && let Some((name, level)) = line.split_once('=') {
+            let level = level.trim().trim_matches('"');
+            lints.push((name.trim().to_string(), level.to_string()));
+        }
+    }
+    lints
+}
+
+/// The environment cargo sets for rustc when it compiles a program of the package.
+fn package_env(package: &Value, kit: &Path) -> Vec<(String, OsString)> {
+    let text = |key: &str| package[key].as_str().unwrap_or_default().to_string();
+    let version = text("version");
+    let mut parts = version.splitn(3, '.');
+    let mut env: Vec<(String, OsString)> = [
+        ("CARGO_PKG_NAME", text("name")),
+        ("CARGO_PKG_VERSION", version.clone()),
+        (
+            "CARGO_PKG_VERSION_MAJOR",
+            parts.next().unwrap_or("0").into(),
+        ),
+        (
+            "CARGO_PKG_VERSION_MINOR",
+            parts.next().unwrap_or("0").into(),
+        ),
+        (
+            "CARGO_PKG_VERSION_PATCH",
+            parts.next().unwrap_or("0").into(),
+        ),
+        ("CARGO_PKG_VERSION_PRE", String::new()),
+        ("CARGO_PKG_DESCRIPTION", text("description")),
+        ("CARGO_PKG_LICENSE", text("license")),
+        ("CARGO_PKG_REPOSITORY", text("repository")),
+        ("CARGO_PKG_HOMEPAGE", text("homepage")),
+        ("CARGO_PKG_RUST_VERSION", text("rust_version")),
+        ("CARGO_PKG_README", text("readme")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.into()))
+    .collect();
+    let authors: Vec<&str> = package["authors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    env.push(("CARGO_PKG_AUTHORS".into(), authors.join(":").into()));
+    env.push(("CARGO_MANIFEST_DIR".into(), kit.into()));
+    env.push(("CARGO_MANIFEST_PATH".into(), kit.join("Cargo.toml").into()));
+    env
+}

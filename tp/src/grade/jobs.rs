@@ -1,0 +1,99 @@
+//! Grading as jobs (a submission's program), several at once.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::thread;
+
+use super::{Score, Scores, Submission, grade_program, label, tests_by_program};
+use crate::programs::{PROGRAMS, Program};
+use crate::workspace::Workspace;
+
+/// How many jobs run at once: four per core this process may use (a job mostly waits: for
+/// its programs, their deadlines, the network), at least 2.
+pub fn default_workers() -> usize {
+    thread::available_parallelism()
+        .map_or(2, |n| n.get() * 4)
+        .clamp(2, 32)
+}
+
+/// Runs `jobs` on `workers` threads, in order of the list as far as threads allow; `done`
+/// hears of each result (with the job's number) as soon as it is there.
+pub fn run_jobs<J: Sync, R: Send>(
+    jobs: &[J],
+    workers: usize,
+    work: &(dyn Fn(&J) -> R + Sync),
+    done: &(dyn Fn(usize, R) + Sync),
+) {
+    let next = Mutex::new(0usize);
+    thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let i = {
+                        let mut next = next.lock().unwrap_or_else(|e| e.into_inner());
+                        *next += 1;
+                        *next - 1
+                    };
+                    let Some(job) = jobs.get(i) else { break };
+                    done(i, work(job));
+                }
+            });
+        }
+    });
+}
+
+/// Grades every submission, a job per program of each, `workers` at a time; `progress` gets
+/// a line as each submission is done.
+pub fn grade_all(
+    workspace: &Workspace,
+    submissions: &[PathBuf],
+    workers: usize,
+    progress: &(dyn Fn(String) + Sync),
+) -> Vec<Scores> {
+    let tests = tests_by_program(workspace);
+    let files: Vec<Submission> = submissions.iter().map(|s| Submission::at(s)).collect();
+    let graded: Vec<&Program> = PROGRAMS.iter().filter(|p| !p.tool).collect();
+    let jobs: Vec<(usize, &Program)> = (0..submissions.len())
+        .flat_map(|s| graded.iter().map(move |p| (s, *p)))
+        .collect();
+    let scores: Vec<Mutex<BTreeMap<usize, Score>>> =
+        submissions.iter().map(|_| Mutex::default()).collect();
+    let finished = Mutex::new(0usize);
+    let count = submissions.len();
+    run_jobs(
+        &jobs,
+        workers,
+        &|&(s, program)| {
+            let names = tests.get(program.name).map_or(&[][..], Vec::as_slice);
+            grade_program(workspace, &files[s], program, names)
+        },
+        &|i, score| {
+            let (s, program) = jobs[i];
+            let place = graded
+                .iter()
+                .position(|p| p.name == program.name)
+                .unwrap_or(0);
+            let mut mine = scores[s].lock().unwrap_or_else(|e| e.into_inner());
+            mine.insert(place, score);
+            if mine.len() == graded.len() {
+                let mut finished = finished.lock().unwrap_or_else(|e| e.into_inner());
+                *finished += 1;
+                progress(format!(
+                    "graded {} ({}/{count})",
+                    label(&submissions[s]),
+                    *finished
+                ));
+            }
+        },
+    );
+    scores
+        .into_iter()
+        .map(|mine| {
+            let mine = mine.into_inner().unwrap_or_else(|e| e.into_inner());
+            mine.into_iter()
+                .map(|(place, score)| (graded[place].name, score))
+                .collect()
+        })
+        .collect()
+}
