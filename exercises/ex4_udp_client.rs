@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tp_sockets::net::welcome::BUFFER;
-use tp_sockets::net::{finish, prompt, shown, sock, udp};
+use tp_sockets::net::{finish, io::is_timeout, prompt, shown, sock, udp};
 
 /// Send a message to a UDP server and print its answer.
 #[derive(Parser)]
@@ -72,7 +72,7 @@ fn run(args: &Args) -> Result<(), String> {
             }
             Ok(_) => continue,
             // Windows turns the ICMP "port unreachable" into ConnectionReset on the next read.
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) if is_timeout(&e) => {}
             Err(e) if e.kind() == ErrorKind::ConnectionReset => return Err(silence),
             Err(e) => return Err(format!("cannot receive from {server}: {e}")),
         }

@@ -12,7 +12,8 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::net::sock::{NO_IPV6, ipv6_missing};
+use tp_sockets::net::io::ipv6_missing;
+use tp_sockets::net::sock::NO_IPV6;
 use tp_sockets::net::{connect_error, exchange_error, finish, welcome};
 
 /// Send a message to the IPv6 server, over IPv6 (to ::1) or IPv4 (to 127.0.0.1).

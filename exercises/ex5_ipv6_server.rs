@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Socket, Type};
-use tp_sockets::net::sock::{self, NO_IPV6, ipv6_missing};
+use tp_sockets::net::io::ipv6_missing;
+use tp_sockets::net::sock::{self, NO_IPV6};
 use tp_sockets::net::{bind_error, finish, welcome};
 
 /// A TCP server on IPv6: ::1 by default, or every address (::) with --dual-stack or --v6only.

@@ -13,12 +13,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::image::download::{self, Download, SaveOptions};
 use tp_sockets::image::fletcher::Fletcher32;
 use tp_sockets::image::picture;
+use tp_sockets::image::save::{self, Download, SaveOptions};
+use tp_sockets::image::tcp::client::{ClientError, Connection};
 use tp_sockets::image::tcp::{DEFAULT_PORT, Header};
-use tp_sockets::image::tcp_client::{Connection, lost};
-use tp_sockets::image::tcp_server::is_timeout;
+use tp_sockets::net::io::is_timeout;
 use tp_sockets::net::{finish, prompt, shown};
 
 /// Download a picture from the image server.
@@ -62,8 +62,8 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let path = args.save.path_for(&name, not_found, bytes)?;
     receive(&mut server, (bytes, checksum), &path, &args.save)?;
-    download::say_saved(&name, &path, (bytes, checksum), not_found);
-    picture::report(&path, args.preview)
+    save::say_saved(&name, &path, (bytes, checksum), not_found);
+    Ok(picture::report(&path, args.preview)?)
 }
 
 /// Shows the server's menu (`LIST`) and asks for a number. A choice that is not on the menu is
@@ -116,12 +116,12 @@ fn receive(
     // - Ok(0) before the end means the server closed: return Err("the server closed the
     //   connection after <received> of <bytes> bytes; nothing was saved");
     // - Ok(n): n bytes came; an error e with is_timeout(&e): 0 bytes came; any other error:
-    //   return Err(format!("{}; nothing was saved", lost(&e)));
+    //   return Err(format!("{}; nothing was saved", ClientError::Lost(e)));
     // - give the bytes to sum.update(...) and to download.write(...)? (which says when the
     //   transfer is too slow).
     // Then compare sum.finish() with `checksum`: different means the file arrived damaged
     // (return Err("the file arrived damaged: ...; nothing was saved")). Returning Err drops
     // `download`, which deletes the temporary file.
     todo!("project: receive and check the file");
-    download.commit(save.force)
+    Ok(download.commit(save.force)?)
 }

@@ -15,10 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
+use tp_sockets::image::folder::{Folder, Lookup};
+use tp_sockets::image::serve::ServedFolder;
+use tp_sockets::image::tcp::server::{Requests, serve_clients};
 use tp_sockets::image::tcp::{self, DEFAULT_PORT, Header, Line, Request};
-use tp_sockets::image::tcp_server::{Requests, is_timeout, serve_clients};
-use tp_sockets::net::finish;
+use tp_sockets::net::{finish, io::is_timeout};
 
 /// Serve the pictures of a folder over TCP (LIST, GET <name>).
 #[derive(Parser)]
@@ -44,7 +45,7 @@ pub fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     let (folder, listener) = args.served.listen_tcp(args.port)?;
     let folder = Arc::new(folder);
-    // One thread per client, a limited number at once (see src/image/tcp_server.rs).
+    // One thread per client, a limited number at once (see src/image/tcp/server.rs).
     let idle = Duration::from_secs(args.idle);
     serve_clients(&listener, args.max_clients as usize, move |stream, peer| {
         if let Err(e) = serve(stream, &folder, idle, &peer.to_string()) {
@@ -75,7 +76,8 @@ fn serve(stream: TcpStream, folder: &Folder, idle: Duration, peer: &str) -> io::
         // TODO (project): parse the line with tcp::parse_request and answer it:
         // Request::List with send_list(&mut out, folder)?, Request::Get(name) with
         // send_file(&mut out, folder, &name)?, and an error with the line `ERR <reason>`
-        // (writeln!(out, "{}", Header::Err(reason))). `outcome` is what the log line shows.
+        // (writeln!(out, "{}", Header::Err(reason.to_string()))). `outcome` is what the log line
+        // shows.
         let outcome: String = todo!("project: answer the request");
         println!("{peer}: {line:?} -> {outcome}");
     }
@@ -97,9 +99,10 @@ fn send_list(out: &mut TcpStream, folder: &Folder) -> io::Result<String> {
 
 /// The header, then exactly the announced bytes: the file, or the not-found picture.
 fn send_file(out: &mut TcpStream, folder: &Folder, name: &str) -> io::Result<String> {
-    let lookup = folder
-        .find(name)
-        .unwrap_or_else(|e| Lookup::Refused(format!("cannot read {name}: {e}")));
+    let Ok(lookup) = folder.find(name) else {
+        writeln!(out, "{}", Header::Err(format!("cannot read {name}")))?;
+        return Ok(format!("ERR cannot read {name}"));
+    };
     let (mut source, header) = match lookup {
         Lookup::Found(source) => {
             let header = Header::Ok {
@@ -118,7 +121,7 @@ fn send_file(out: &mut TcpStream, folder: &Folder, name: &str) -> io::Result<Str
             (source, header)
         }
         Lookup::Refused(why) => {
-            writeln!(out, "{}", Header::Err(why.clone()))?;
+            writeln!(out, "{}", Header::Err(why.to_string()))?;
             return Ok(format!("ERR {why}"));
         }
     };

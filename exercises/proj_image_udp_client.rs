@@ -17,11 +17,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use tp_sockets::image::catalog::checksum_of;
-use tp_sockets::image::download::{self, Download, SaveOptions};
+use tp_sockets::image::fletcher::checksum_of;
 use tp_sockets::image::picture;
+use tp_sockets::image::save::{self, Download, SaveOptions};
+use tp_sockets::image::udp::client::{self, Transfer};
 use tp_sockets::image::udp::{self, DEFAULT_CHUNK, DEFAULT_PORT, MAX_CHUNK, MIN_CHUNK};
-use tp_sockets::image::udp_client::{self, Transfer};
 use tp_sockets::net::{finish, sock};
 
 /// Download a picture from the UDP image server.
@@ -54,12 +54,12 @@ fn run(args: &Args) -> Result<(), String> {
     args.save.destination(&args.name)?;
     let server = sock::resolve(&args.host, args.port)?[0];
     let (socket, buffer) =
-        udp_client::socket_for(server).map_err(|e| format!("cannot create a UDP socket: {e}"))?;
-    let number = udp_client::transfer_number();
+        client::socket_with_room(server).map_err(|e| format!("cannot create a UDP socket: {e}"))?;
+    let number = client::transfer_number();
     let (wait, max_size) = (args.save.stall_window(), args.save.max_size);
 
     // 1. What is the file? Its size and chunk size are checked before anything is written.
-    let meta = udp_client::ask_meta(
+    let meta = client::ask_meta(
         &socket, server, number, &args.name, args.chunk, wait, max_size,
     )?;
     let path = args.save.path_for(&args.name, meta.not_found, meta.size)?;
@@ -88,14 +88,14 @@ fn run(args: &Args) -> Result<(), String> {
         ));
     }
     download.commit(args.save.force)?;
-    download::say_saved(&args.name, &path, (size, checksum), not_found);
+    save::say_saved(&args.name, &path, (size, checksum), not_found);
     let (asked, twice, again) = (
         transfer.requests,
         transfer.duplicates,
         transfer.retransmitted,
     );
     println!("{asked} datagrams asked for, {twice} chunks received twice, {again} asked again");
-    picture::report(&path, false)
+    Ok(picture::report(&path, false)?)
 }
 
 /// Which chunks to ask for now: those asked for longer ago than the retransmission timeout

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::image::parity::{DEFAULT_PORT, MAX_DATAGRAM};
-use tp_sockets::image::picture::{describe, parity};
+use tp_sockets::image::parity::{self, DEFAULT_PORT, MAX_DATAGRAM};
+use tp_sockets::image::picture::describe;
 use tp_sockets::net::{finish, shown, sock, udp};
 
 /// Ask the parity server whether a picture's width and height are even or odd.
@@ -63,7 +63,7 @@ fn in_words(reply: &str) -> Result<String, String> {
     // - `ERR <reason>`: return Err(format!("the server says: {}", shown(reason))): shown()
     //   escapes the control characters a server could send to play with your terminal.
     // - `OK <width> <height> <pair|impair> <pair|impair>`: check that both numbers parse and
-    //   that the parities match them (parity(n)), then return Ok(describe(width, height)).
+    //   that the parities match them (parity::of(n)), then return Ok(describe(width, height)).
     // - anything else: Err(format!("the server sent an answer this client cannot read: {reply:?}")).
     todo!("project: the answer in words")
 }

@@ -11,9 +11,10 @@ use std::io::BufReader;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
-use tp_sockets::image::parity::{DEFAULT_PORT, MAX_DATAGRAM};
-use tp_sockets::image::picture::{dimensions, parity};
+use tp_sockets::image::folder::{Folder, Lookup};
+use tp_sockets::image::parity::{self, DEFAULT_PORT, MAX_DATAGRAM};
+use tp_sockets::image::picture::dimensions;
+use tp_sockets::image::serve::ServedFolder;
 use tp_sockets::net::finish;
 
 /// The picture asked for by an empty request.
@@ -62,10 +63,10 @@ fn answer(folder: &Folder, name: &str) -> String {
         name
     };
     // TODO (project): open the picture with folder.open(name), which applies the folder's rules:
-    // - Ok(Ok((file, _))): read its size with dimensions(BufReader::new(file)) and answer
-    //   `OK <width> <height> <parity of width> <parity of height>` (parity(n) gives pair/impair);
-    //   if it is not a picture: `ERR <name> is not a PNG or JPEG picture`;
-    // - Ok(Err(Lookup::Refused(why))): `ERR <why>`; Ok(Err(_)): `ERR no picture named <name>`;
+    // - Ok(Lookup::Found((file, _))): read its size with dimensions(BufReader::new(file)) and
+    //   answer `OK <width> <height> <parity of width> <parity of height>` (parity::of(n) gives
+    //   pair/impair); if it is not a picture: `ERR <name> is not a PNG or JPEG picture`;
+    // - Ok(Lookup::Refused(why)): `ERR <why>`; Ok(Lookup::Missing): `ERR no picture named <name>`;
     // - Err(e): `ERR cannot read <name>: <e>`.
     // Give each side its own parity (the original project kept only the last one).
     todo!("project: the answer line")

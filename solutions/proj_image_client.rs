@@ -12,12 +12,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::image::download::{self, Download, SaveOptions};
 use tp_sockets::image::fletcher::Fletcher32;
 use tp_sockets::image::picture;
+use tp_sockets::image::save::{self, Download, SaveOptions};
+use tp_sockets::image::tcp::client::{ClientError, Connection};
 use tp_sockets::image::tcp::{DEFAULT_PORT, Header};
-use tp_sockets::image::tcp_client::{Connection, lost};
-use tp_sockets::image::tcp_server::is_timeout;
+use tp_sockets::net::io::is_timeout;
 use tp_sockets::net::{finish, prompt, shown};
 
 /// Download a picture from the image server.
@@ -61,8 +61,8 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let path = args.save.path_for(&name, not_found, bytes)?;
     receive(&mut server, (bytes, checksum), &path, &args.save)?;
-    download::say_saved(&name, &path, (bytes, checksum), not_found);
-    picture::report(&path, args.preview)
+    save::say_saved(&name, &path, (bytes, checksum), not_found);
+    Ok(picture::report(&path, args.preview)?)
 }
 
 /// Shows the server's menu (`LIST`) and asks for a number. A choice that is not on the menu is
@@ -121,7 +121,7 @@ fn receive(
             }
             Ok(n) => n,
             Err(e) if is_timeout(&e) => 0,
-            Err(e) => return Err(format!("{}; nothing was saved", lost(&e))),
+            Err(e) => return Err(format!("{}; nothing was saved", ClientError::Lost(e))),
         };
         sum.update(&buffer[..n]);
         download.write(&buffer[..n])?;
@@ -133,5 +133,5 @@ fn receive(
             sum.finish()
         ));
     }
-    download.commit(save.force)
+    Ok(download.commit(save.force)?)
 }

@@ -11,10 +11,10 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::image::catalog::ServedFolder;
+use tp_sockets::image::serve::ServedFolder;
 use tp_sockets::image::source::Source;
+use tp_sockets::image::udp::server::{Replies, Server};
 use tp_sockets::image::udp::{self, DEFAULT_PORT, MAX_CHUNK, MIN_CHUNK, Message};
-use tp_sockets::image::udp_server::{Replies, Server};
 use tp_sockets::net::finish;
 
 /// Serve the pictures of a folder over UDP, chunk by chunk.
@@ -89,11 +89,12 @@ fn run(args: &Args) -> Result<(), String> {
                         send_chunks(&mut replies, client, (transfer, chunk), source, &ranges)
                     }
                     Err(why) => {
+                        let reason = why.to_string();
                         let _ = replies.send(
                             client,
                             &Message::Error {
                                 transfer,
-                                reason: &why,
+                                reason: &reason,
                             },
                         );
                     }

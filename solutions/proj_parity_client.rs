@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tp_sockets::image::parity::{DEFAULT_PORT, MAX_DATAGRAM};
-use tp_sockets::image::picture::{describe, parity};
+use tp_sockets::image::parity::{self, DEFAULT_PORT, MAX_DATAGRAM};
+use tp_sockets::image::picture::describe;
 use tp_sockets::net::{finish, shown, sock, udp};
 
 /// Ask the parity server whether a picture's width and height are even or odd.
@@ -64,8 +64,8 @@ fn in_words(reply: &str) -> Result<String, String> {
     let fields: Vec<&str> = reply.split(' ').collect();
     if let ["OK", width, height, width_parity, height_parity] = fields[..]
         && let (Ok(width), Ok(height)) = (width.parse::<u32>(), height.parse::<u32>())
-        && parity(width) == width_parity
-        && parity(height) == height_parity
+        && parity::of(width) == width_parity
+        && parity::of(height) == height_parity
     {
         return Ok(describe(width, height));
     }

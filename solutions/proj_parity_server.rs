@@ -10,9 +10,10 @@ use std::io::BufReader;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tp_sockets::image::catalog::{Folder, Lookup, ServedFolder};
-use tp_sockets::image::parity::{DEFAULT_PORT, MAX_DATAGRAM};
-use tp_sockets::image::picture::{dimensions, parity};
+use tp_sockets::image::folder::{Folder, Lookup};
+use tp_sockets::image::parity::{self, DEFAULT_PORT, MAX_DATAGRAM};
+use tp_sockets::image::picture::dimensions;
+use tp_sockets::image::serve::ServedFolder;
 use tp_sockets::net::finish;
 
 /// The picture asked for by an empty request.
@@ -61,15 +62,19 @@ fn answer(folder: &Folder, name: &str) -> String {
         name
     };
     let file = match folder.open(name) {
-        Ok(Ok((file, _))) => file,
-        Ok(Err(Lookup::Refused(why))) => return format!("ERR {why}"),
-        Ok(Err(_)) => return format!("ERR no picture named {name}"),
+        Ok(Lookup::Found((file, _))) => file,
+        Ok(Lookup::Refused(why)) => return format!("ERR {why}"),
+        Ok(Lookup::Missing) => return format!("ERR no picture named {name}"),
         Err(e) => return format!("ERR cannot read {name}: {e}"),
     };
     // The students' original project kept only the last side's parity, overwriting the first
     // in its loop: each side gets its own answer here. The size comes from the file's header.
     match dimensions(BufReader::new(file)) {
-        Ok((width, height)) => format!("OK {width} {height} {} {}", parity(width), parity(height)),
+        Ok((width, height)) => format!(
+            "OK {width} {height} {} {}",
+            parity::of(width),
+            parity::of(height)
+        ),
         Err(_) => format!("ERR {name} is not a PNG or JPEG picture"),
     }
 }

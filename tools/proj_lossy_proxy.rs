@@ -18,6 +18,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use tp_sockets::kit::lock;
 use tp_sockets::net::{finish, sock, udp};
 
 /// Relay UDP datagrams between clients and a server, dropping, duplicating and reordering
@@ -100,7 +101,7 @@ impl Faults {
         if p <= 0.0 {
             return false;
         }
-        let mut state = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = lock(&self.rng);
         *state ^= *state >> 12;
         *state ^= *state << 25;
         *state ^= *state >> 27;
@@ -260,7 +261,7 @@ type Upstreams = HashMap<SocketAddr, Upstream>;
 
 /// Notes that `last`'s client was just heard from.
 fn heard(last: &Mutex<Instant>) {
-    *last.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+    *lock(last) = Instant::now();
 }
 
 /// The socket that relays `client`'s datagrams to the server, made (with its thread relaying
@@ -273,7 +274,7 @@ fn upstream_for(
     clients_side: &Arc<UdpSocket>,
     faults: &Arc<Faults>,
 ) -> std::io::Result<Arc<UdpSocket>> {
-    let mut map = upstreams.lock().unwrap_or_else(|e| e.into_inner());
+    let mut map = lock(upstreams);
     if let Some(upstream) = map.get(&client) {
         heard(&upstream.last);
         return Ok(Arc::clone(&upstream.socket));
@@ -281,7 +282,7 @@ fn upstream_for(
     if map.len() >= faults.args.max_clients as usize {
         let oldest = map
             .iter()
-            .min_by_key(|(_, u)| *u.last.lock().unwrap_or_else(|e| e.into_inner()))
+            .min_by_key(|(_, u)| *lock(&u.last))
             .map(|(address, _)| *address);
         if let Some(evicted) = oldest.and_then(|address| map.remove_entry(&address)) {
             evicted.1.stop.store(true, Ordering::Relaxed);
@@ -323,7 +324,7 @@ fn upstream_for(
             let _ = clients_side.send_to(d, client);
         };
         let mut buffer = vec![0u8; 65536];
-        let silent = || last.lock().unwrap_or_else(|e| e.into_inner()).elapsed();
+        let silent = || lock(&last).elapsed();
         while !stop.load(Ordering::Relaxed) && silent() < Duration::from_secs(30) {
             match back.recv(&mut buffer) {
                 Ok(n) => {
@@ -333,7 +334,7 @@ fn upstream_for(
                 Err(_) => to_client.flush(&send),
             }
         }
-        let mut map = upstreams.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = lock(&upstreams);
         if map
             .get(&client)
             .is_some_and(|u| Arc::ptr_eq(&u.socket, &back))

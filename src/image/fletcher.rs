@@ -78,6 +78,19 @@ pub fn fletcher32(data: &[u8]) -> u32 {
     sum.finish()
 }
 
+/// Reads `reader` to its end and returns the Fletcher-32 of what it read: the checksum of a
+/// file, read by pieces (never whole in memory).
+pub fn checksum_of(reader: &mut impl std::io::Read) -> std::io::Result<u32> {
+    let mut sum = Fletcher32::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        match reader.read(&mut buffer)? {
+            0 => return Ok(sum.finish()),
+            n => sum.update(&buffer[..n]),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

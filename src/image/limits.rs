@@ -13,19 +13,66 @@ pub const MIN_RATE: u64 = 1024;
 
 /// Checks the size a server announced against the most this client accepts (`--max-size`),
 /// before anything is written or reserved on the disk for it.
-pub fn check_size(bytes: u64, max: u64) -> Result<(), String> {
+pub fn check_size(bytes: u64, max: u64) -> Result<(), LimitError> {
     if bytes > max {
-        return Err(format!(
-            "the server announced {} bytes, more than the {max} this client accepts \
-             (--max-size); nothing was saved",
-            bytes
-        ));
+        return Err(LimitError::TooLarge { bytes, max });
     }
     Ok(())
 }
 
+/// A limit a download went past, or a size that cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LimitError {
+    /// The server announced more bytes than the client accepts.
+    TooLarge {
+        /// What the server announced.
+        bytes: u64,
+        /// The most the client accepts (`--max-size`).
+        max: u64,
+    },
+    /// Less than [`MIN_RATE`] for a whole window.
+    Stalled {
+        /// Bytes received so far.
+        received: u64,
+        /// Bytes announced.
+        of: u64,
+        /// The window, in seconds.
+        window: f64,
+    },
+    /// A typed size that is not one.
+    SizeSyntax,
+    /// A typed size out of range.
+    SizeRange,
+}
+
+impl std::fmt::Display for LimitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitError::TooLarge { bytes, max } => write!(
+                f,
+                "the server announced {bytes} bytes, more than the {max} this client accepts \
+                 (--max-size); nothing was saved"
+            ),
+            LimitError::Stalled {
+                received,
+                of,
+                window,
+            } => write!(
+                f,
+                "the transfer stalled: less than {} KiB/s for {window} s, after {received} of \
+                 {of} bytes; nothing was saved",
+                MIN_RATE >> 10
+            ),
+            LimitError::SizeSyntax => f.write_str("a size like 268435456, 256MiB or 4GiB"),
+            LimitError::SizeRange => f.write_str("a size from 1 byte to 1024GiB"),
+        }
+    }
+}
+
+impl std::error::Error for LimitError {}
+
 /// Reads a size typed by a person: `4096`, `512KiB`, `256MiB`, `4GiB` (up to 1 TiB).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, LimitError> {
     let (number, unit) = text.split_at(
         text.find(|c: char| !c.is_ascii_digit())
             .unwrap_or(text.len()),
@@ -35,7 +82,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "KiB" | "K" => 1 << 10,
         "MiB" | "M" => 1 << 20,
         "GiB" | "G" => 1 << 30,
-        _ => return Err("a size like 268435456, 256MiB or 4GiB".to_string()),
+        _ => return Err(LimitError::SizeSyntax),
     };
     match number
         .parse::<u64>()
@@ -43,7 +90,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .and_then(|n| n.checked_mul(factor))
     {
         Some(size) if size > 0 && size <= 1 << 40 => Ok(size),
-        _ => Err("a size from 1 byte to 1024GiB".to_string()),
+        _ => Err(LimitError::SizeRange),
     }
 }
 
@@ -73,18 +120,17 @@ impl SpeedCheck {
 
     /// Takes the count of bytes received so far. `Err` with the line to show once a whole
     /// window went by below the minimum rate.
-    pub fn check(&mut self, received: u64, of: u64) -> Result<(), String> {
+    pub fn check(&mut self, received: u64, of: u64) -> Result<(), LimitError> {
         let needed = (MIN_RATE as f64 * self.window.as_secs_f64()) as u64;
         if received.saturating_sub(self.at_mark) >= needed.max(1) {
             self.mark = Instant::now();
             self.at_mark = received;
         } else if Instant::now() >= self.deadline() {
-            return Err(format!(
-                "the transfer stalled: less than {} KiB/s for {} s, after {received} of {of} \
-                 bytes; nothing was saved",
-                MIN_RATE >> 10,
-                self.window.as_secs_f64()
-            ));
+            return Err(LimitError::Stalled {
+                received,
+                of,
+                window: self.window.as_secs_f64(),
+            });
         }
         Ok(())
     }
@@ -112,7 +158,7 @@ mod tests {
         }
         assert!(check_size(DEFAULT_MAX_SIZE, DEFAULT_MAX_SIZE).is_ok());
         let err = check_size(4 << 40, DEFAULT_MAX_SIZE).unwrap_err();
-        assert!(err.contains("--max-size"), "{err}");
+        assert!(err.to_string().contains("--max-size"), "{err}");
     }
 
     #[test]
@@ -127,6 +173,6 @@ mod tests {
         slow.check(10, 1000).unwrap();
         std::thread::sleep(Duration::from_millis(250));
         let err = slow.check(20, 1000).unwrap_err();
-        assert!(err.contains("after 20 of 1000 bytes"), "{err}");
+        assert!(err.to_string().contains("after 20 of 1000 bytes"), "{err}");
     }
 }

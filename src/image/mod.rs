@@ -1,19 +1,27 @@
-//! The image project: its protocols over TCP ([`tcp`]) and UDP ([`udp`]), Fletcher-32, the
-//! folder a server serves, downloads that leave nothing partial, and what clients say about a
-//! picture.
+//! The image project, by layer, from the bottom:
+//!
+//! - [`name`]: the rule every picture name follows ([`name::PictureName`]);
+//! - [`fletcher`], [`picture`], [`limits`]: Fletcher-32, what a picture is (its size, its
+//!   preview), the sizes and rates a client accepts;
+//! - [`source`], [`folder`], [`serve`]: what a server sends, the folder it serves (and the rules
+//!   that keep it inside), and its start-up;
+//! - [`save`]: where a client saves, without ever leaving a partial file;
+//! - [`parity`]: the parity service over UDP;
+//! - [`tcp`] and [`udp`]: each protocol's wire format, with its client and its server side by
+//!   side ([`rtt`]: the UDP client's round-trip estimate).
+//!
+//! A layer uses only the layers below it; a client never uses a server's module, nor the
+//! reverse.
 
-pub mod catalog;
-pub mod download;
 pub mod fletcher;
+pub mod folder;
 pub mod limits;
+pub mod name;
 pub mod parity;
-pub mod part;
 pub mod picture;
 pub mod rtt;
+pub mod save;
+pub mod serve;
 pub mod source;
 pub mod tcp;
-pub mod tcp_client;
-pub mod tcp_server;
 pub mod udp;
-pub mod udp_client;
-pub mod udp_server;

@@ -8,3 +8,13 @@ pub const DEFAULT_PORT: u16 = 40674;
 
 /// The largest request the server reads, and the largest answer the client reads.
 pub const MAX_DATAGRAM: usize = 1024;
+
+/// `pair` for an even number, `impair` for an odd one: the parity of one side of a picture,
+/// as the service answers it.
+pub fn of(n: u32) -> &'static str {
+    if n.is_multiple_of(2) {
+        "pair"
+    } else {
+        "impair"
+    }
+}

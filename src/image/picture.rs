@@ -6,6 +6,8 @@ use std::path::Path;
 
 use image::{ImageReader, imageops::FilterType};
 
+use crate::image::parity;
+
 /// Width and height of the picture `reader` holds, read from its header only (the pixels are
 /// not decoded, so the colour type, grey or RGB or with alpha, does not matter).
 pub fn dimensions(reader: impl BufRead + Seek) -> io::Result<(u32, u32)> {
@@ -20,24 +22,15 @@ pub fn file_dimensions(path: &Path) -> io::Result<(u32, u32)> {
     dimensions(io::BufReader::new(std::fs::File::open(path)?))
 }
 
-/// `pair` for an even number, `impair` for an odd one, as the parity project answers.
-pub fn parity(n: u32) -> &'static str {
-    if n.is_multiple_of(2) {
-        "pair"
-    } else {
-        "impair"
-    }
-}
-
 /// The size and both parities in words: `640 × 427 pixels: width even (pair), height odd (impair)`.
 pub fn describe(width: u32, height: u32) -> String {
     let word = |n: u32| if n.is_multiple_of(2) { "even" } else { "odd" };
     format!(
         "{width} × {height} pixels: width {} ({}), height {} ({})",
         word(width),
-        parity(width),
+        parity::of(width),
         word(height),
-        parity(height)
+        parity::of(height)
     )
 }
 
@@ -45,7 +38,7 @@ pub fn describe(width: u32, height: u32) -> String {
 /// is not a picture it can read; and, with `draw`, the picture itself ([`preview`]), fitted to
 /// the terminal, in plain characters when `NO_COLOR` is set, and only on a terminal (in a pipe
 /// or a file, the drawing would be a wall of codes).
-pub fn report(path: &Path, draw: bool) -> Result<(), String> {
+pub fn report(path: &Path, draw: bool) -> Result<(), DrawError> {
     match file_dimensions(path) {
         Ok((width, height)) => println!("{}", describe(width, height)),
         Err(e) => println!(
@@ -75,10 +68,22 @@ pub fn report(path: &Path, draw: bool) -> Result<(), String> {
         u32::from(lines).saturating_sub(4),
         style,
     )
-    .map_err(|e| format!("cannot draw the picture: {e}"))?;
+    .map_err(DrawError)?;
     print!("{text}");
     Ok(())
 }
+
+/// A picture that could not be drawn: what the decoder said.
+#[derive(Debug)]
+pub struct DrawError(pub io::Error);
+
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot draw the picture: {}", self.0)
+    }
+}
+
+impl std::error::Error for DrawError {}
 
 /// How [`preview`] draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

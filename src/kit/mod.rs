@@ -4,3 +4,11 @@
 
 pub mod launcher;
 pub mod process;
+
+use std::sync::{Mutex, MutexGuard};
+
+/// The value `mutex` guards, even if a thread panicked while it held the lock: every value the
+/// kit guards stays valid between two statements, so a panic elsewhere is no reason to stop.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -65,7 +65,7 @@ impl Captured {
     }
 
     fn lock(&self) -> MutexGuard<'_, (String, bool)> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        crate::kit::lock(&self.state)
     }
 
     fn text(&self) -> String {

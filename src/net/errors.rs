@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::net::io::is_timeout;
 use crate::net::netstat::SocketRow;
 
 /// How long a client of Exercises 1 to 5 waits for the server's reply before it gives up.
@@ -18,7 +19,8 @@ use crate::net::netstat::SocketRow;
 pub const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ends a program: `Ok` exits 0; `Err(message)` prints `error: message` on stderr and exits 1.
-pub fn finish(result: Result<(), String>) -> ExitCode {
+/// The program's edge: an error becomes text here, and only here.
+pub fn finish(result: Result<(), impl Display>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -39,7 +41,7 @@ pub fn connect_error(address: impl Display, err: &io::Error, server: &str) -> St
             "cannot connect to {address}: nothing is listening there (connection refused); \
              start the server first, in another terminal: cargo run --example {server}"
         ),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
+        _ if is_timeout(err) => format!(
             "cannot connect to {address}: no answer in time; check the address and port, \
              and that the server is running: cargo run --example {server}"
         ),
@@ -94,7 +96,7 @@ pub fn who_holds(address: SocketAddr) -> String {
 /// on Windows), or a connection that was lost.
 pub fn exchange_error(server: impl Display, err: &io::Error) -> String {
     match err.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => format!(
+        _ if is_timeout(err) => format!(
             "{server} accepted the connection but never answered (no reply within {} s); check \
              that it is the server of this exercise, and that it is not stuck",
             REPLY_TIMEOUT.as_secs()

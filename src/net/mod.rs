@@ -2,6 +2,7 @@
 //! programs do, questions asked at a prompt, the welcome exchange, and the socket table.
 
 pub mod errors;
+pub mod io;
 pub mod netstat;
 pub mod prompt;
 pub mod sock;

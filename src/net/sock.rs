@@ -26,8 +26,8 @@ pub fn allow_quick_restart(socket: &Socket) -> io::Result<()> {
 
 /// A socket that could not be opened: what was tried, and the OS's error, whose kind says what
 /// happened (AddrInUse, PermissionDenied, ConnectionRefused...). It shows as the one line a
-/// program prints for it, and turns into that line with `?` in a function returning
-/// `Result<_, String>`.
+/// program prints for it; at a program's edge, `?` in a function whose errors are `String`s
+/// turns it into that line.
 #[derive(Debug)]
 pub struct SocketError {
     /// What was tried.
@@ -45,6 +45,8 @@ pub enum Tried {
     Bind(SocketAddr),
     /// Connecting to this address, where this example of the kit should be listening.
     Connect(SocketAddr, &'static str),
+    /// Reading the address the OS gave a socket.
+    Inspect,
 }
 
 impl SocketError {
@@ -64,13 +66,14 @@ impl fmt::Display for SocketError {
             Tried::Connect(address, server) => {
                 f.write_str(&connect_error(address, &self.error, server))
             }
+            Tried::Inspect => write!(f, "cannot read the socket's address: {}", self.error),
         }
     }
 }
 
-impl From<SocketError> for String {
-    fn from(err: SocketError) -> String {
-        err.to_string()
+impl std::error::Error for SocketError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
     }
 }
 
@@ -113,6 +116,14 @@ fn first_that_works<T>(
     Err(last.unwrap_or_else(|| unreachable!("resolve gives at least one address")))
 }
 
+/// The address the OS gave `listener` (its port, when it was asked for port 0).
+pub fn local_address(listener: &TcpListener) -> Result<SocketAddr, SocketError> {
+    listener.local_addr().map_err(|error| SocketError {
+        tried: Tried::Inspect,
+        error,
+    })
+}
+
 /// Opens a TCP listener on `host`:`port` (port 0: the OS chooses). `TcpListener::bind` does
 /// socket(), bind() and listen() in one call, and sets SO_REUSEADDR on Linux and macOS (see
 /// [`allow_quick_restart`]).
@@ -147,27 +158,6 @@ pub fn resolve_and_connect(
 /// The line every IPv6 program prints when this machine cannot do IPv6.
 pub const NO_IPV6: &str = "IPv6 is not available on this machine (no ::1 loopback address); \
                            enable IPv6, or use the IPv4 programs of Exercises 1 to 4";
-
-/// The OS's error number for "address family not supported": EAFNOSUPPORT (97 on Linux, 47 on
-/// macOS), WSAEAFNOSUPPORT (10047) on Windows.
-#[cfg(unix)]
-const NO_SUCH_FAMILY: i32 = libc::EAFNOSUPPORT;
-#[cfg(windows)]
-const NO_SUCH_FAMILY: i32 = 10047;
-#[cfg(not(any(unix, windows)))]
-const NO_SUCH_FAMILY: i32 = -1;
-
-/// Whether `err`, from creating, binding or connecting an IPv6 socket, means this machine has
-/// no usable IPv6: no `::1` on the loopback interface (EADDRNOTAVAIL), or no IPv6 in the kernel
-/// at all (the family is not supported).
-pub fn ipv6_missing(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::AddrNotAvailable
-            | io::ErrorKind::Unsupported
-            | io::ErrorKind::NetworkUnreachable
-    ) || err.raw_os_error() == Some(NO_SUCH_FAMILY)
-}
 
 /// Says where a server waits for clients: `listening on <address>` (TCP) or `receiving on
 /// <address>` (UDP, which has no listen()), flushed at once (tests and people wait for it).

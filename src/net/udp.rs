@@ -4,6 +4,8 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
+use crate::net::io::is_timeout;
+
 /// A UDP socket on an OS-chosen port, of the same address family as `server`.
 pub fn socket_for(server: SocketAddr) -> io::Result<UdpSocket> {
     let any: SocketAddr = if server.is_ipv6() {
@@ -33,11 +35,7 @@ pub fn receive_from(
         match socket.recv_from(buffer) {
             Ok((n, from)) if from == server => return Ok(Some(n)),
             Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
-                ) => {}
+            Err(e) if is_timeout(&e) || e.kind() == ErrorKind::Interrupted => {}
             Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok(None),
             Err(e) => return Err(e),
         }

@@ -9,6 +9,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::time::Duration;
 
 use crate::net::errors::REPLY_TIMEOUT;
+use crate::net::io::{is_peer_gone, is_timeout};
 use crate::net::text::shown;
 
 /// What the server answers every client.
@@ -57,12 +58,7 @@ pub fn welcome_next(listener: &TcpListener, count: u64) {
             "client {count} from {address}: received {:?}",
             String::from_utf8_lossy(&message)
         ),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
+        Err(e) if is_timeout(&e) => {
             eprintln!("client {count} from {address}: sent nothing in {CLIENT_TIMEOUT:?}; closed");
         }
         Err(e) => eprintln!("client {count} from {address}: connection lost: {e}"),
@@ -88,17 +84,6 @@ fn exchange_within(stream: &mut TcpStream, message: &str, timeout: Duration) -> 
     Ok(shown(&reply))
 }
 
-/// Whether `err` means the other side closed or reset the connection.
-pub fn is_peer_gone(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::BrokenPipe
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::UnexpectedEof
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,13 +96,7 @@ mod tests {
         let (_held, _) = listener.accept().unwrap();
         let started = std::time::Instant::now();
         let err = exchange_within(&mut stream, "hello?", Duration::from_millis(200)).unwrap_err();
-        assert!(
-            matches!(
-                err.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ),
-            "{err:?}"
-        );
+        assert!(is_timeout(&err), "{err:?}");
         assert!(started.elapsed() < Duration::from_secs(2));
     }
 

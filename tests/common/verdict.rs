@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use super::build::Role;
+use tp_sockets::kit::lock;
 
 /// How a program's stderr is read when a test fails.
 type StderrReader = Arc<dyn Fn() -> String + Send + Sync>;
@@ -34,7 +35,7 @@ pub fn note_started(name: &str, role: Role, stderr: StderrReader) {
     explain_unfinished_steps_first();
     if role == Role::UnderTest {
         let test = current_test().unwrap_or_default();
-        let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+        let mut started = lock(&STARTED);
         started.push((test, name.to_string(), stderr));
     }
 }
@@ -44,7 +45,7 @@ pub fn under_test_in_this_test() -> Vec<String> {
     let Some(test) = current_test() else {
         return Vec::new();
     };
-    let started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+    let started = lock(&STARTED);
     let mut names: Vec<String> = Vec::new();
     for (_, name, _) in started.iter().filter(|(t, _, _)| *t == test) {
         if !names.contains(name) {
@@ -58,7 +59,7 @@ pub fn under_test_in_this_test() -> Vec<String> {
 pub fn unfinished_in_this_test() -> Option<String> {
     let test = current_test()?;
     let look = || {
-        let started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+        let started = lock(&STARTED);
         started
             .iter()
             .filter(|(t, _, _)| *t == test)

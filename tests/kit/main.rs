@@ -8,6 +8,7 @@
 mod answers;
 #[path = "../common/mod.rs"]
 mod common;
+mod layers;
 mod mirrors;
 mod readme;
 mod words;

@@ -2,33 +2,55 @@
 //! tests, and test failures that say what was expected.
 
 /// The helpers of the kit a hint names (in backticks, with their module: `prompt::ask`,
-/// `catalog::Folder::open`) exist: a hint never sends a student looking for code that is gone.
+/// `folder::Folder::open`, `tcp::server::Requests::next_line`) exist: a hint never sends a student looking for code that is gone.
 #[test]
 fn every_helper_a_hint_names_exists() {
     let root = tp::kit_root().join("src");
-    let defines = |module: &str, item: &str| {
-        ["net", "image", "kit"].iter().any(|room| {
-            let candidates = if module == *room {
-                vec![root.join(room).join("mod.rs")]
-            } else {
-                vec![
-                    root.join(room).join(format!("{module}.rs")),
-                    root.join(room).join(module).join("mod.rs"),
-                ]
-            };
-            candidates.iter().any(|file| {
-                let code = std::fs::read_to_string(file).unwrap_or_default();
-                ["fn", "struct", "enum", "const", "static", "type"]
-                    .iter()
-                    .any(|kind| code.contains(&format!("{kind} {item}")))
-                    || code.contains(&format!("    {item}(")) // an enum variant
-                    || code.contains(&format!("    {item},"))
-                    || code.contains(&format!("    {item} {{"))
-                    || code.split("pub use").skip(1).any(|r| {
-                        r.split(';').next().unwrap_or_default().contains(item)
-                    })
+    // The files of the module path `modules` (`tcp::server`), one per room that has it.
+    let files_of = |modules: &[&str]| -> Vec<std::path::PathBuf> {
+        ["net", "image", "kit"]
+            .iter()
+            .filter_map(|room| {
+                let mut dir = root.join(room);
+                if modules == [*room] {
+                    return Some(dir.join("mod.rs"));
+                }
+                for (i, module) in modules.iter().enumerate() {
+                    let last = i + 1 == modules.len();
+                    let file = dir.join(format!("{module}.rs"));
+                    let folder = dir.join(module).join("mod.rs");
+                    match (last, file.exists(), folder.exists()) {
+                        (true, true, _) => return Some(file),
+                        (true, false, true) => return Some(folder),
+                        (false, _, true) => dir = dir.join(module),
+                        _ => return None,
+                    }
+                }
+                None
             })
-        })
+            .collect()
+    };
+    let defines = |file: &std::path::Path, item: &str| {
+        // A folder's mod.rs re-exports what its files define: they count as its own.
+        let mut code = std::fs::read_to_string(file).unwrap_or_default();
+        if file.ends_with("mod.rs") {
+            for entry in std::fs::read_dir(file.parent().unwrap())
+                .into_iter()
+                .flatten()
+            {
+                code += &std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+            }
+        }
+        ["fn", "struct", "enum", "const", "static", "type"]
+            .iter()
+            .any(|kind| code.contains(&format!("{kind} {item}")))
+            || code.contains(&format!("    {item}(")) // an enum variant
+            || code.contains(&format!("    {item},"))
+            || code.contains(&format!("    {item} {{"))
+            || code
+                .split("pub use")
+                .skip(1)
+                .any(|r| r.split(';').next().unwrap_or_default().contains(item))
     };
     let mut named = 0;
     let mut problems = Vec::new();
@@ -45,8 +67,13 @@ fn every_helper_a_hint_names_exists() {
                     continue;
                 }
                 named += 1;
-                let module = path[0];
-                if !path[1..].iter().all(|item| defines(module, item)) {
+                // The longest module path that is a file, then the items it defines.
+                let found = (1..path.len()).rev().any(|n| {
+                    files_of(&path[..n])
+                        .iter()
+                        .any(|file| path[n..].iter().all(|item| defines(file, item)))
+                });
+                if !found {
                     problems.push(format!("{}: `{quoted}` is not in src/", program.name));
                 }
             }

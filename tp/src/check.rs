@@ -10,6 +10,7 @@ use tp::grade::{self, Score, Scores};
 use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
 use tp::sandbox::Mode;
 use tp::workspace::Workspace;
+use tp_sockets::kit::lock;
 
 /// The programs that `names` designate (programs, or exercises such as `ex1_tcp` for both of
 /// theirs), in the handout's order; every program when `names` is empty.
@@ -55,7 +56,7 @@ pub fn run(
             grade::grade_program(workspace, &submission, program, names)
         },
         &|i, score| {
-            let mut state = waiting.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = lock(&waiting);
             let (next, early, scores, done) = &mut *state;
             early.insert(i, score);
             while let Some(score) = early.remove(next) {

@@ -23,6 +23,7 @@ use tp::programs::{self, PROGRAMS};
 use tp::sandbox::{Mode, Sandbox};
 use tp::workspace::Workspace;
 use tp::{files, grade, samples};
+use tp_sockets::kit::lock;
 use tp_sockets::net::finish;
 
 /// The tp-sockets lab kit: exercises, hints, checks and grades.
@@ -235,7 +236,7 @@ fn grade(
     let workspace = workspace(root, mode)?;
     let stderr = Mutex::new(std::io::stderr());
     let progress = |line: String| {
-        let mut err = stderr.lock().unwrap_or_else(|e| e.into_inner());
+        let mut err = lock(&stderr);
         let _ = writeln!(err, "{line}");
     };
     let results: Vec<Result<grade::Scores, String>> =
@@ -255,7 +256,10 @@ fn grade(
     }
     if let (Some(file), Some(result)) = (gradescope, results.first()) {
         let how = workspace.sandbox.line();
-        files::write(file, feedback::gradescope(result, how).to_string().as_bytes())?;
+        files::write(
+            file,
+            feedback::gradescope(result, how).to_string().as_bytes(),
+        )?;
     }
     if let (Some(dir), Some(result)) = (classroom, results.first()) {
         let scores = result

@@ -178,8 +178,8 @@ pub static PROGRAMS: &[Program] = &[
         "Project: picture parity over UDP, server",
         "proj_parity",
         &[
-            "`catalog::Folder::open` gives the opened file, or why there is none (`catalog::Lookup::Refused` carries the reason).",
-            "`picture::dimensions` reads only the header; `picture::parity` turns a number into pair or impair. Both sides, each its own.",
+            "`folder::Folder::open` gives the opened file (`folder::Lookup::Found`), or why there is none (`folder::Lookup::Refused` carries the reason).",
+            "`picture::dimensions` reads only the header; `parity::of` turns a number into pair or impair. Both sides, each its own.",
         ],
     ),
     exercise(
@@ -196,7 +196,7 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over TCP, server",
         "proj_image",
         &[
-            "`tcp_server::Requests::next_line` already bounds the line (1024 bytes) and its time (the whole line within --idle); match on its four outcomes, and treat a timeout (`tcp_server::is_timeout`) like a goodbye.",
+            "`tcp::server::Requests::next_line` already bounds the line (1024 bytes) and its time (the whole line within --idle); match on its four outcomes, and treat a timeout (`io::is_timeout`) like a goodbye.",
             "`tcp::parse_request` turns the line into `tcp::Request::List` or `tcp::Request::Get`, or a reason for ERR.",
             "The header goes first, on its own line; then exactly the announced number of bytes: `source::Source::send_to` streams them.",
         ],
@@ -208,8 +208,8 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "Never read past the announced size: what follows belongs to the next reply.",
             "A read of 0 bytes before the end means the server left; say after how many bytes.",
-            "Feed every piece to the `fletcher::Fletcher32` and to `download::Download::write` as it comes, then compare once at the end; an Err drops the download, which deletes the temporary file.",
-            "Never trust the server: names go through `catalog::check_name` (`download::SaveOptions::destination`), sizes through --max-size, texts through `net::shown` before they are printed.",
+            "Feed every piece to the `fletcher::Fletcher32` and to `save::Download::write` as it comes, then compare once at the end; an Err drops the download, which deletes the temporary file.",
+            "Never trust the server: names must be a `name::PictureName` (`save::SaveOptions::destination`), sizes through --max-size, texts through `net::shown` before they are printed.",
         ],
     ),
     exercise(
@@ -217,7 +217,7 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over UDP, server",
         "proj_image_udp",
         &[
-            "Address validation: a D whose token is not the one `udp_server::Tokens::for_client` gives gets only an error, through `udp_server::Replies::send_unvalidated`, which never sends more than 3 x the request.",
+            "Address validation: a D whose token is not the one `udp::server::Tokens::for_client` gives gets only an error, through `udp::server::Replies::send_unvalidated`, which never sends more than 3 x the request.",
             "`udp::chunk_span` says where a chunk starts and how long it is; `source::Source::read_at` reads it there.",
             "Send only chunks that exist, and no more than the budget per request.",
         ],

@@ -19,9 +19,14 @@
 //! client's address and port with a key only the server knows, and the server
 //! sends chunks only for a `D` that carries the token of its source address. A forger never
 //! sees the `m` sent to the address it forges, so it cannot know the token. The server's side of
-//! this (the key, the 3x limit) is in [`crate::image::udp_server`].
+//! this (the key, the 3x limit) is in [`server`].
 
-use std::fmt;
+pub mod client;
+mod fields;
+pub mod server;
+
+pub use fields::Malformed;
+use fields::{Reader, Writer};
 
 /// The first bytes of every datagram: the protocol's name and version.
 pub const MAGIC: [u8; 3] = *b"TP\x02";
@@ -110,32 +115,19 @@ pub enum Message<'a> {
     },
 }
 
-/// Why a datagram is not one of the protocol's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Malformed(pub &'static str);
-
-impl fmt::Display for Malformed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
 impl Message<'_> {
     /// The datagram's bytes, appended to `out`.
     pub fn encode(&self, out: &mut Vec<u8>) {
         let start = out.len();
-        out.extend_from_slice(&MAGIC);
+        let mut w = Writer(out);
+        w.bytes(&MAGIC);
         match self {
             Message::MetaRequest {
                 transfer,
                 chunk,
                 name,
             } => {
-                out.push(b'M');
-                out.extend_from_slice(&transfer.to_be_bytes());
-                out.extend_from_slice(&chunk.to_be_bytes());
-                out.push(name.len() as u8);
-                out.extend_from_slice(name.as_bytes());
+                w.kind(b'M').u32(*transfer).u16(*chunk).text(name);
                 // Zero bytes up to 64 in all (a name longer than 52 bytes needs none).
                 out.resize(out.len().max(start + META_REQUEST_SIZE), 0);
             }
@@ -146,15 +138,13 @@ impl Message<'_> {
                 name,
                 ranges,
             } => {
-                out.push(b'D');
-                out.extend_from_slice(&transfer.to_be_bytes());
-                out.extend_from_slice(&token.to_be_bytes());
-                out.extend_from_slice(&chunk.to_be_bytes());
-                out.push(name.len() as u8);
-                out.extend_from_slice(name.as_bytes());
+                w.kind(b'D')
+                    .u32(*transfer)
+                    .u64(*token)
+                    .u16(*chunk)
+                    .text(name);
                 for (first, count) in ranges {
-                    out.extend_from_slice(&first.to_be_bytes());
-                    out.extend_from_slice(&count.to_be_bytes());
+                    w.u32(*first).u16(*count);
                 }
             }
             Message::Meta {
@@ -165,28 +155,18 @@ impl Message<'_> {
                 chunk,
                 token,
             } => {
-                out.push(b'm');
-                out.extend_from_slice(&transfer.to_be_bytes());
-                out.push(u8::from(*not_found));
-                out.extend_from_slice(&size.to_be_bytes());
-                out.extend_from_slice(&checksum.to_be_bytes());
-                out.extend_from_slice(&chunk.to_be_bytes());
-                out.extend_from_slice(&token.to_be_bytes());
+                w.kind(b'm').u32(*transfer).bytes(&[u8::from(*not_found)]);
+                w.u64(*size).u32(*checksum).u16(*chunk).u64(*token);
             }
             Message::Data {
                 transfer,
                 index,
                 payload,
             } => {
-                out.push(b'd');
-                out.extend_from_slice(&transfer.to_be_bytes());
-                out.extend_from_slice(&index.to_be_bytes());
-                out.extend_from_slice(payload);
+                w.kind(b'd').u32(*transfer).u32(*index).bytes(payload);
             }
             Message::Error { transfer, reason } => {
-                out.push(b'e');
-                out.extend_from_slice(&transfer.to_be_bytes());
-                out.extend_from_slice(reason.as_bytes());
+                w.kind(b'e').u32(*transfer).bytes(reason.as_bytes());
             }
         }
     }
@@ -263,42 +243,6 @@ impl Message<'_> {
             return Err(Malformed("extra bytes at the end"));
         }
         Ok(message)
-    }
-}
-
-/// Reads big-endian fields off the front of a datagram.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
-        if self.0.len() < n {
-            return Err(Malformed("datagram too short"));
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(head)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Malformed> {
-        let mut bytes = [0u8; N];
-        bytes.copy_from_slice(self.take(N)?);
-        Ok(bytes)
-    }
-
-    fn u16(&mut self) -> Result<u16, Malformed> {
-        Ok(u16::from_be_bytes(self.array()?))
-    }
-
-    fn u32(&mut self) -> Result<u32, Malformed> {
-        Ok(u32::from_be_bytes(self.array()?))
-    }
-
-    fn u64(&mut self) -> Result<u64, Malformed> {
-        Ok(u64::from_be_bytes(self.array()?))
-    }
-
-    fn text(&mut self, n: usize) -> Result<&'a str, Malformed> {
-        std::str::from_utf8(self.take(n)?).map_err(|_| Malformed("text that is not UTF-8"))
     }
 }
 

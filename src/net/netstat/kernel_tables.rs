@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use netstat2::{AddressFamilyFlags, ProtocolFlags, ProtocolSocketInfo, TcpState};
 
-use super::SocketRow;
+use super::row::SocketRow;
 
 /// Every TCP and UDP socket of this machine, IPv4 and IPv6.
 pub fn sockets() -> io::Result<Vec<SocketRow>> {

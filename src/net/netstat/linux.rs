@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use super::SocketRow;
+use super::row::SocketRow;
 
 /// Every TCP and UDP socket of this network namespace, IPv4 and IPv6.
 pub fn sockets() -> io::Result<Vec<SocketRow>> {

@@ -15,8 +15,8 @@ use crate::common::{
     PictureFolder, RUN_DEADLINE, Role, Running, Scratch, assert_file, picture_folder, run,
     run_reference, run_with, said, start_reference_server, start_server,
 };
-use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
 use tp_sockets::image::fletcher::fletcher32;
+use tp_sockets::image::folder::NOT_FOUND_PICTURE;
 
 const SERVER: &str = "proj_image_server";
 const CLIENT: &str = "proj_image_client";

@@ -13,7 +13,7 @@ use crate::common::{
     Outcome, PictureFolder, Role, Running, START_DEADLINE, Scratch, assert_file, picture_folder,
     run_with, start_server,
 };
-use tp_sockets::image::catalog::NOT_FOUND_PICTURE;
+use tp_sockets::image::folder::NOT_FOUND_PICTURE;
 use tp_sockets::image::udp::Message;
 
 const SERVER: &str = "proj_image_udp_server";

@@ -8,6 +8,7 @@ use std::thread;
 use super::{Score, Scores, Submission, grade_program, label, tests_by_program};
 use crate::programs::{PROGRAMS, Program};
 use crate::workspace::Workspace;
+use tp_sockets::kit::lock;
 
 /// How many jobs run at once: four per core this process may use (a job mostly waits: for
 /// its programs, their deadlines, the network), at least 2.
@@ -31,7 +32,7 @@ pub fn run_jobs<J: Sync, R: Send>(
             scope.spawn(|| {
                 loop {
                     let i = {
-                        let mut next = next.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut next = lock(&next);
                         *next += 1;
                         *next - 1
                     };
@@ -74,10 +75,10 @@ pub fn grade_all(
                 .iter()
                 .position(|p| p.name == program.name)
                 .unwrap_or(0);
-            let mut mine = scores[s].lock().unwrap_or_else(|e| e.into_inner());
+            let mut mine = lock(&scores[s]);
             mine.insert(place, score);
             if mine.len() == graded.len() {
-                let mut finished = finished.lock().unwrap_or_else(|e| e.into_inner());
+                let mut finished = lock(&finished);
                 *finished += 1;
                 progress(format!(
                     "graded {} ({}/{count})",

@@ -15,8 +15,11 @@
 use std::fmt;
 use std::io::{self, BufRead, Read};
 
-use crate::image::catalog::check_name;
+use crate::image::name::{NameError, PictureName};
 use crate::net::shown;
+
+pub mod client;
+pub mod server;
 
 /// The longest request or header line, newline included.
 pub const MAX_LINE: usize = 1024;
@@ -63,13 +66,77 @@ pub enum Request {
     Get(String),
 }
 
+/// A line that does not follow the protocol: a request a server refuses (its Display is the
+/// reason sent back in `ERR <reason>`), or a reply a client refuses (its Display says what the
+/// server sent, its control characters escaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WireError {
+    /// `GET` without a name.
+    GetWithoutName,
+    /// Neither `LIST` nor `GET <name>`.
+    UnknownRequest,
+    /// A reply that is none of `OK`, `NOTFOUND`, `ERR`.
+    Reply(String),
+    /// A byte count that is not a number.
+    Count(String),
+    /// A checksum that is not 8 hexadecimal digits.
+    Checksum(String),
+    /// A menu that does not start with `OK <n>` (n at most [`MAX_ENTRIES`]).
+    MenuHeader(String),
+    /// A menu line that is not `<name> <width> <height> <bytes>`.
+    MenuLine(String),
+    /// A menu line with a bad number.
+    MenuNumber(String),
+    /// A menu entry whose name breaks the rule.
+    MenuName {
+        /// The name, as sent.
+        name: String,
+        /// Why it is refused.
+        why: NameError,
+    },
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WireError::GetWithoutName => f.write_str("GET needs a name: GET <name>"),
+            WireError::UnknownRequest => f.write_str("unknown request; send LIST or GET <name>"),
+            WireError::Reply(line) => write!(f, "unexpected reply {line:?}"),
+            WireError::Count(line) => write!(f, "bad byte count in {line:?}"),
+            WireError::Checksum(line) => write!(f, "bad checksum in {line:?}"),
+            WireError::MenuHeader(line) => write!(
+                f,
+                "a menu that does not start with `OK <n>`, n at most {MAX_ENTRIES}: \"{}\"",
+                shown(line)
+            ),
+            WireError::MenuLine(line) => write!(
+                f,
+                "a menu line that is not `<name> <width> <height> <bytes>`: \"{}\"",
+                shown(line)
+            ),
+            WireError::MenuNumber(line) => {
+                write!(f, "a menu line with a bad number: \"{}\"", shown(line))
+            }
+            WireError::MenuName { name, why } => {
+                write!(
+                    f,
+                    "a menu entry named \"{}\" is refused: {why}",
+                    shown(name)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for WireError {}
+
 /// Parses a request line; the error is the reason sent back in `ERR <reason>`.
-pub fn parse_request(line: &str) -> Result<Request, String> {
+pub fn parse_request(line: &str) -> Result<Request, WireError> {
     match line.split_once(' ') {
         None if line == "LIST" => Ok(Request::List),
         Some(("GET", name)) if !name.is_empty() => Ok(Request::Get(name.to_string())),
-        None if line == "GET" => Err("GET needs a name: GET <name>".to_string()),
-        _ => Err("unknown request; send LIST or GET <name>".to_string()),
+        None if line == "GET" => Err(WireError::GetWithoutName),
+        _ => Err(WireError::UnknownRequest),
     }
 }
 
@@ -100,24 +167,23 @@ impl fmt::Display for Entry {
 }
 
 impl Entry {
-    /// Reads a LIST line sent by a server. The name goes through [`check_name`], the rule the
+    /// Reads a LIST line sent by a server. The name must be a [`PictureName`], the rule the
     /// servers apply: a server that offers `../x.png` or `/tmp/x.png` is not followed there.
-    pub fn parse(line: &str) -> Result<Entry, String> {
+    pub fn parse(line: &str) -> Result<Entry, WireError> {
         let fields: Vec<&str> = line.split(' ').collect();
         let [name, width, height, bytes] = fields[..] else {
-            return Err(format!(
-                "a menu line that is not `<name> <width> <height> <bytes>`: \"{}\"",
-                shown(line)
-            ));
+            return Err(WireError::MenuLine(line.to_string()));
         };
-        check_name(name)
-            .map_err(|why| format!("a menu entry named \"{}\" is refused: {why}", shown(name)))?;
-        let number = |text: &str| format!("a menu line with a bad number: \"{}\"", shown(text));
+        PictureName::new(name).map_err(|why| WireError::MenuName {
+            name: name.to_string(),
+            why,
+        })?;
+        let number = |_| WireError::MenuNumber(line.to_string());
         Ok(Entry {
             name: name.to_string(),
-            width: width.parse().map_err(|_| number(line))?,
-            height: height.parse().map_err(|_| number(line))?,
-            bytes: bytes.parse().map_err(|_| number(line))?,
+            width: width.parse().map_err(number)?,
+            height: height.parse().map_err(number)?,
+            bytes: bytes.parse().map_err(number)?,
         })
     }
 }
@@ -132,13 +198,10 @@ pub fn list_reply(entries: &[Entry]) -> String {
 }
 
 /// Reads the first line of a LIST reply, `OK <n>`, and returns n (at most [`MAX_ENTRIES`]).
-pub fn parse_list_header(line: &str) -> Result<usize, String> {
+pub fn parse_list_header(line: &str) -> Result<usize, WireError> {
     match line.strip_prefix("OK ").map(str::parse::<usize>) {
         Some(Ok(count)) if count <= MAX_ENTRIES => Ok(count),
-        _ => Err(format!(
-            "a menu that does not start with `OK <n>`, n at most {MAX_ENTRIES}: \"{}\"",
-            shown(line)
-        )),
+        _ => Err(WireError::MenuHeader(line.to_string())),
     }
 }
 
@@ -174,121 +237,29 @@ impl fmt::Display for Header {
 }
 
 /// Parses a header line; the error says what is wrong with it.
-pub fn parse_header(line: &str) -> Result<Header, String> {
+pub fn parse_header(line: &str) -> Result<Header, WireError> {
     if let Some(reason) = line.strip_prefix("ERR ") {
         return Ok(Header::Err(reason.to_string()));
     }
     let fields: Vec<&str> = line.split(' ').collect();
     let (bytes, checksum) = match fields[..] {
         [_, bytes, checksum] => (bytes, checksum),
-        _ => return Err(format!("unexpected reply {line:?}")),
+        _ => return Err(WireError::Reply(line.to_string())),
     };
     let bytes: u64 = bytes
         .parse()
-        .map_err(|_| format!("bad byte count in {line:?}"))?;
+        .map_err(|_| WireError::Count(line.to_string()))?;
     if checksum.len() != 8 || !checksum.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(format!("bad checksum in {line:?}"));
+        return Err(WireError::Checksum(line.to_string()));
     }
     let checksum =
-        u32::from_str_radix(checksum, 16).map_err(|_| format!("bad checksum in {line:?}"))?;
+        u32::from_str_radix(checksum, 16).map_err(|_| WireError::Checksum(line.to_string()))?;
     match fields[0] {
         "OK" => Ok(Header::Ok { bytes, checksum }),
         "NOTFOUND" => Ok(Header::NotFound { bytes, checksum }),
-        _ => Err(format!("unexpected reply {line:?}")),
+        _ => Err(WireError::Reply(line.to_string())),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_are_bounded_and_framed() {
-        let mut input = io::Cursor::new(b"LIST\r\nGET a.png\nlast".to_vec());
-        assert_eq!(read_line(&mut input).unwrap(), Line::Text("LIST".into()));
-        assert_eq!(
-            read_line(&mut input).unwrap(),
-            Line::Text("GET a.png".into())
-        );
-        assert_eq!(read_line(&mut input).unwrap(), Line::Text("last".into()));
-        assert_eq!(read_line(&mut input).unwrap(), Line::End);
-        let mut endless = io::Cursor::new(vec![b'x'; 5000]);
-        assert_eq!(read_line(&mut endless).unwrap(), Line::TooLong);
-        let mut exact = io::Cursor::new([vec![b'x'; MAX_LINE - 1], vec![b'\n']].concat());
-        assert!(matches!(read_line(&mut exact).unwrap(), Line::Text(_)));
-    }
-
-    #[test]
-    fn list_lines_round_trip_and_a_lying_menu_is_refused() {
-        let entry = Entry {
-            name: "car.png".into(),
-            width: 640,
-            height: 427,
-            bytes: 9501,
-        };
-        assert_eq!(
-            list_reply(std::slice::from_ref(&entry)),
-            "OK 1\ncar.png 640 427 9501\n"
-        );
-        assert_eq!(Entry::parse(&entry.to_string()), Ok(entry));
-        assert_eq!(parse_list_header("OK 3"), Ok(3));
-        for bad in ["OK", "OK -1", "OK 10001", "ERR x", "OK 1 2"] {
-            assert!(parse_list_header(bad).is_err(), "{bad:?}");
-        }
-        for bad in [
-            "../x.png 1 1 1",
-            "/tmp/x.png 1 1 1",
-            ".hidden 1 1 1",
-            "x.png 1 1",
-            "x.png a 1 1",
-            "x.png 1 1 -4",
-            "esc\x1b[2J.png 1 1 1",
-        ] {
-            let err = Entry::parse(bad).unwrap_err();
-            assert!(!err.contains('\x1b'), "{err}");
-        }
-    }
-
-    #[test]
-    fn requests_and_headers_round_trip() {
-        assert_eq!(parse_request("LIST"), Ok(Request::List));
-        assert_eq!(
-            parse_request("GET car.png"),
-            Ok(Request::Get("car.png".into()))
-        );
-        for bad in ["", "GET", "GET ", "list", "PUT x", "LIST x"] {
-            assert!(parse_request(bad).is_err(), "{bad:?}");
-        }
-        for header in [
-            Header::Ok {
-                bytes: 12,
-                checksum: 0xf04f_c729,
-            },
-            Header::NotFound {
-                bytes: 0,
-                checksum: 0,
-            },
-            Header::Err("no such thing".into()),
-        ] {
-            assert_eq!(parse_header(&header.to_string()), Ok(header));
-        }
-        assert_eq!(
-            Header::Ok {
-                bytes: 5,
-                checksum: 0xab
-            }
-            .to_string(),
-            "OK 5 000000ab"
-        );
-        for bad in [
-            "OK",
-            "OK 1",
-            "OK x 00000000",
-            "OK 1 0000000g",
-            "OK 1 123",
-            "HELLO 1 00000000",
-        ] {
-            assert!(parse_header(bad).is_err(), "{bad:?}");
-        }
-    }
-}
+mod tests;

@@ -8,7 +8,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
-use crate::image::download::already_there;
+use crate::kit::lock;
+
+use super::error::SaveError;
 
 /// The exit code of a program stopped by Ctrl-C (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: i32 = 130;
@@ -51,17 +53,19 @@ impl PartFile {
     }
 
     /// Makes the temporary file `destination`: refused if that file exists, unless `force`.
-    pub fn commit(mut self, destination: &Path, force: bool) -> Result<(), String> {
+    pub fn commit(mut self, destination: &Path, force: bool) -> Result<(), SaveError> {
         // Closed, not synced to the disk: a rename is all or nothing for every program that
         // looks, which is what "nothing partial is left" needs. Only a crash of the whole
         // machine in the next seconds could lose the file (the cost of fsync was half the
         // download's speed).
         self.file = None;
         if !force && destination.exists() {
-            return Err(already_there(destination));
+            return Err(SaveError::Exists(destination.to_path_buf()));
         }
-        std::fs::rename(&self.path, destination)
-            .map_err(|e| format!("cannot save {}: {e}", destination.display()))
+        std::fs::rename(&self.path, destination).map_err(|error| SaveError::File {
+            path: destination.to_path_buf(),
+            error,
+        })
     }
 }
 
@@ -75,7 +79,7 @@ impl Drop for PartFile {
 }
 
 fn lock_parts() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner())
+    lock(&IN_PROGRESS)
 }
 
 /// From now on, Ctrl-C (SIGINT on Unix, CTRL_C_EVENT on Windows) deletes the temporary files of
@@ -134,7 +138,7 @@ mod tests {
         let mut part = PartFile::create(&dir, "car.png").unwrap();
         part.file().write_all(b"two").unwrap();
         let err = part.commit(&destination, false).unwrap_err();
-        assert!(err.contains("--force"), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
         assert_eq!(std::fs::read(&destination).unwrap(), b"one");
         assert_eq!(
             std::fs::read_dir(&dir).unwrap().count(),

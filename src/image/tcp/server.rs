@@ -16,6 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::image::tcp::{self, Header, Line};
+use crate::kit::lock;
 
 /// The request lines of one client, each of which must arrive whole within `idle`.
 pub struct Requests {
@@ -55,20 +56,12 @@ impl Requests {
     }
 
     /// The next request line, at most [`tcp::MAX_LINE`] bytes, which must arrive whole within
-    /// `idle` of this call. Past that, an error of kind TimedOut or WouldBlock.
+    /// `idle` of this call. Past that, an error that [`is_timeout`](crate::net::io::is_timeout)
+    /// recognises.
     pub fn next_line(&mut self) -> io::Result<Line> {
         self.reader.get_mut().until = Instant::now() + self.idle;
         tcp::read_line(&mut self.reader)
     }
-}
-
-/// Whether `err` is a read that ran out of time (WouldBlock on Linux and macOS, TimedOut on
-/// Windows and for a whole-line deadline).
-pub fn is_timeout(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 /// The places of a server: how many clients in all, and how many from each address.
@@ -89,7 +82,7 @@ struct Slot {
 impl Slots {
     /// Takes a place for a client from `ip`, or says why there is none.
     fn take(slots: &Arc<Slots>, ip: IpAddr) -> Result<Slot, &'static str> {
-        let mut taken = slots.taken.lock().unwrap_or_else(|e| e.into_inner());
+        let mut taken = lock(&slots.taken);
         let (all, by_address) = &mut *taken;
         let mine = by_address.entry(ip).or_insert(0);
         if *all >= slots.max {
@@ -109,7 +102,7 @@ impl Slots {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut taken = self.slots.taken.lock().unwrap_or_else(|e| e.into_inner());
+        let mut taken = lock(&self.slots.taken);
         let (all, by_address) = &mut *taken;
         *all -= 1;
         if let Some(mine) = by_address.get_mut(&self.ip) {
@@ -198,7 +191,7 @@ mod tests {
         let mut requests = Requests::new(stream, Duration::from_millis(500));
         let started = Instant::now();
         let err = requests.next_line().unwrap_err();
-        assert!(is_timeout(&err), "{err:?}");
+        assert!(crate::net::io::is_timeout(&err), "{err:?}");
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "{:?}",

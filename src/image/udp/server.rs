@@ -14,7 +14,7 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use crate::image::catalog::{Folder, Lookup};
+use crate::image::folder::{Folder, Lookup, Refusal};
 use crate::image::source::Source;
 use crate::image::udp::{
     AMPLIFICATION_LIMIT, DATA_HEADER, MAX_CHUNK, MAX_DATAGRAM, MIN_CHUNK, Message,
@@ -72,6 +72,7 @@ impl Server {
             }
             Err(why) => {
                 println!("{client}: GET {} -> refused: {why}", shown(name));
+                let why = why.to_string();
                 let error = Message::Error {
                     transfer,
                     reason: &why,
@@ -84,10 +85,37 @@ impl Server {
     }
 
     /// What `name` is served from (the file, or the not-found picture), or why it is refused.
-    pub fn source(&mut self, name: &str) -> Result<&mut Source, String> {
+    pub fn source(&mut self, name: &str) -> Result<&mut Source, Unserved> {
         self.open.get(&self.folder, name).map(|(source, _)| source)
     }
 }
+
+/// Why a name is not served: refused by the folder's rules, or its file cannot be read.
+#[derive(Debug)]
+pub enum Unserved {
+    /// The folder's rules refuse the name.
+    Refused(Refusal),
+    /// The file cannot be read.
+    Unreadable {
+        /// The name asked for.
+        name: String,
+        /// What the OS said.
+        error: io::Error,
+    },
+}
+
+impl std::fmt::Display for Unserved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unserved::Refused(why) => write!(f, "{why}"),
+            Unserved::Unreadable { name, error } => {
+                write!(f, "cannot read {}: {error}", shown(name))
+            }
+        }
+    }
+}
+
+impl std::error::Error for Unserved {}
 
 /// How long an open file stays open without requests.
 const KEEP_OPEN: Duration = Duration::from_secs(30);
@@ -106,26 +134,30 @@ struct OpenFiles {
 impl OpenFiles {
     /// What `name` is served from, and whether it is the not-found picture; or why the name
     /// is refused. Opened through the folder's rules ([`Folder::find`]) when not open already.
-    fn get(&mut self, folder: &Folder, name: &str) -> Result<&mut Served, String> {
+    fn get(&mut self, folder: &Folder, name: &str) -> Result<&mut Served, Unserved> {
         let now = Instant::now();
         self.entries
             .retain(|_, (_, used)| now.duration_since(*used) < KEEP_OPEN);
-        if !self.entries.contains_key(name) {
-            let served = match folder.find(name) {
-                Ok(Lookup::Found(source)) => (source, false),
-                Ok(Lookup::Missing) => (folder.not_found(), true),
-                Ok(Lookup::Refused(why)) => return Err(why),
-                Err(e) => return Err(format!("cannot read {name}: {e}")),
-            };
-            if self.entries.len() >= MAX_OPEN {
-                self.entries.clear();
-            }
-            self.entries.insert(name.to_string(), (served, now));
+        if !self.entries.contains_key(name) && self.entries.len() >= MAX_OPEN {
+            self.entries.clear();
         }
-        let (served, used) = self
-            .entries
-            .get_mut(name)
-            .ok_or_else(|| format!("cannot keep {name} open"))?;
+        let (served, used) = match self.entries.entry(name.to_string()) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let served = match folder.find(name) {
+                    Ok(Lookup::Found(source)) => (source, false),
+                    Ok(Lookup::Missing) => (folder.not_found(), true),
+                    Ok(Lookup::Refused(why)) => return Err(Unserved::Refused(why)),
+                    Err(error) => {
+                        return Err(Unserved::Unreadable {
+                            name: name.to_string(),
+                            error,
+                        });
+                    }
+                };
+                entry.insert((served, now))
+            }
+        };
         *used = now;
         Ok(served)
     }

@@ -10,11 +10,16 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::image::catalog::{NOT_FOUND_NAME, check_name};
 use crate::image::limits::{SpeedCheck, check_size, parse_size};
-use crate::image::part::PartFile;
+use crate::image::name::{NOT_FOUND_NAME, PictureName};
 use crate::net::prompt::parse_seconds;
 use crate::net::shown;
+
+mod error;
+mod part;
+
+pub use error::SaveError;
+pub use part::{INTERRUPTED, PartFile};
 
 /// The options both download clients take: where to save, and how much to trust the server.
 #[derive(Debug, clap::Args)]
@@ -34,24 +39,25 @@ pub struct SaveOptions {
 }
 
 impl SaveOptions {
-    /// The path a picture named `name` is saved to: `name` must pass [`check_name`], the rule
+    /// The path a picture named `name` is saved to: `name` must be a [`PictureName`], the rule
     /// the servers apply, so that no name (typed, or sent by a server) leads out of `--out`.
-    pub fn destination(&self, name: &str) -> Result<PathBuf, String> {
-        check_name(name)
-            .map_err(|why| format!("cannot save a picture named \"{}\": {why}", shown(name)))?;
+    pub fn destination(&self, name: &str) -> Result<PathBuf, SaveError> {
+        let name = PictureName::new(name).map_err(|why| SaveError::Name {
+            name: name.to_string(),
+            why,
+        })?;
         Ok(self.out.join(name))
     }
 
     /// Where the answer to a request for `name` is saved: under `name`, or, when the server
     /// does not have it (`not_found`), as its not-found picture; an error when the server has
     /// no not-found picture either (0 bytes).
-    pub fn path_for(&self, name: &str, not_found: bool, bytes: u64) -> Result<PathBuf, String> {
+    pub fn path_for(&self, name: &str, not_found: bool, bytes: u64) -> Result<PathBuf, SaveError> {
         match (not_found, bytes) {
             (false, _) => self.destination(name),
-            (true, 0) => Err(format!(
-                "the server has no picture named {} (and no not-found picture)",
-                shown(name)
-            )),
+            (true, 0) => Err(SaveError::Nothing {
+                name: name.to_string(),
+            }),
             (true, _) => self.destination(NOT_FOUND_NAME),
         }
     }
@@ -77,18 +83,24 @@ pub struct Download {
 impl Download {
     /// Starts a download of `bytes` bytes to `destination`, once `bytes` is checked against
     /// `--max-size` and the destination is known to be free (or `--force`).
-    pub fn start(destination: &Path, bytes: u64, save: &SaveOptions) -> Result<Download, String> {
+    pub fn start(
+        destination: &Path,
+        bytes: u64,
+        save: &SaveOptions,
+    ) -> Result<Download, SaveError> {
         check_size(bytes, save.max_size)?;
         if !save.force && destination.exists() {
-            return Err(already_there(destination));
+            return Err(SaveError::Exists(destination.to_path_buf()));
         }
         let folder = destination.parent().unwrap_or(Path::new("."));
         let name = destination
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("download");
-        let part = PartFile::create(folder, name)
-            .map_err(|e| format!("cannot write in {}: {e}", folder.display()))?;
+        let part = PartFile::create(folder, name).map_err(|error| SaveError::Folder {
+            dir: folder.to_path_buf(),
+            error,
+        })?;
         Ok(Download {
             part,
             destination: destination.to_path_buf(),
@@ -116,18 +128,20 @@ impl Download {
 
     /// Appends `piece` to the file (an empty piece too: a read that timed out) and checks the
     /// rate: `Err` once it stayed below [`MIN_RATE`](crate::image::limits::MIN_RATE) for a whole window.
-    pub fn write(&mut self, piece: &[u8]) -> Result<(), String> {
-        io::Write::write_all(self.part.file(), piece)
-            .map_err(|e| format!("cannot write {}: {e}", self.destination.display()))?;
+    pub fn write(&mut self, piece: &[u8]) -> Result<(), SaveError> {
+        io::Write::write_all(self.part.file(), piece).map_err(|error| SaveError::File {
+            path: self.destination.clone(),
+            error,
+        })?;
         self.received += piece.len() as u64;
         if let Some(bar) = &self.bar {
             bar.set_position(self.received);
         }
-        self.speed.check(self.received, self.bytes)
+        Ok(self.speed.check(self.received, self.bytes)?)
     }
 
     /// Gives the temporary file its name (see [`PartFile::commit`]).
-    pub fn commit(self, force: bool) -> Result<(), String> {
+    pub fn commit(self, force: bool) -> Result<(), SaveError> {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -146,14 +160,6 @@ pub fn say_saved(name: &str, path: &Path, (bytes, checksum): (u64, u32), not_fou
     } else {
         println!("saved {path} ({bytes} bytes, checksum {checksum:08x} verified)");
     }
-}
-
-/// The line for a destination that exists already.
-pub fn already_there(destination: &Path) -> String {
-    format!(
-        "{} already exists; use --force to replace it, or --out to save elsewhere",
-        destination.display()
-    )
 }
 
 /// A progress bar for a transfer of `bytes`, shown only on a terminal and above 1 MiB, as wide
@@ -210,11 +216,11 @@ mod tests {
             max_size: DEFAULT_MAX_SIZE,
         };
         assert_eq!(
-            save.destination("car.png"),
-            Ok(PathBuf::from("downloads/car.png"))
+            save.destination("car.png").ok(),
+            Some(PathBuf::from("downloads/car.png"))
         );
         for bad in ["../x.png", "/tmp/x.png", "..", "a\\b", "C:x", "\x1b[2J"] {
-            let err = save.destination(bad).unwrap_err();
+            let err = save.destination(bad).unwrap_err().to_string();
             assert!(err.starts_with("cannot save a picture named"), "{err}");
             assert!(!err.contains('\x1b'), "{err}");
         }
