@@ -47,8 +47,9 @@ pub fn run(program: fn() -> ExitCode) -> ExitCode {
 /// 128 + SIGPIPE, as a shell reports a program the signal stopped.
 pub const CLOSED_OUTPUT: i32 = 141;
 
-/// From now on, a program whose standard output is closed by its reader ends quietly, with
-/// code 141, instead of panicking.
+/// From now on, a program that panics says so in one line of its own ([`Stopped`]), and a
+/// program whose standard output is closed by its reader ends quietly, with code 141, instead
+/// of panicking.
 ///
 /// Rust ignores SIGPIPE, so writing to a pipe whose reader is gone fails with BrokenPipe, and
 /// `println!` turns that failure into a panic ("failed printing to stdout"). Std offers no
@@ -56,13 +57,13 @@ pub const CLOSED_OUTPUT: i32 = 141;
 /// program (students' `println!` included). EPIPE is error 32 on Linux and macOS; Windows
 /// reports a closed pipe as ERROR_NO_DATA (232).
 pub fn end_quietly_on_closed_output() {
-    let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let message = info
             .payload()
             .downcast_ref::<String>()
             .map(String::as_str)
-            .unwrap_or_default();
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
         let broken_pipe = if cfg!(windows) {
             "(os error 232)"
         } else {
@@ -71,8 +72,122 @@ pub fn end_quietly_on_closed_output() {
         if message.starts_with("failed printing to stdout") && message.ends_with(broken_pipe) {
             std::process::exit(CLOSED_OUTPUT);
         }
-        default(info);
+        let place = info.location().map_or_else(String::new, |l| {
+            format!("{}:{}", shown_path(l.file()), l.line())
+        });
+        eprintln!("{}", Stopped::new(&program_name(), &place, message));
     }));
+}
+
+/// This program's name: its executable's, without the folder and the `.exe`.
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "the program".to_string())
+}
+
+/// A source file's path as a student knows it: from `exercises/`, `solutions/` or `src/` on
+/// (a launcher includes the student's file as `examples/../exercises/NAME.rs`).
+fn shown_path(file: &str) -> &str {
+    let file_start = |folder: &str| {
+        file.rfind(folder)
+            .filter(|&at| at == 0 || file[..at].ends_with(['/', '\\']))
+    };
+    ["exercises/", "solutions/", "src/"]
+        .iter()
+        .find_map(|folder| file_start(folder))
+        .map_or(file, |at| &file[at..])
+}
+
+/// Why a program stopped on a panic, in the one line its panic hook prints, which the tests
+/// read back ([`Stopped::parse`]): `NAME stopped at FILE:LINE: step N is not done yet (...)`
+/// for a `todo!()` the student has not replaced, `NAME panicked at FILE:LINE: MESSAGE`
+/// otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stopped {
+    /// The program.
+    pub program: String,
+    /// Where: `exercises/NAME.rs:LINE`.
+    pub place: String,
+    /// A step not done yet, in words (`step 4 is not done yet (create the socket)`), or
+    /// `None` for any other panic.
+    pub unfinished: Option<String>,
+    /// The panic's message (its first line).
+    pub message: String,
+}
+
+impl Stopped {
+    /// The stop of `program` at `place` on a panic saying `message`.
+    pub fn new(program: &str, place: &str, message: &str) -> Stopped {
+        let message = message.lines().next().unwrap_or_default().to_string();
+        let unfinished = message
+            .strip_prefix("not yet implemented")
+            .map(|todo| step_not_done(todo.trim_start_matches(':').trim()));
+        Stopped {
+            program: program.to_string(),
+            place: place.to_string(),
+            unfinished,
+            message,
+        }
+    }
+
+    /// Reads the line [`Stopped`] prints, if `line` is one.
+    pub fn parse(line: &str) -> Option<Stopped> {
+        let (program, rest, unfinished) = if let Some((p, r)) = line.split_once(" stopped at ") {
+            (p, r, true)
+        } else {
+            let (p, r) = line.split_once(" panicked at ")?;
+            (p, r, false)
+        };
+        if program.contains(' ') {
+            return None;
+        }
+        // FILE:LINE: TEXT, where FILE may hold a `:` (a Windows drive) but LINE is digits.
+        let (head, text) = rest.split_once(": ")?;
+        let (_, number) = head.rsplit_once(':')?;
+        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some(Stopped {
+            program: program.to_string(),
+            place: head.to_string(),
+            unfinished: unfinished.then(|| text.to_string()),
+            message: text.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.unfinished {
+            Some(step) => write!(f, "{} stopped at {}: {step}", self.program, self.place),
+            None => write!(
+                f,
+                "{} panicked at {}: {}",
+                self.program, self.place, self.message
+            ),
+        }
+    }
+}
+
+/// `step 4: create the socket` (what a skeleton's `todo!` says) in words: `step 4 is not done
+/// yet (create the socket)`.
+fn step_not_done(todo: &str) -> String {
+    match todo.split_once(": ") {
+        Some((steps, detail)) if steps.starts_with("steps ") => {
+            format!("{steps} are not done yet ({detail})")
+        }
+        Some(("project", detail)) => format!("the project's step \"{detail}\" is not done yet"),
+        // The UDP exercise's steps are letters (a, b, c, d).
+        Some((step, detail)) if step.len() == 1 => {
+            format!("step {step} is not done yet ({detail})")
+        }
+        Some((step, detail)) => format!("{step} is not done yet ({detail})"),
+        None if todo.is_empty() => "a step is not done yet".to_string(),
+        None => format!("{todo} is not done yet"),
+    }
 }
 
 /// The environment variable that points the tests at a folder of programs built beforehand
@@ -83,3 +198,47 @@ pub const PROGRAMS_VAR: &str = "TP_SOCKETS_PROGRAMS";
 /// The environment variable that points the tests at the reference programs built beforehand
 /// (by `tp grade` and `tp check`): the peers the programs under test talk to.
 pub const REFERENCES_VAR: &str = "TP_SOCKETS_REFERENCES";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stop_is_said_in_one_line_and_read_back() {
+        let todo = Stopped::new(
+            "ex1_tcp_server",
+            "exercises/ex1_tcp_server.rs:25",
+            "not yet implemented: step 4: create the socket",
+        );
+        let line = todo.to_string();
+        assert_eq!(
+            line,
+            "ex1_tcp_server stopped at exercises/ex1_tcp_server.rs:25: step 4 is not done yet \
+             (create the socket)"
+        );
+        assert_eq!(
+            Stopped::parse(&line).and_then(|s| s.unfinished),
+            todo.unfinished
+        );
+        let panic = Stopped::new("x", "C:\\k\\exercises\\x.rs:7", "index out of bounds\nmore");
+        let read = Stopped::parse(&panic.to_string()).unwrap();
+        assert_eq!(
+            (read.place.as_str(), read.message.as_str()),
+            ("C:\\k\\exercises\\x.rs:7", "index out of bounds")
+        );
+        assert_eq!(read.unfinished, None);
+        assert_eq!(
+            Stopped::parse("thread 'main' panicked at src/x.rs:1:2:"),
+            None
+        );
+        assert_eq!(
+            shown_path("examples/../exercises/ex1.rs"),
+            "exercises/ex1.rs"
+        );
+        assert_eq!(
+            shown_path("/tmp/staging/examples/../exercises/ex1.rs"),
+            "exercises/ex1.rs"
+        );
+        assert_eq!(shown_path("src/net/sock.rs"), "src/net/sock.rs");
+    }
+}

@@ -2,6 +2,7 @@
 //! machinery the tests, `tp` and `proj_bench` share to run programs under supervision
 //! ([`process`]). The list of programs, grading and the `tp` command are in the `tp` package.
 
+mod capture;
 pub mod launcher;
 pub mod process;
 

@@ -3,110 +3,13 @@
 //! and reaped when its handle is dropped (also when a test panics). A program that hangs
 //! costs its deadline, never the caller's whole run.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::Arc;
+
+use super::capture::Captured;
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// Text a child writes on one of its pipes, collected by a thread of its own.
-#[derive(Debug, Default)]
-struct Captured {
-    /// What was read so far, and whether the pipe is closed (the program exited).
-    state: Mutex<(String, bool)>,
-    changed: Condvar,
-}
-
-impl Captured {
-    /// Collects what `pipe` gives, keeping at most `kept` bytes of it: a program may print
-    /// without end, and its reader must not run out of memory. What is not kept is counted
-    /// and said at the end.
-    fn collect(pipe: impl Read + Send + 'static, kept: usize) -> Arc<Captured> {
-        let captured = Arc::new(Captured::default());
-        let sink = Arc::clone(&captured);
-        thread::spawn(move || {
-            let mut reader = BufReader::new(pipe);
-            let mut line = Vec::new();
-            let (mut room, mut dropped) = (kept, 0u64);
-            while let Ok(chunk) = reader.fill_buf() {
-                if chunk.is_empty() {
-                    break;
-                }
-                let (taken, whole) = match chunk.iter().position(|&b| b == b'\n') {
-                    Some(end) => (end + 1, true),
-                    None => (chunk.len(), false),
-                };
-                let keep = taken.min(room);
-                line.extend_from_slice(&chunk[..keep]);
-                room -= keep;
-                dropped += (taken - keep) as u64;
-                reader.consume(taken);
-                if whole || room == 0 {
-                    // Lossy: a program may print bytes that are not UTF-8; the rest is still seen.
-                    if !line.is_empty() {
-                        sink.lock().0.push_str(&String::from_utf8_lossy(&line));
-                        sink.changed.notify_all();
-                    }
-                    line.clear();
-                }
-            }
-            let mut state = sink.lock();
-            state.0.push_str(&String::from_utf8_lossy(&line));
-            if dropped > 0 {
-                state
-                    .0
-                    .push_str(&format!("\n[... {dropped} more bytes were not kept]\n"));
-            }
-            state.1 = true;
-            drop(state);
-            sink.changed.notify_all();
-        });
-        captured
-    }
-
-    fn lock(&self) -> MutexGuard<'_, (String, bool)> {
-        crate::kit::lock(&self.state)
-    }
-
-    fn text(&self) -> String {
-        self.lock().0.clone()
-    }
-
-    /// Waits (at most `timeout`) until the pipe is closed and everything in it was read.
-    fn wait_closed(&self, timeout: Duration) {
-        let state = self.lock();
-        let _ = self
-            .changed
-            .wait_timeout_while(state, timeout, |(_, closed)| !*closed);
-    }
-
-    /// Waits until a whole line satisfies `wanted`; returns it, or `None` at the deadline or as
-    /// soon as the program has closed its output without printing such a line.
-    fn wait_for_line(&self, wanted: impl Fn(&str) -> bool, timeout: Duration) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        let mut state = self.lock();
-        loop {
-            let (text, closed) = &*state;
-            if let Some(line) = text
-                .split_inclusive('\n')
-                .filter(|l| l.ends_with('\n'))
-                .map(str::trim_end)
-                .find(|l| wanted(l))
-            {
-                return Some(line.to_string());
-            }
-            if *closed {
-                return None;
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            state = self
-                .changed
-                .wait_timeout(state, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-}
 
 /// A running program. Dropping it kills and reaps the process.
 #[derive(Debug)]
@@ -266,6 +169,34 @@ pub fn run_to_end_keeping(
     Ok(Finished {
         status,
         stdout: program.stdout(),
+        stderr: program.stderr(),
+    })
+}
+
+/// Runs `command` with its standard output closed by the reader before it writes anything
+/// (as `program | head -1` does when `head` has what it wants), its stderr collected, for at
+/// most `timeout`.
+pub fn run_with_output_closed(command: &mut Command, timeout: Duration) -> io::Result<Finished> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    drop(child.stdout.take());
+    let stderr = Captured::collect(child.stderr.take().ok_or(io::ErrorKind::BrokenPipe)?, KEPT);
+    let mut program = Supervised {
+        child,
+        stdin: None,
+        stdout: Arc::new(Captured::default()),
+        stderr,
+    };
+    let status = program.wait(timeout);
+    if status.is_none() {
+        program.stop();
+    }
+    Ok(Finished {
+        status,
+        stdout: String::new(),
         stderr: program.stderr(),
     })
 }

@@ -137,16 +137,3 @@ fn build_all(build: &str) -> Result<PathBuf, String> {
     }
     Ok(folder)
 }
-
-/// A `Command` for the example `name` in `role`, told which build the tests expect, with no
-/// backtrace in what it prints.
-pub fn command_for(name: &str, role: Role) -> Command {
-    let mut cmd = Command::new(executable(name, role));
-    cmd.env(EXPECT_VAR, role.build()).env("RUST_BACKTRACE", "0");
-    cmd
-}
-
-/// A `Command` for the example `name` under test.
-pub fn command(name: &str) -> Command {
-    command_for(name, Role::UnderTest)
-}

@@ -7,17 +7,21 @@
 #![allow(dead_code, unused_imports, clippy::expect_used, clippy::unwrap_used)] // each test file uses a part; a failed expect is a failed test
 
 pub mod build;
+pub mod checks;
 pub mod fixtures;
 pub mod outcome;
 pub mod peers;
 pub mod ports;
 pub mod process;
+pub mod program;
 pub mod verdict;
 
 pub use build::*;
+pub use checks::*;
 pub use fixtures::*;
 pub use outcome::*;
 pub use peers::*;
 pub use ports::*;
 pub use process::*;
+pub use program::*;
 pub use verdict::*;

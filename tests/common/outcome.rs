@@ -2,14 +2,14 @@
 //! checks a test makes on that, and a run inside a terminal of a given size.
 
 use std::process::Command;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tp_sockets::kit::process::run_to_end;
 
-use super::build::{Role, command_for};
-use super::process::{RUN_DEADLINE, refuse_wrong_build};
-use super::verdict::{explain_exit, note_started};
+use super::build::Role;
+use super::checks::{check, containing};
+use super::process::refuse_wrong_build;
+use super::program::Program;
 
 /// What a finished (or killed) run printed.
 #[derive(Debug)]
@@ -77,11 +77,12 @@ impl Outcome {
     pub fn refuses_saying(&self, code: i32, parts: &[&str]) -> &str {
         let line = self.assert_clean_failure(code);
         for part in parts {
-            assert!(
-                line.contains(part),
-                "expected {}'s error line to say `{part}`, but it said:\n{line}",
-                self.name
-            );
+            check(containing(part), line, || {
+                format!(
+                    "expected {}'s error line to say `{part}`, but it said:\n{line}",
+                    self.name
+                )
+            });
         }
         line
     }
@@ -102,13 +103,21 @@ impl Outcome {
     /// Panics unless the program printed `line` (a whole line, or a part of one) on stdout.
     #[track_caller]
     pub fn expect_stdout(&self, line: &str) -> &Self {
-        assert!(
-            self.stdout.contains(line),
-            "expected {} to print `{line}`, but it did not (it {})\n{self}",
-            self.name,
-            self.ended
-        );
+        check(containing(line), &self.stdout, || {
+            format!(
+                "expected {} to print `{line}`, but it did not (it {})\n{self}",
+                self.name, self.ended
+            )
+        });
         self
+    }
+}
+
+impl Outcome {
+    /// A program built for the other feature set refuses to run: say it plainly.
+    #[track_caller]
+    pub(super) fn refuse_wrong_build(&self) {
+        refuse_wrong_build(self.code, &self.stderr, &self.name);
     }
 }
 
@@ -139,81 +148,17 @@ pub fn assert_one_clear_line(stderr: &str) {
     }
 }
 
-/// Runs the example `name` under test to completion with `stdin` as its input, killing it at
-/// `timeout`.
-#[track_caller]
-pub fn run_with(name: &str, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
-    run_as(name, Role::UnderTest, args, stdin, timeout)
-}
-
-/// Runs the reference client `name`, the peer of a server under test, to completion.
-#[track_caller]
-pub fn run_reference(name: &str, args: &[&str]) -> Outcome {
-    run_reference_with(name, args, "")
-}
-
-/// [`run_reference`], with `stdin` as its input.
-#[track_caller]
-pub fn run_reference_with(name: &str, args: &[&str], stdin: &str) -> Outcome {
-    run_as(name, Role::Reference, args, stdin, RUN_DEADLINE)
-}
-
-/// Runs the example `name` in `role` to completion with `stdin` as its input, killing it at
-/// `timeout`.
-#[track_caller]
-pub fn run_as(name: &str, role: Role, args: &[&str], stdin: &str, timeout: Duration) -> Outcome {
-    run_command(
-        name,
-        role,
-        command_for(name, role).args(args),
-        stdin,
-        timeout,
-    )
-}
-
-/// Runs `command`, the example `name` in `role` made by [`command_for`] and given its options,
-/// its folder or its environment, to completion, killing it at `timeout`.
-#[track_caller]
-pub fn run_command(
-    name: &str,
-    role: Role,
-    command: &mut Command,
-    stdin: &str,
-    timeout: Duration,
-) -> Outcome {
-    let finished = run_to_end(command, stdin.as_bytes(), timeout)
-        .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
-    let stderr = finished.stderr.clone();
-    note_started(name, role, Arc::new(move || stderr.clone()));
-    let outcome = Outcome {
-        name: name.to_string(),
-        role,
-        code: finished.status.and_then(|s| s.code()),
-        timed_out: finished.status.is_none(),
-        ended: explain_exit(finished.status, &finished.stderr, timeout),
-        stdout: finished.stdout,
-        stderr: finished.stderr,
-    };
-    refuse_wrong_build(outcome.code, &outcome.stderr, name);
-    outcome
-}
-
-/// Runs the example `name` with no input and the default deadline.
-#[track_caller]
-pub fn run(name: &str, args: &[&str]) -> Outcome {
-    run_with(name, args, "", RUN_DEADLINE)
-}
-
-/// Runs `command` inside a terminal `columns` wide and `lines` tall (a pseudo-terminal made by
+/// Runs `program` inside a terminal `columns` wide and `lines` tall (a pseudo-terminal made by
 /// util-linux's `script`) within `timeout`, and returns what the terminal showed (stdout and
 /// stderr together, lines ended by `\n`). `None` where there is no such `script` (macOS and
 /// Windows have none): the test says it is skipped.
 pub fn in_terminal(
-    command: &Command,
+    program: &Program,
     columns: u16,
     lines: u16,
     timeout: Duration,
 ) -> Option<String> {
+    let command = program.command();
     let util_linux = std::process::Command::new("script")
         .arg("--version")
         .output()

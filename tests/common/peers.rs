@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -12,10 +12,12 @@ use std::time::Duration;
 use super::build::Role;
 use super::fixtures::Scratch;
 use super::outcome::Outcome;
-use super::process::{RUN_DEADLINE, Running, START_DEADLINE, spawn_as};
+use super::process::{RUN_DEADLINE, Running, START_DEADLINE};
 #[cfg(unix)]
 use super::process::{interrupt, wait_until};
-use super::verdict::{explain_exit, note_started, said, unfinished_step};
+use super::program::reference;
+use super::verdict::{explain_exit, note_started, said, stopped, unfinished_step};
+use tp_sockets::kit::process::run_with_output_closed;
 
 /// A server run by the test itself, so that a client exercise is checked on its own: it answers
 /// `Welcome to this server` (or the reply it was given, or nothing at all) to every client,
@@ -156,27 +158,22 @@ pub fn interrupted_download_leaves_nothing(client: &mut Running, out: &Scratch) 
     assert!(out.names().is_empty(), "left behind: {:?}", out.names());
 }
 
-/// Runs the program `name` under test with `args`, its standard output closed by the reader
-/// at once (as `| head -1` does), and checks that it ends quietly: exit code 0, or 141 as a
-/// shell reports SIGPIPE, and no panic.
+/// Runs `program` with its standard output closed by the reader at once (as `| head -1`
+/// does), and checks that it ends quietly: exit code 0, or 141 as a shell reports SIGPIPE,
+/// and no panic.
 #[track_caller]
 pub fn assert_quiet_when_its_reader_leaves(name: &str, mut command: Command) {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let finished = run_with_output_closed(&mut command, START_DEADLINE)
         .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-    drop(child.stdout.take()); // the reader is gone before the first line is written
-    let out = child.wait_with_output().expect("the program ends");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let ended = explain_exit(Some(out.status), &stderr, START_DEADLINE);
+    let stderr = finished.stderr;
+    let ended = explain_exit(finished.status, &stderr, START_DEADLINE);
     note_started(name, Role::UnderTest, Arc::new(String::new));
     if let Some(step) = unfinished_step(name, &stderr) {
         panic!("{step}");
     }
+    let code = finished.status.and_then(|s| s.code());
     assert!(
-        matches!(out.status.code(), Some(0 | 141)) && !stderr.contains("panicked"),
+        matches!(code, Some(0 | 141)) && stopped(&stderr).is_none(),
         "expected {name} to end quietly (exit code 0, or 141) when the program reading its \
          output stops reading, but it {ended}\n--- on stderr ---\n{stderr}"
     );
@@ -190,7 +187,7 @@ pub fn start_proxy(server: SocketAddr, options: &[&str]) -> (Running, u16) {
     let mut args = vec!["--listen", "0", "--server", &target];
     args.extend_from_slice(options);
     // A tool of the kit, never a student's program: the reference build.
-    let proxy = spawn_as("proj_lossy_proxy", Role::Reference, &args);
+    let proxy = reference("proj_lossy_proxy").args(&args).start();
     let line = proxy
         .wait_for_stdout(|l| super::process::announced(l).is_some(), START_DEADLINE)
         .unwrap_or_else(|| panic!("the proxy did not start\n{}", proxy.transcript()));

@@ -10,11 +10,14 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use tp_sockets::kit::process::{Supervised, run_to_end};
+use tp_sockets::kit::process::Supervised;
 
-use super::build::{Role, command_for};
-use super::outcome::{Outcome, run_as};
-use super::verdict::{explain_exit, note_started};
+use predicates::Predicate;
+
+use super::build::Role;
+use super::checks::{containing, ending, printed, starting};
+use super::program::{Program, program};
+use super::verdict::explain_exit;
 
 /// How long a server may take to print its `listening on` line.
 pub const START_DEADLINE: Duration = Duration::from_secs(5);
@@ -40,59 +43,37 @@ impl DerefMut for Running {
     }
 }
 
-/// Starts the example `name` under test with `args`; its stdin is a pipe the test can write to.
-#[track_caller]
-pub fn spawn(name: &str, args: &[&str]) -> Running {
-    spawn_as(name, Role::UnderTest, args)
-}
-
-/// Starts the example `name` in `role` (under test, or the reference peer) with `args`.
-#[track_caller]
-pub fn spawn_as(name: &str, role: Role, args: &[&str]) -> Running {
-    let program = Supervised::start(command_for(name, role).args(args))
-        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-    note_started(name, role, Arc::new(program.stderr_reader()));
-    Running {
-        name: name.to_string(),
-        program,
+impl Running {
+    /// `program`, started as `name`.
+    pub fn new(name: &str, program: Supervised) -> Running {
+        Running {
+            name: name.to_string(),
+            program,
+        }
     }
-}
 
-/// Starts the server `name` under test and waits (at most [`START_DEADLINE`]) for its
-/// `listening on` line.
-#[track_caller]
-pub fn start_server(name: &str, args: &[&str]) -> Running {
-    start_server_as(name, Role::UnderTest, args)
-}
-
-/// Starts the reference server `name`, the peer of a client under test, and waits for its
-/// `listening on` line.
-#[track_caller]
-pub fn start_reference_server(name: &str, args: &[&str]) -> Running {
-    start_server_as(name, Role::Reference, args)
-}
-
-#[track_caller]
-fn start_server_as(name: &str, role: Role, args: &[&str]) -> Running {
-    let mut server = spawn_as(name, role, args);
-    if server
-        .wait_for_stdout(|l| announced(l).is_some(), START_DEADLINE)
-        .is_none()
-    {
-        let status = server.wait(Duration::from_millis(200));
-        server.refuse_wrong_build(status);
+    /// Waits (at most [`START_DEADLINE`]) for the `listening on <address>` (TCP) or
+    /// `receiving on <address>` (UDP) line of the server `name`; fails otherwise, saying how
+    /// it ended instead.
+    #[track_caller]
+    pub fn expect_to_announce(&mut self, name: &str) {
+        if self
+            .wait_for_stdout(|l| announced(l).is_some(), START_DEADLINE)
+            .is_some()
+        {
+            return;
+        }
+        let status = self.wait(Duration::from_millis(200));
+        self.refuse_wrong_build(status);
         panic!(
             "expected {name} to print `listening on <address>` (TCP) or `receiving on <address>` \
              (UDP) within {} s, but it {}\n{}",
             START_DEADLINE.as_secs(),
-            explain_exit(status, &server.stderr(), START_DEADLINE),
-            server.transcript()
+            explain_exit(status, &self.stderr(), START_DEADLINE),
+            self.transcript()
         );
     }
-    server
-}
 
-impl Running {
     /// The address from the `listening on <address>` (or `receiving on`) line.
     #[track_caller]
     pub fn address(&self) -> SocketAddr {
@@ -162,30 +143,28 @@ impl Running {
     /// quoting the line that was expected and what the program printed.
     #[track_caller]
     pub fn expect_printed(&self, line: &str) {
-        assert!(
-            self.stdout().contains(line),
-            "expected {} to print the line `{line}`, but it did not\n{}",
-            self.name,
-            self.transcript()
-        );
+        printed(&self.name, &self.stdout(), line, self.transcript());
     }
 
     /// Waits (at most `timeout`) for a line that starts with `start`.
     #[track_caller]
     pub fn expect_line_starting(&self, start: &str, timeout: Duration) -> String {
-        self.expect_line(&format!("{start}…"), |l| l.starts_with(start), timeout)
+        let wanted = starting(start);
+        self.expect_line(&format!("{start}…"), |l| wanted.eval(l), timeout)
     }
 
     /// Waits (at most `timeout`) for a line that ends with `end`.
     #[track_caller]
     pub fn expect_line_ending(&self, end: &str, timeout: Duration) -> String {
-        self.expect_line(&format!("…{end}"), |l| l.ends_with(end), timeout)
+        let wanted = ending(end);
+        self.expect_line(&format!("…{end}"), |l| wanted.eval(l), timeout)
     }
 
     /// Waits (at most `timeout`) for a line that contains `part`.
     #[track_caller]
     pub fn expect_line_containing(&self, part: &str, timeout: Duration) -> String {
-        self.expect_line(&format!("…{part}…"), |l| l.contains(part), timeout)
+        let wanted = containing(part);
+        self.expect_line(&format!("…{part}…"), |l| wanted.eval(l), timeout)
     }
 
     /// Waits for `expected` on stdout: a line that `matches`; panics otherwise, quoting the line
@@ -219,6 +198,11 @@ impl Running {
 
     fn refuse_wrong_build(&self, status: Option<ExitStatus>) {
         refuse_wrong_build(status.and_then(|s| s.code()), &self.stderr(), &self.name);
+    }
+
+    /// Its name, for messages.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 }
 
@@ -285,28 +269,14 @@ pub const CLIENT_UNDER_TEST: Sides = Sides {
 };
 
 impl Sides {
-    /// Starts the server `name` in its role and waits for its `listening on` line.
-    #[track_caller]
-    pub fn start_server(self, name: &str, args: &[&str]) -> Running {
-        start_server_as(name, self.server, args)
+    /// The server `name` in its role.
+    pub fn server(self, name: &str) -> Program {
+        program(name, self.server)
     }
 
-    /// Starts the server `name` in its role, without waiting for it (it may ask questions).
-    #[track_caller]
-    pub fn spawn_server(self, name: &str, args: &[&str]) -> Running {
-        spawn_as(name, self.server, args)
-    }
-
-    /// Runs the client `name` in its role to completion, with no input.
-    #[track_caller]
-    pub fn run_client(self, name: &str, args: &[&str]) -> Outcome {
-        run_as(name, self.client, args, "", RUN_DEADLINE)
-    }
-
-    /// Runs the client `name` in its role to completion, with `stdin` as its input.
-    #[track_caller]
-    pub fn run_client_with(self, name: &str, args: &[&str], stdin: &str) -> Outcome {
-        run_as(name, self.client, args, stdin, RUN_DEADLINE)
+    /// The client `name` in its role.
+    pub fn client(self, name: &str) -> Program {
+        program(name, self.client)
     }
 }
 

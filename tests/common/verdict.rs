@@ -8,6 +8,8 @@ use std::process::ExitStatus;
 use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
+use tp_sockets::kit::launcher::Stopped;
+
 use super::build::Role;
 use tp_sockets::kit::lock;
 
@@ -85,37 +87,19 @@ fn explain_unfinished_steps_first() {
     });
 }
 
-/// The sentence for a program that stopped at a `todo!()`, from its stderr:
-/// `ex1_tcp_server: step 4 is not done yet (create the socket), exercises/ex1_tcp_server.rs:31`.
+/// The line a program's panic hook printed on `stderr`, if it stopped on a panic.
+pub fn stopped(stderr: &str) -> Option<Stopped> {
+    stderr.lines().find_map(Stopped::parse)
+}
+
+/// The sentence for the program `name` that stopped at a `todo!()`, from its stderr:
+/// `ex1_tcp_server: step 4 is not done yet (create the socket), at exercises/ex1_tcp_server.rs:31`.
 pub fn unfinished_step(name: &str, stderr: &str) -> Option<String> {
-    let mut lines = stderr.lines();
-    let at = lines.by_ref().find(|l| l.contains("panicked at "))?;
-    let place = at
-        .split("panicked at ")
-        .nth(1)?
-        .trim_end_matches(':')
-        .rsplit_once(':')
-        .map_or("", |(place, _column)| place);
-    let todo = lines.next()?.strip_prefix("not yet implemented")?;
-    let what = todo.trim_start_matches(':').trim();
-    let step = match what.split_once(": ") {
-        Some((steps, detail)) if steps.starts_with("steps ") => {
-            format!("{steps} are not done yet ({detail})")
-        }
-        Some(("project", detail)) => format!("the project's step \"{detail}\" is not done yet"),
-        Some((step, detail)) if step.len() == 1 => {
-            format!("step {step} is not done yet ({detail})")
-        }
-        Some((step, detail)) => format!("{step} is not done yet ({detail})"),
-        None if what.is_empty() => "a step is not done yet".to_string(),
-        None => format!("{what} is not done yet"),
-    };
-    // The launchers include the files as `examples/../exercises/NAME.rs`.
-    let place = place
-        .replace("examples/../", "")
-        .replace("examples\\..\\", "");
+    let stop = stopped(stderr)?;
+    let step = stop.unfinished?;
     Some(format!(
-        "{name}: {step}, at {place} (the todo!() is still there)"
+        "{name}: {step}, at {} (the todo!() is still there)",
+        stop.place
     ))
 }
 
@@ -130,14 +114,15 @@ pub fn explain_exit(status: Option<ExitStatus>, stderr: &str, deadline: Duration
     };
     match status.code() {
         Some(0) => "exited normally (code 0)".to_string(),
-        Some(101) => {
-            let message = stderr
-                .lines()
-                .skip_while(|l| !l.contains("panicked at "))
-                .nth(1)
-                .unwrap_or("no message");
-            format!("exited with code 101: it panicked ({message})")
-        }
+        Some(101) => match stopped(stderr) {
+            Some(Stopped {
+                unfinished: Some(step),
+                place,
+                ..
+            }) => format!("stopped at {place}: {step}"),
+            Some(stop) => format!("panicked at {}: {}", stop.place, stop.message),
+            None => "exited with code 101 (a panic)".to_string(),
+        },
         Some(2) => {
             let why = stderr
                 .lines()

@@ -1,6 +1,6 @@
 //! The kit's own checks: what it ships is what it says it ships. No student program runs here.
 //! The files of each program (here), skeletons that mirror their solutions (`mirrors`), and the
-//! words the kit shows: hints, answers, test failures (`words`); the README's commands, run as
+//! words the kit shows: hints and answers (`words`); the README's commands, run as
 //! written (`readme`); the facts of the OS that the answers rely on (`answers`).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
@@ -8,6 +8,7 @@
 mod answers;
 #[path = "../common/mod.rs"]
 mod common;
+mod harness;
 mod layers;
 mod mirrors;
 mod readme;

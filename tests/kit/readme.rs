@@ -12,10 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{
-    Role, START_DEADLINE, Scratch, command_for, fixed_ports, images, no_ipv6_here,
-};
-use tp_sockets::kit::process::{Supervised, run_to_end};
+use crate::common::*;
 
 /// One command of a block, and what the README says it prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,13 +142,13 @@ fn find<'a>(printed: &'a str, expected: &str) -> Option<&'a str> {
     printed.lines().find(|line| matches(expected, line))
 }
 
-fn command(step: &Step, dir: &Path) -> std::process::Command {
-    let mut command = command_for(&step.program, Role::Reference);
-    command
+/// The program a step runs, the reference (the README shows what the references print), in
+/// the block's folder.
+fn program_of(step: &Step, dir: &Path) -> Program {
+    reference(&step.program)
         .args(&step.args)
         .current_dir(dir)
-        .env_remove("NO_COLOR");
-    command
+        .env_remove("NO_COLOR")
 }
 
 /// Whether the socket table has port 62000 in TIME_WAIT on its own side: then
@@ -175,7 +172,7 @@ fn run_block(block: &Block) {
         )
         .unwrap();
     }
-    let mut staying: Vec<(&Step, Supervised)> = Vec::new();
+    let mut staying: Vec<(&Step, Running)> = Vec::new();
     for step in &block.steps {
         let shown = format!(
             "`cargo run --example {} -- {}`",
@@ -183,7 +180,7 @@ fn run_block(block: &Block) {
             step.args.join(" ")
         );
         if stays(step) {
-            let program = Supervised::start(&mut command(step, &scratch.path)).unwrap();
+            let program = program_of(step, &scratch.path).start();
             let first = step.expected.first().map_or("", String::as_str);
             let started =
                 program.wait_for_stdout(|l| matches(first, l) || first.is_empty(), START_DEADLINE);
@@ -214,14 +211,12 @@ fn run_block(block: &Block) {
             check_lines = held == fails;
             fails = held;
         }
-        let finished = run_to_end(
-            &mut command(step, &scratch.path),
-            typed.as_bytes(),
-            Duration::from_secs(10),
-        )
-        .unwrap();
+        let finished = program_of(step, &scratch.path)
+            .stdin(&typed)
+            .deadline(Duration::from_secs(10))
+            .run();
         let printed = format!("{}{}", finished.stdout, finished.stderr);
-        let code = finished.status.and_then(|s| s.code());
+        let code = finished.code;
         let wanted = if fails { 1 } else { 0 };
         assert_eq!(
             code,

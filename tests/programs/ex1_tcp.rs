@@ -7,10 +7,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use crate::common::{
-    RUN_DEADLINE, TestServer, assert_answer, fixed_ports, run, run_reference, run_with, said,
-    start_server,
-};
+use crate::common::*;
 
 const SERVER: &str = "ex1_tcp_server";
 const CLIENT: &str = "ex1_tcp_client";
@@ -42,14 +39,14 @@ mod ex1_tcp_server {
         let Some(_ports) = fixed_ports() else {
             return;
         };
-        let mut server = start_server(SERVER, &[]);
+        let mut server = under_test(SERVER).serve();
         let address = server.address();
         assert!(
             address == "127.0.0.1:60000".parse().unwrap(),
             "expected {SERVER} to listen on 127.0.0.1:60000, as the handout says, but it listens on {address}"
         );
 
-        let client = run_reference(CLIENT, &[]);
+        let client = reference(CLIENT).run();
         client.assert_success();
         client.expect_stdout("server replied: Welcome to this server");
 
@@ -79,7 +76,7 @@ mod ex1_tcp_server {
         let Some(_ports) = fixed_ports() else {
             return;
         };
-        let mut server = start_server(SERVER, &[]);
+        let mut server = under_test(SERVER).serve();
         let (reply, local) = raw_exchange("127.0.0.1:60000", b"hi from nc\n");
         assert_answer(
             SERVER,
@@ -96,7 +93,7 @@ mod ex1_tcp_server {
         let Some(_ports) = fixed_ports() else {
             return;
         };
-        let mut server = start_server(SERVER, &[]);
+        let mut server = under_test(SERVER).serve();
         let (reply, _) = raw_exchange("127.0.0.1:60000", b"caf\xe9");
         assert_answer(
             SERVER,
@@ -115,7 +112,7 @@ mod ex1_tcp_server {
         let Some(_ports) = fixed_ports() else {
             return;
         };
-        let mut server = start_server(SERVER, &[]);
+        let mut server = under_test(SERVER).serve();
         let mut stream = said(
             TcpStream::connect("127.0.0.1:60000"),
             SERVER,
@@ -137,13 +134,9 @@ mod ex1_tcp_server {
             return;
         };
         let _squatter = TcpListener::bind("127.0.0.1:60000").expect("hold port 60000");
-        let server = run(SERVER, &[]);
+        let server = under_test(SERVER).run();
         let line = server.assert_clean_failure(1);
-        assert!(
-            line.contains("port 60000 is already in use"),
-            "expected the line to say `{}`, but it said: {line}",
-            "port 60000 is already in use"
-        );
+        line_says(line, "port 60000 is already in use");
     }
 
     /// The server closes first, so its side of each connection waits in TIME_WAIT; SO_REUSEADDR
@@ -154,8 +147,8 @@ mod ex1_tcp_server {
             return;
         };
         for _ in 0..2 {
-            let mut server = start_server(SERVER, &[]);
-            run_reference(CLIENT, &[]).assert_success();
+            let mut server = under_test(SERVER).serve();
+            reference(CLIENT).run().assert_success();
             server.assert_exits(0, RUN_DEADLINE);
         }
     }
@@ -174,7 +167,7 @@ mod ex1_tcp_server {
             "localhost resolves to {names:?}"
         );
 
-        let mut server = start_server(SERVER, &[]);
+        let mut server = under_test(SERVER).serve();
         let address = server.address();
         assert!(
             address.ip().is_loopback(),
@@ -203,7 +196,7 @@ mod ex1_tcp_client {
             return;
         };
         let server = TestServer::start("127.0.0.1:60000");
-        let client = run(CLIENT, &[]);
+        let client = under_test(CLIENT).run();
         client.assert_success();
         client.expect_stdout("server replied: Welcome to this server");
         let seen = server.seen();
@@ -220,18 +213,10 @@ mod ex1_tcp_client {
         let Some(_ports) = fixed_ports() else {
             return;
         };
-        let client = run(CLIENT, &[]);
+        let client = under_test(CLIENT).run();
         let line = client.assert_clean_failure(1);
-        assert!(
-            line.contains("127.0.0.1:60000"),
-            "expected the line to say `{}`, but it said: {line}",
-            "127.0.0.1:60000"
-        );
-        assert!(
-            line.contains("start the server first"),
-            "expected the line to say `{}`, but it said: {line}",
-            "start the server first"
-        );
+        line_says(line, "127.0.0.1:60000");
+        line_says(line, "start the server first");
     }
 
     /// A server that accepts the connection and never answers: the client gives up after 5 s
@@ -243,12 +228,14 @@ mod ex1_tcp_client {
         };
         let _silent = TestServer::replying("127.0.0.1:60000", None);
         let started = Instant::now();
-        let client = run_with(CLIENT, &[], "", Duration::from_secs(10));
+        let client = under_test(CLIENT)
+            .stdin("")
+            .deadline(Duration::from_secs(10))
+            .run();
         let line = client.assert_clean_failure(1);
-        assert!(
-            line.contains("accepted the connection but never answered (no reply within 5 s)"),
-            "expected the line to say `{}`, but it said: {line}",
-            "accepted the connection but never answered (no reply within 5 s)"
+        line_says(
+            line,
+            "accepted the connection but never answered (no reply within 5 s)",
         );
         assert!(
             started.elapsed() >= Duration::from_millis(4500),
@@ -264,6 +251,6 @@ mod ex1_tcp_client {
             return;
         };
         let _server = TestServer::replying("127.0.0.1:60000", Some(crate::common::TERMINAL_CODES));
-        crate::common::assert_reply_escaped(&run(CLIENT, &[]));
+        crate::common::assert_reply_escaped(&under_test(CLIENT).run());
     }
 }

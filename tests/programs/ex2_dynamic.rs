@@ -5,22 +5,22 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use crate::common::{
-    CLIENT_UNDER_TEST, RUN_DEADLINE, SERVER_UNDER_TEST, START_DEADLINE, Sides, TestServer,
-    free_port, run_with, spawn,
-};
+use crate::common::*;
 
 const SERVER: &str = "ex2_dynamic_server";
 const CLIENT: &str = "ex2_dynamic_client";
 
 fn server_listens_on_the_typed_port_and_welcomes_the_typed_message(sides: Sides) {
     let port = free_port();
-    let mut server = sides.spawn_server(SERVER, &[]);
+    let mut server = sides.server(SERVER).start();
     server.type_in(&format!("{port}\n"));
     server.expect_line_starting("listening on ", START_DEADLINE);
     server.expect_printed(&format!("listening on 127.0.0.1:{port}"));
 
-    let client = sides.run_client_with(CLIENT, &[], &format!("{port}\nBonjour le serveur\n"));
+    let client = sides
+        .client(CLIENT)
+        .stdin(&format!("{port}\nBonjour le serveur\n"))
+        .run();
     client.assert_success();
     client.expect_stdout("server replied: Welcome to this server");
     server.assert_exits(0, RUN_DEADLINE);
@@ -41,7 +41,7 @@ mod ex2_dynamic_server {
         let taken = TcpListener::bind("127.0.0.1:0").unwrap();
         let taken_port = taken.local_addr().unwrap().port();
         let port = free_port();
-        let mut server = spawn(SERVER, &[]);
+        let mut server = under_test(SERVER).start();
         server.type_in(&format!("\nabc\n0\n70000\n-5\n{taken_port}\n{port}\n"));
         server.expect_line_starting("listening on ", START_DEADLINE);
         // stderr is collected by its own thread: wait for the last explanation.
@@ -90,7 +90,7 @@ mod ex2_dynamic_server {
             }
         };
         let port = free_port();
-        let mut server = spawn(SERVER, &[]);
+        let mut server = under_test(SERVER).start();
         server.type_in(&format!("{low}\n{port}\n"));
         server.expect_line_starting("listening on ", START_DEADLINE);
         let expected = if allowed { low } else { port };
@@ -110,7 +110,7 @@ mod ex2_dynamic_server {
 
     #[test]
     fn closed_input_ends_the_server_with_exit_1_and_a_short_message() {
-        let mut server = spawn(SERVER, &[]);
+        let mut server = under_test(SERVER).start();
         server.close_stdin();
         server.assert_exits(1, RUN_DEADLINE);
         crate::common::assert_one_clear_line(&server.stderr());
@@ -136,7 +136,10 @@ mod ex2_dynamic_client {
         let server = TestServer::start("127.0.0.1:0");
         let port = server.address.port();
         let input = format!("abc\n\n99999\n{port}\n\nHello\n");
-        let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
+        let client = under_test(CLIENT)
+            .stdin(&input)
+            .deadline(RUN_DEADLINE)
+            .run();
         client.assert_success();
         let explanations: Vec<&str> = client.stderr.lines().collect();
         assert!(
@@ -167,7 +170,10 @@ mod ex2_dynamic_client {
     fn closed_input_ends_the_client_with_exit_1_and_a_short_message() {
         let port = free_port();
         for input in [String::new(), format!("{port}\n")] {
-            let client = run_with(CLIENT, &[], &input, RUN_DEADLINE);
+            let client = under_test(CLIENT)
+                .stdin(&input)
+                .deadline(RUN_DEADLINE)
+                .run();
             client.refuses_saying(1, &["input was closed"]);
         }
     }
@@ -176,12 +182,10 @@ mod ex2_dynamic_client {
     fn client_with_no_server_on_the_typed_port_says_to_start_it() {
         let nobody = crate::common::closed_tcp_port();
         let port = nobody.port;
-        let client = run_with(
-            CLIENT,
-            &[],
-            &format!("{port}\nhi\n"),
-            Duration::from_secs(5),
-        );
+        let client = under_test(CLIENT)
+            .stdin(&format!("{port}\nhi\n"))
+            .deadline(Duration::from_secs(5))
+            .run();
         client.refuses_saying(1, &["start the server first"]);
     }
 }

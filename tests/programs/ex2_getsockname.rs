@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use std::time::Duration;
 
-use crate::common::{START_DEADLINE, TestServer, fixed_ports, run, run_reference};
+use crate::common::*;
 
 const CLIENT: &str = "ex2_getsockname";
 
@@ -26,7 +26,7 @@ fn the_printed_local_port_is_the_one_the_server_saw() {
         return;
     };
     let server = TestServer::start("127.0.0.1:60000");
-    let client = run(CLIENT, &[]);
+    let client = under_test(CLIENT).run();
     client.assert_success();
     let local = printed(&client.stdout, "local address:");
     let peer = printed(&client.stdout, "server address:");
@@ -49,8 +49,14 @@ fn each_run_gets_a_port_chosen_by_the_os() {
         return;
     };
     let server = TestServer::start("127.0.0.1:60000");
-    let first = printed(&run(CLIENT, &[]).assert_success().stdout, "local address:");
-    let second = printed(&run(CLIENT, &[]).assert_success().stdout, "local address:");
+    let first = printed(
+        &under_test(CLIENT).run().assert_success().stdout,
+        "local address:",
+    );
+    let second = printed(
+        &under_test(CLIENT).run().assert_success().stdout,
+        "local address:",
+    );
     assert!(
         first.port() != second.port(),
         "expected two runs of {CLIENT} to get two ports chosen by the OS, but both printed {first}"
@@ -70,10 +76,12 @@ fn hold_keeps_the_connection_established_for_netstat_to_see() {
         return;
     };
     let server = TestServer::start("127.0.0.1:60000");
-    let mut client = crate::common::spawn(CLIENT, &["--hold", "2"]);
+    let mut client = crate::common::under_test(CLIENT)
+        .args(["--hold", "2"])
+        .start();
     client.expect_line_starting("holding the connection open for 2 s", START_DEADLINE);
     let local = printed(&client.stdout(), "local address:").to_string();
-    let table = run_reference("ex2_netstat", &[]);
+    let table = reference("ex2_netstat").run();
     table.assert_success();
     assert!(
         table

@@ -5,13 +5,13 @@ use std::io::Read;
 use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
-use crate::common::{Outcome, fixed_ports, free_port, run};
+use crate::common::*;
 
 const VIEWER: &str = "ex2_netstat";
 
 /// The viewer's table of `port`; every line fits a terminal of 80 columns.
 fn view(port: u16) -> Outcome {
-    let outcome = run(VIEWER, &["--port", &port.to_string()]);
+    let outcome = under_test(VIEWER).args(["--port", &port.to_string()]).run();
     outcome.assert_success();
     // (A row owned by several processes, which happens for the instant another test's program
     // is between its fork and its exec, may be longer.)
@@ -155,7 +155,7 @@ fn without_options_it_looks_at_the_handout_ports() {
         return;
     };
     let _listener = TcpListener::bind("127.0.0.1:60000").unwrap();
-    let outcome = run(VIEWER, &[]);
+    let outcome = under_test(VIEWER).run();
     outcome.assert_success();
     assert_row(&outcome, "tcp", "127.0.0.1:60000", "*:*", "LISTEN");
 }
@@ -166,7 +166,9 @@ fn without_options_it_looks_at_the_handout_ports() {
 fn watching_into_a_pipe_shows_each_refresh_time_and_no_screen_codes() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
-    let viewer = crate::common::spawn(VIEWER, &["--port", &port, "--watch"]);
+    let viewer = crate::common::under_test(VIEWER)
+        .args(["--port", &port, "--watch"])
+        .start();
     let refreshes = || {
         viewer
             .stdout()
@@ -210,7 +212,6 @@ fn watching_into_a_pipe_shows_each_refresh_time_and_no_screen_codes() {
 fn piped_into_a_reader_that_closes_early_it_ends_quietly() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
-    let mut viewer = crate::common::command(VIEWER);
-    viewer.args(["--port", &port]);
+    let viewer = under_test(VIEWER).args(["--port", &port]).command();
     crate::common::assert_quiet_when_its_reader_leaves(VIEWER, viewer);
 }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::common::{Outcome, TestServer, fixed_ports, free_port, run};
+use crate::common::*;
 use tp_sockets::net::netstat;
 
 const CLIENT: &str = "ex2_static_bind";
@@ -17,7 +17,7 @@ fn run_from(local_port: u16, server: &TestServer, reuse: bool) -> Outcome {
     if reuse {
         args.push("--reuse");
     }
-    run(CLIENT, &args)
+    under_test(CLIENT).args(&args).run()
 }
 
 fn in_time_wait(local_port: u16) -> bool {
@@ -68,21 +68,9 @@ fn second_run_on_the_same_port_fails_while_in_time_wait() {
         return;
     }
     let line = second.assert_clean_failure(1);
-    assert!(
-        line.contains(&format!("port {port} is still held")),
-        "expected the line to say `{}`, but it said: {line}",
-        &format!("port {port} is still held")
-    );
-    assert!(
-        line.contains("TIME_WAIT"),
-        "expected the line to say `{}`, but it said: {line}",
-        "TIME_WAIT"
-    );
-    assert!(
-        line.contains("--reuse"),
-        "expected the line to say `{}`, but it said: {line}",
-        "--reuse"
-    );
+    line_says(line, &format!("port {port} is still held"));
+    line_says(line, "TIME_WAIT");
+    line_says(line, "--reuse");
 }
 
 /// Linux lets a port in TIME_WAIT be bound again only if both the old socket and the new one
@@ -96,11 +84,7 @@ fn reuse_on_the_second_run_only_is_too_late_on_linux() {
     let second = run_from(port, &server, true);
     if cfg!(target_os = "linux") {
         let line = second.assert_clean_failure(1);
-        assert!(
-            line.contains("SO_REUSEADDR does not help"),
-            "expected the line to say `{}`, but it said: {line}",
-            "SO_REUSEADDR does not help"
-        );
+        line_says(line, "SO_REUSEADDR does not help");
     } else {
         println!("--reuse after a run without it, on this OS:\n{second}");
     }
@@ -137,17 +121,13 @@ fn by_default_it_binds_port_62000_and_connects_to_60000() {
         return;
     };
     let server = TestServer::start("127.0.0.1:60000");
-    let outcome = run(CLIENT, &[]);
+    let outcome = under_test(CLIENT).run();
     if outcome.code == Some(0) {
         outcome.expect_stdout("local address: 127.0.0.1:62000");
         assert_came_from(&server, 62000);
     } else {
         let line = outcome.assert_clean_failure(1);
-        assert!(
-            line.contains("port 62000 is still held"),
-            "expected the line to say `{}`, but it said: {line}",
-            "port 62000 is still held"
-        );
+        line_says(line, "port 62000 is still held");
         assert!(
             in_time_wait(62000),
             "{CLIENT} says port 62000 is held in TIME_WAIT, but the socket table shows no such \

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use crate::common::{START_DEADLINE, ask, assert_answer, fixed_ports, said, start_server};
+use crate::common::*;
 use socket2::SockRef;
 use tp_sockets::net::welcome::WELCOME;
 
@@ -20,7 +20,7 @@ fn serves_50_clients_in_a_row_with_a_running_count() {
     let Some(_ports) = fixed_ports() else {
         return;
     };
-    let mut server = start_server(SERVER, &[]);
+    let mut server = under_test(SERVER).serve();
     for i in 1..=50 {
         let reply = ask(SERVER, address(), &format!("client number {i}"));
         assert_answer(SERVER, &format!("client number {i}"), &reply, WELCOME);
@@ -41,7 +41,7 @@ fn serves_20_clients_at_once() {
     let Some(_ports) = fixed_ports() else {
         return;
     };
-    let mut server = start_server(SERVER, &[]);
+    let mut server = under_test(SERVER).serve();
     let clients: Vec<_> = (1..=20)
         .map(|i| thread::spawn(move || ask(SERVER, address(), &format!("parallel {i}"))))
         .collect();
@@ -65,7 +65,7 @@ fn survives_a_client_that_leaves_without_sending_and_one_that_resets() {
     let Some(_ports) = fixed_ports() else {
         return;
     };
-    let mut server = start_server(SERVER, &[]);
+    let mut server = under_test(SERVER).serve();
 
     // Connects and closes at once: the server reads 0 bytes (end of stream).
     drop(said(
@@ -93,7 +93,7 @@ fn answers_the_exercise_1_client() {
     let Some(_ports) = fixed_ports() else {
         return;
     };
-    let _server = start_server(SERVER, &[]);
+    let _server = under_test(SERVER).serve();
     let stream = said(TcpStream::connect(address()), SERVER, "connecting to it");
     stream.set_read_timeout(Some(START_DEADLINE)).unwrap();
     // A raw client that never shuts down its side still gets the answer.

@@ -4,9 +4,7 @@
 
 use std::net::TcpListener;
 
-use crate::common::{
-    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server,
-};
+use crate::common::*;
 
 const SERVER: &str = "ex3_args_server";
 const CLIENT: &str = "ex3_args_client";
@@ -16,9 +14,12 @@ fn server_port(server: &crate::common::Running) -> String {
 }
 
 fn a_message_of_several_words_goes_from_the_command_line_to_the_server(sides: Sides) {
-    let server = sides.start_server(SERVER, &["0"]);
+    let server = sides.server(SERVER).args(["0"]).serve();
     let port = server_port(&server);
-    let client = sides.run_client(CLIENT, &[&port, "Bonjour", "tout", "le", "monde"]);
+    let client = sides
+        .client(CLIENT)
+        .args([&port, "Bonjour", "tout", "le", "monde"])
+        .run();
     client.assert_success();
     client.expect_stdout("server replied: Welcome to this server");
     server.expect_line_ending("received \"Bonjour tout le monde\"", START_DEADLINE);
@@ -28,7 +29,7 @@ fn host_accepts_an_ipv6_literal(sides: Sides) {
     if crate::common::no_ipv6_here() {
         return;
     }
-    let server = sides.start_server(SERVER, &["0", "--host", "::1"]);
+    let server = sides.server(SERVER).args(["0", "--host", "::1"]).serve();
     let address = server.address();
     assert!(
         address.is_ipv6(),
@@ -36,13 +37,15 @@ fn host_accepts_an_ipv6_literal(sides: Sides) {
     );
     let port = server_port(&server);
     sides
-        .run_client(CLIENT, &["--host", "::1", &port, "over", "IPv6"])
+        .client(CLIENT)
+        .args(["--host", "::1", &port, "over", "IPv6"])
+        .run()
         .assert_success();
 }
 
 /// `--help` shows every argument of `name`, with the words `words`.
 fn help_explains(name: &str, words: &[&str]) {
-    let help = run(name, &["--help"]);
+    let help = under_test(name).args(["--help"]).run();
     help.assert_success();
     for word in words {
         assert!(
@@ -66,10 +69,12 @@ mod ex3_args_server {
 
     #[test]
     fn the_server_keeps_serving_client_after_client() {
-        let mut server = start_server(SERVER, &["0"]);
+        let mut server = under_test(SERVER).args(["0"]).serve();
         let port = server_port(&server);
         for i in 1..=3 {
-            crate::common::run_reference(CLIENT, &[&port, &format!("message {i}")])
+            crate::common::reference(CLIENT)
+                .args([&port, &format!("message {i}")])
+                .run()
                 .assert_success();
         }
         server.expect_line_starting("client 3 from", START_DEADLINE);
@@ -78,8 +83,13 @@ mod ex3_args_server {
 
     #[test]
     fn the_server_needs_a_port() {
-        run(SERVER, &[]).assert_exit_code(2, "refuse to start without a port, with a usage error");
-        run(SERVER, &["abc"]).assert_exit_code(2, "refuse the port `abc` with a usage error");
+        under_test(SERVER)
+            .run()
+            .assert_exit_code(2, "refuse to start without a port, with a usage error");
+        under_test(SERVER)
+            .args(["abc"])
+            .run()
+            .assert_exit_code(2, "refuse the port `abc` with a usage error");
     }
 
     #[test]
@@ -96,19 +106,15 @@ mod ex3_args_server {
     fn server_whose_port_is_taken_says_so() {
         let taken = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = taken.local_addr().unwrap().port().to_string();
-        let line = run(SERVER, &[&port]).assert_clean_failure(1).to_string();
-        assert!(
-            line.contains(&format!("port {port} is already in use")),
-            "expected the line to say `{}`, but it said: {line}",
-            &format!("port {port} is already in use")
-        );
+        let line = under_test(SERVER)
+            .args([&port])
+            .run()
+            .assert_clean_failure(1)
+            .to_string();
+        line_says(&line, &format!("port {port} is already in use"));
         // The socket table names the program that listens there: this test.
         if cfg!(target_os = "linux") {
-            assert!(
-                line.contains(&format!("{}/", std::process::id())),
-                "expected the line to say `{}`, but it said: {line}",
-                &format!("{}/", std::process::id())
-            );
+            line_says(&line, &format!("{}/", std::process::id()));
         }
     }
 
@@ -139,7 +145,7 @@ mod ex3_args_server {
                     .any(|r| r.local.port() == port && r.state == "LISTEN")
             })
         });
-        let outcome = run(SERVER, &[&port.to_string()]);
+        let outcome = under_test(SERVER).args([&port.to_string()]).run();
         if cfg!(target_os = "linux") {
             let line = outcome.assert_clean_failure(1);
             assert!(
@@ -167,11 +173,16 @@ mod ex3_args_client {
 
     #[test]
     fn the_client_needs_a_message() {
-        let server = crate::common::start_reference_server(SERVER, &["0"]);
+        let server = crate::common::reference(SERVER).args(["0"]).serve();
         let port = server_port(&server);
-        run(CLIENT, &[&port])
+        under_test(CLIENT)
+            .args([&port])
+            .run()
             .assert_exit_code(2, "refuse to run without a message, with a usage error");
-        run(CLIENT, &[&port, "hi"]).assert_success();
+        under_test(CLIENT)
+            .args([&port, "hi"])
+            .run()
+            .assert_success();
     }
 
     #[test]
@@ -182,7 +193,7 @@ mod ex3_args_client {
     #[test]
     fn the_client_rejects_bad_ports_with_a_usage_error() {
         for bad in ["70000", "abc", "0", "-1"] {
-            let client = run(CLIENT, &[bad, "Bonjour"]);
+            let client = under_test(CLIENT).args([bad, "Bonjour"]).run();
             client.assert_exit_code(2, &format!("refuse the port `{bad}` with a usage error"));
             assert!(
                 client.stderr.contains("PORT"),
@@ -197,9 +208,11 @@ mod ex3_args_client {
 
     #[test]
     fn host_accepts_a_name() {
-        let server = crate::common::start_reference_server(SERVER, &["0"]);
+        let server = crate::common::reference(SERVER).args(["0"]).serve();
         let port = server_port(&server);
-        let client = run(CLIENT, &["--host", "localhost", &port, "by", "name"]);
+        let client = under_test(CLIENT)
+            .args(["--host", "localhost", &port, "by", "name"])
+            .run();
         client.assert_success();
     }
 
@@ -212,13 +225,11 @@ mod ex3_args_client {
     fn client_without_a_server_says_to_start_it() {
         let nobody = crate::common::closed_tcp_port();
         let port = nobody.port.to_string();
-        let line = run(CLIENT, &[&port, "hello"])
+        let line = under_test(CLIENT)
+            .args([&port, "hello"])
+            .run()
             .assert_clean_failure(1)
             .to_string();
-        assert!(
-            line.contains("cargo run --example ex3_args_server"),
-            "expected the line to say `{}`, but it said: {line}",
-            "cargo run --example ex3_args_server"
-        );
+        line_says(&line, "cargo run --example ex3_args_server");
     }
 }

@@ -5,18 +5,18 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use crate::common::{
-    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, assert_answer, run, said,
-    start_server,
-};
+use crate::common::*;
 
 const SERVER: &str = "ex4_udp_server";
 const CLIENT: &str = "ex4_udp_client";
 
 fn the_client_sends_a_datagram_and_prints_the_answer(sides: Sides) {
-    let server = sides.start_server(SERVER, &["0"]);
+    let server = sides.server(SERVER).args(["0"]).serve();
     let port = server.address().port().to_string();
-    let client = sides.run_client(CLIENT, &[&port, "Bonjour", "en", "UDP"]);
+    let client = sides
+        .client(CLIENT)
+        .args([&port, "Bonjour", "en", "UDP"])
+        .run();
     client.assert_success();
     client.expect_stdout("server replied: Welcome to this server");
     server.expect_line(
@@ -30,10 +30,12 @@ fn udp_works_over_ipv6_too(sides: Sides) {
     if crate::common::no_ipv6_here() {
         return;
     }
-    let server = sides.start_server(SERVER, &["0", "--host", "::1"]);
+    let server = sides.server(SERVER).args(["0", "--host", "::1"]).serve();
     let port = server.address().port().to_string();
     sides
-        .run_client(CLIENT, &["--host", "::1", &port, "hello", "v6"])
+        .client(CLIENT)
+        .args(["--host", "::1", &port, "hello", "v6"])
+        .run()
         .assert_success();
     server.expect_line_starting("from [::1]:", START_DEADLINE);
 }
@@ -45,7 +47,7 @@ mod ex4_udp_server {
     /// UDP has no listen(): the server says it is *receiving* on its address.
     #[test]
     fn it_says_receiving_on_its_address() {
-        let server = start_server(SERVER, &["0"]);
+        let server = under_test(SERVER).args(["0"]).serve();
         let first = server
             .stdout()
             .lines()
@@ -69,7 +71,7 @@ mod ex4_udp_server {
     /// the other 1976 are gone. The next recv_from returns the next datagram, not the rest.
     #[test]
     fn a_datagram_longer_than_the_buffer_is_cut_and_the_rest_is_lost() {
-        let server = start_server(SERVER, &["0"]);
+        let server = under_test(SERVER).args(["0"]).serve();
         let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
         // 1024 times `a`, then 1976 times `b`: no `b` may ever reach the server's output.
         let long: Vec<u8> = (0..3000)
@@ -112,7 +114,7 @@ mod ex4_udp_server {
 
     #[test]
     fn the_server_survives_empty_huge_and_garbage_datagrams() {
-        let mut server = start_server(SERVER, &["0"]);
+        let mut server = under_test(SERVER).args(["0"]).serve();
         let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
         sender.send_to(b"", server.address()).unwrap();
         // 65507 bytes is the largest UDP payload over IPv4; some OSes (macOS) refuse to send it.
@@ -131,7 +133,10 @@ mod ex4_udp_server {
         );
         server.expect_printed(": \"\"");
         let port = server.address().port().to_string();
-        crate::common::run_reference(CLIENT, &[&port, "still", "there?"]).assert_success();
+        crate::common::reference(CLIENT)
+            .args([&port, "still", "there?"])
+            .run()
+            .assert_success();
         server.assert_running("datagrams of every kind");
     }
 
@@ -157,19 +162,13 @@ mod ex4_udp_client {
         let nobody = crate::common::silent_udp_port();
         let port = nobody.port.to_string();
         let started = Instant::now();
-        let client = run(CLIENT, &["--timeout", "0.5", &port, "anyone?"]);
+        let client = under_test(CLIENT)
+            .args(["--timeout", "0.5", &port, "anyone?"])
+            .run();
         let elapsed = started.elapsed();
         let line = client.assert_clean_failure(1);
-        assert!(
-            line.contains("UDP has no connection"),
-            "expected the line to say `{}`, but it said: {line}",
-            "UDP has no connection"
-        );
-        assert!(
-            line.contains("within 0.5 s"),
-            "expected the line to say `{}`, but it said: {line}",
-            "within 0.5 s"
-        );
+        line_says(line, "UDP has no connection");
+        line_says(line, "within 0.5 s");
         assert!(
             elapsed >= Duration::from_millis(400) || cfg!(windows),
             "expected {CLIENT} --timeout 0.5 to wait about 0.5 s, but it gave up after {:.1} s",
@@ -183,10 +182,14 @@ mod ex4_udp_client {
 
         // The deadline must be a positive number of seconds, the port a real port.
         for bad in ["abc", "0", "-1"] {
-            let client = run(CLIENT, &["--timeout", bad, &port, "hi"]);
+            let client = under_test(CLIENT)
+                .args(["--timeout", bad, &port, "hi"])
+                .run();
             client.assert_exit_code(2, &format!("refuse `--timeout {bad}` with a usage error"));
         }
-        run(CLIENT, &["70000", "hi"])
+        under_test(CLIENT)
+            .args(["70000", "hi"])
+            .run()
             .assert_exit_code(2, "refuse the port 70000 with a usage error");
     }
 
@@ -225,7 +228,7 @@ mod ex4_udp_client {
             std::thread::sleep(Duration::from_millis(200));
             server.send_to(b"Welcome to this server", client).unwrap();
         });
-        let client = run(CLIENT, &[&port, "hello"]);
+        let client = under_test(CLIENT).args([&port, "hello"]).run();
         client.assert_success();
         client.expect_stdout("server replied: Welcome to this server");
         assert!(
@@ -244,7 +247,7 @@ mod ex4_udp_client {
                 .send_to(b"Hi\x1b[2J\x1b]0;owned\x07", client)
                 .unwrap();
         });
-        crate::common::assert_reply_escaped(&run(CLIENT, &[&port, "hello"]));
+        crate::common::assert_reply_escaped(&under_test(CLIENT).args([&port, "hello"]).run());
         crate::common::joined(answering);
     }
 }

@@ -3,9 +3,7 @@
 //! "what do you notice?" questions; a question about both sides is asked of each program, its
 //! peer being the reference. On a machine with no IPv6 loopback they skip, saying so.
 
-use crate::common::{
-    CLIENT_UNDER_TEST, SERVER_UNDER_TEST, START_DEADLINE, Sides, run, start_server,
-};
+use crate::common::*;
 use tp_sockets::net::netstat;
 
 const SERVER: &str = "ex5_ipv6_server";
@@ -17,9 +15,9 @@ fn q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(sides: Side
     if crate::common::no_ipv6_here() {
         return;
     }
-    let server = sides.start_server(SERVER, &["0"]);
+    let server = sides.server(SERVER).args(["0"]).serve();
     let port = server.address().port().to_string();
-    let client = sides.run_client(CLIENT, &[&port, "hello", "IPv6"]);
+    let client = sides.client(CLIENT).args([&port, "hello", "IPv6"]).run();
     client.assert_success();
     client.expect_stdout(&format!("connecting to [::1]:{port}"));
     client.expect_stdout("local address: [::1]:");
@@ -37,7 +35,7 @@ fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) 
     if crate::common::no_ipv6_here() {
         return;
     }
-    let server = sides.start_server(SERVER, &["0", "--dual-stack"]);
+    let server = sides.server(SERVER).args(["0", "--dual-stack"]).serve();
     let address = server.address();
     assert!(
         address.ip().to_string() == "::",
@@ -45,13 +43,18 @@ fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(sides: Sides) 
          listens on {address}"
     );
     let port = server.address().port().to_string();
-    let client = sides.run_client(CLIENT, &["--ipv4", &port, "from", "IPv4"]);
+    let client = sides
+        .client(CLIENT)
+        .args(["--ipv4", &port, "from", "IPv4"])
+        .run();
     client.assert_success();
     client.expect_stdout("local address: 127.0.0.1:");
     server.expect_line_containing("from [::ffff:127.0.0.1]:", START_DEADLINE);
     // ... and IPv6 clients as before.
     sides
-        .run_client(CLIENT, &[&port, "from", "IPv6"])
+        .client(CLIENT)
+        .args([&port, "from", "IPv6"])
+        .run()
         .assert_success();
 }
 
@@ -60,11 +63,15 @@ fn a_v6only_server_refuses_an_ipv4_client(sides: Sides) {
     if crate::common::no_ipv6_here() {
         return;
     }
-    let server = sides.start_server(SERVER, &["0", "--v6only"]);
+    let server = sides.server(SERVER).args(["0", "--v6only"]).serve();
     let port = server.address().port().to_string();
-    let refused = sides.run_client(CLIENT, &["--ipv4", &port, "hello"]);
+    let refused = sides.client(CLIENT).args(["--ipv4", &port, "hello"]).run();
     refused.assert_clean_failure(1);
-    sides.run_client(CLIENT, &[&port, "hello"]).assert_success();
+    sides
+        .client(CLIENT)
+        .args([&port, "hello"])
+        .run()
+        .assert_success();
 }
 
 /// A machine without IPv6, made for the test on Linux: a network of its own where IPv6 is
@@ -74,19 +81,11 @@ fn without_ipv6_it_says_so(name: &str, args: &[&str]) {
         println!("skipped: cannot make a network without IPv6 here: {why}");
         return;
     }
-    let program = crate::common::executable(name, crate::common::Role::UnderTest);
-    let mut command = tp::netns::without_ipv6(&program);
-    command
+    under_test(name)
         .args(args)
-        .env(tp_sockets::kit::launcher::EXPECT_VAR, crate::common::BUILD);
-    let outcome = crate::common::run_command(
-        name,
-        crate::common::Role::UnderTest,
-        &mut command,
-        "",
-        crate::common::RUN_DEADLINE,
-    );
-    outcome.refuses_saying(1, &["IPv6 is not available on this machine"]);
+        .without_ipv6()
+        .run()
+        .refuses_saying(1, &["IPv6 is not available on this machine"]);
 }
 
 /// The tests of `ex5_ipv6_server`.
@@ -100,7 +99,7 @@ mod ex5_ipv6_server {
         if crate::common::no_ipv6_here() {
             return;
         }
-        let server = start_server(SERVER, &["0"]);
+        let server = under_test(SERVER).args(["0"]).serve();
         let address = server.address();
         assert!(
             address.ip().to_string() == "::1",
@@ -134,7 +133,9 @@ mod ex5_ipv6_server {
     fn a_v6only_server_refuses_an_ipv4_client() {
         super::a_v6only_server_refuses_an_ipv4_client(SERVER_UNDER_TEST);
         // The two options contradict each other: a usage error.
-        run(SERVER, &["0", "--dual-stack", "--v6only"])
+        under_test(SERVER)
+            .args(["0", "--dual-stack", "--v6only"])
+            .run()
             .assert_exit_code(2, "refuse --dual-stack with --v6only, with a usage error");
     }
 
@@ -154,20 +155,12 @@ mod ex5_ipv6_client {
         if crate::common::no_ipv6_here() {
             return;
         }
-        let server = CLIENT_UNDER_TEST.start_server(SERVER, &["0"]);
+        let server = CLIENT_UNDER_TEST.server(SERVER).args(["0"]).serve();
         let port = server.address().port().to_string();
-        let client = run(CLIENT, &["--ipv4", &port, "hello"]);
+        let client = under_test(CLIENT).args(["--ipv4", &port, "hello"]).run();
         let line = client.assert_clean_failure(1);
-        assert!(
-            line.contains("nothing listens there over IPv4"),
-            "expected the line to say `{}`, but it said: {line}",
-            "nothing listens there over IPv4"
-        );
-        assert!(
-            line.contains("--dual-stack"),
-            "expected the line to say `{}`, but it said: {line}",
-            "--dual-stack"
-        );
+        line_says(line, "nothing listens there over IPv4");
+        line_says(line, "--dual-stack");
     }
 
     #[test]
@@ -184,7 +177,9 @@ mod ex5_ipv6_client {
     fn a_v6only_server_refuses_an_ipv4_client() {
         super::a_v6only_server_refuses_an_ipv4_client(CLIENT_UNDER_TEST);
         // --ipv4 takes no value: a usage error.
-        run(CLIENT, &["--ipv4=yes", "5000", "x"])
+        under_test(CLIENT)
+            .args(["--ipv4=yes", "5000", "x"])
+            .run()
             .assert_exit_code(2, "refuse a value after --ipv4, with a usage error");
     }
 
@@ -211,7 +206,7 @@ mod ex5_ipv6_client {
             .and_then(|a| a.as_socket())
             .map_or(0, |a| a.port())
             .to_string();
-        let client = run(CLIENT, &[&port, "hello"]);
+        let client = under_test(CLIENT).args([&port, "hello"]).run();
         let line = client.refuses_saying(1, &["start the server first"]);
         assert!(
             !line.contains("IPv6 is not available") && !line.contains("over IPv4"),

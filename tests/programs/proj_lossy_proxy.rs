@@ -98,6 +98,6 @@ fn past_its_client_cap_the_proxy_drops_the_client_idle_the_longest() {
     );
     // The first client comes back: a new socket towards the server, a new port.
     assert_ne!(relayed_from(&clients[0], b'a'), first);
-    let help = crate::common::run(PROXY, &["--help"]);
+    let help = crate::common::under_test(PROXY).args(["--help"]).run();
     help.expect_stdout("--max-clients");
 }

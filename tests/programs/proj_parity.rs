@@ -5,7 +5,7 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use crate::common::{PictureFolder, Role, Running, START_DEADLINE, picture_folder, run};
+use crate::common::*;
 
 const SERVER: &str = "proj_parity_server";
 const CLIENT: &str = "proj_parity_client";
@@ -14,7 +14,9 @@ const CLIENT: &str = "proj_parity_client";
 /// serving a folder of pictures.
 fn serve(role: Role) -> (Running, PictureFolder) {
     let folder = picture_folder();
-    let server = crate::common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
+    let server = crate::common::program(SERVER, role)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .start();
     server.expect_line_starting("receiving on ", START_DEADLINE);
     (server, folder)
 }
@@ -112,10 +114,12 @@ mod proj_parity_client {
     fn the_client_says_the_answer_in_words() {
         let (server, _folder) = serve(Role::Reference);
         let port = server.address().port().to_string();
-        let client = run(CLIENT, &["--port", &port, "house.jpg"]);
+        let client = under_test(CLIENT)
+            .args(["--port", &port, "house.jpg"])
+            .run();
         client.assert_success();
         client.expect_stdout("house.jpg: 481 × 320 pixels: width odd (impair), height even (pair)");
-        let client = run(CLIENT, &["--port", &port]);
+        let client = under_test(CLIENT).args(["--port", &port]).run();
         client.expect_stdout("640 × 427 pixels: width even (pair), height odd (impair)");
     }
 
@@ -123,26 +127,22 @@ mod proj_parity_client {
     fn the_client_reports_an_err_answer_in_one_line() {
         let (server, _folder) = serve(Role::Reference);
         let port = server.address().port().to_string();
-        let line = run(CLIENT, &["--port", &port, "nope.png"])
+        let line = under_test(CLIENT)
+            .args(["--port", &port, "nope.png"])
+            .run()
             .assert_clean_failure(1)
             .to_string();
-        assert!(
-            line.contains("the server says: no picture named nope.png"),
-            "expected the line to say `{}`, but it said: {line}",
-            "the server says: no picture named nope.png"
-        );
+        line_says(&line, "the server says: no picture named nope.png");
 
         // With no server at all, no answer comes, and the client says why at its deadline.
         drop(server);
         let nobody = crate::common::silent_udp_port();
         let port = nobody.port.to_string();
-        let client = run(CLIENT, &["--port", &port, "--timeout", "1", "car.png"]);
+        let client = under_test(CLIENT)
+            .args(["--port", &port, "--timeout", "1", "car.png"])
+            .run();
         let line = client.assert_clean_failure(1);
-        assert!(
-            line.contains("UDP has no connection"),
-            "expected the line to say `{}`, but it said: {line}",
-            "UDP has no connection"
-        );
+        line_says(line, "UDP has no connection");
     }
 
     /// A reason sent by a server reaches the terminal with its control characters escaped.
@@ -161,13 +161,9 @@ mod proj_parity_client {
             fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
                 .unwrap();
         });
-        let client = run(CLIENT, &["--port", &port, "car.png"]);
+        let client = under_test(CLIENT).args(["--port", &port, "car.png"]).run();
         let line = client.assert_clean_failure(1);
-        assert!(
-            line.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"),
-            "expected the line to say `{}`, but it said: {line}",
-            "\\u{1b}[2J\\u{1b}]0;owned\\u{7}"
-        );
+        line_says(line, "\\u{1b}[2J\\u{1b}]0;owned\\u{7}");
         assert!(
             !line.contains('\x1b'),
             "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"

@@ -11,10 +11,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::common::{
-    PictureFolder, RUN_DEADLINE, Role, Running, Scratch, assert_file, picture_folder, run,
-    run_reference, run_with, said, start_reference_server, start_server,
-};
+use crate::common::*;
 use tp_sockets::image::fletcher::fletcher32;
 use tp_sockets::image::folder::NOT_FOUND_PICTURE;
 
@@ -37,8 +34,8 @@ fn serve_as(role: Role, extra: &[&str]) -> (Running, PictureFolder) {
     let mut args = vec!["0", "--dir", &dir];
     args.extend_from_slice(extra);
     let server = match role {
-        Role::UnderTest => start_server(SERVER, &args),
-        Role::Reference => start_reference_server(SERVER, &args),
+        Role::UnderTest => under_test(SERVER).args(&args).serve(),
+        Role::Reference => reference(SERVER).args(&args).serve(),
     };
     (server, folder)
 }

@@ -11,7 +11,9 @@ fn the_client_downloads_checks_and_describes_a_picture() {
     let out = Scratch::new("download");
     let port = server.address().port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let client = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]);
+    let client = under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .run();
     client.assert_success();
     let car = std::fs::read(folder.served.join("car.png")).unwrap();
     assert_file(CLIENT, &out.path.join("car.png"), &car, "car.png");
@@ -23,20 +25,20 @@ fn the_client_downloads_checks_and_describes_a_picture() {
         out.names()
     );
 
-    let gray = run(CLIENT, &["--port", &port, "--out", &out_dir, "gray.png"]);
+    let gray = under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "gray.png"])
+        .run();
     gray.expect_stdout("101 × 50 pixels");
 
     drop(server);
     let nobody = crate::common::closed_tcp_port();
     let port = nobody.port.to_string();
-    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "dog.jpg"])
+    let line = under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "dog.jpg"])
+        .run()
         .assert_clean_failure(1)
         .to_string();
-    assert!(
-        line.contains("cargo run --example proj_image_server"),
-        "expected the line to say `{}`, but it said: {line}",
-        "cargo run --example proj_image_server"
-    );
+    line_says(&line, "cargo run --example proj_image_server");
 }
 
 #[test]
@@ -47,7 +49,11 @@ fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
     let out_dir = out.path.to_string_lossy().into_owned();
     let args = ["--port", port.as_str(), "--out", out_dir.as_str()];
 
-    let client = run_with(CLIENT, &args, "2\n", RUN_DEADLINE);
+    let client = under_test(CLIENT)
+        .args(args)
+        .stdin("2\n")
+        .deadline(RUN_DEADLINE)
+        .run();
     client.assert_success();
     client.expect_stdout("1. car.png 640×427");
     client.expect_stdout("4. house.jpg 481×320");
@@ -57,7 +63,11 @@ fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
         out.names()
     );
 
-    let client = run_with(CLIENT, &args, "9\n", RUN_DEADLINE);
+    let client = under_test(CLIENT)
+        .args(args)
+        .stdin("9\n")
+        .deadline(RUN_DEADLINE)
+        .run();
     client.assert_success();
     client.expect_stdout("no picture named 9");
     let path = out.path.join("not-found.png");
@@ -68,7 +78,11 @@ fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
         "the server's not-found picture",
     );
 
-    let closed = run_with(CLIENT, &args, "", RUN_DEADLINE);
+    let closed = under_test(CLIENT)
+        .args(args)
+        .stdin("")
+        .deadline(RUN_DEADLINE)
+        .run();
     closed.assert_clean_failure(1);
 }
 
@@ -79,25 +93,22 @@ fn the_client_does_not_overwrite_a_file_without_force() {
     std::fs::write(out.path.join("car.png"), b"mine").unwrap();
     let port = server.address().port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+    let line = under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .run()
         .assert_clean_failure(1)
         .to_string();
-    assert!(
-        line.contains("--force"),
-        "expected the line to say `{}`, but it said: {line}",
-        "--force"
-    );
+    line_says(&line, "--force");
     assert_file(
         CLIENT,
         &out.path.join("car.png"),
         b"mine",
         "the student's own car.png, untouched",
     );
-    run(
-        CLIENT,
-        &["--port", &port, "--out", &out_dir, "--force", "car.png"],
-    )
-    .assert_success();
+    under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "--force", "car.png"])
+        .run()
+        .assert_success();
     let car = std::fs::read(crate::common::images().join("car.png")).unwrap();
     assert_file(
         CLIENT,
@@ -113,19 +124,20 @@ fn a_large_download_through_a_pipe_shows_no_progress_bar() {
     let folder = picture_folder();
     let big: Vec<u8> = (0..3 << 20).map(|i: u32| (i % 251) as u8).collect();
     std::fs::write(folder.served.join("big.png"), &big).unwrap();
-    let server = start_reference_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let server = reference(SERVER)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .serve();
     let out = Scratch::new("big");
     let port = server.address().port().to_string();
-    let client = run(
-        CLIENT,
-        &[
+    let client = under_test(CLIENT)
+        .args([
             "--port",
             &port,
             "--out",
             &out.path.to_string_lossy(),
             "big.png",
-        ],
-    );
+        ])
+        .run();
     client.assert_success();
     assert!(
         client.stderr.is_empty(),
@@ -150,9 +162,8 @@ fn ctrl_c_during_a_download_removes_the_temporary_file() {
     let out = Scratch::new("ctrl-c");
     let port = address.port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let mut client = crate::common::spawn(
-        CLIENT,
-        &[
+    let mut client = crate::common::under_test(CLIENT)
+        .args([
             "--port",
             &port,
             "--out",
@@ -160,8 +171,8 @@ fn ctrl_c_during_a_download_removes_the_temporary_file() {
             "--timeout",
             "30",
             "car.png",
-        ],
-    );
+        ])
+        .start();
     crate::common::interrupted_download_leaves_nothing(&mut client, &out);
 }
 
@@ -172,12 +183,10 @@ fn the_download_folder_is_downloads_and_is_created_when_missing() {
     let (server, _folder) = serve_reference(&[]);
     let port = server.address().port().to_string();
     let here = Scratch::new("default-out");
-    let mut command = crate::common::command(CLIENT);
-    command
+    let client = under_test(CLIENT)
         .current_dir(&here.path)
-        .args(["--port", &port, "car.png"]);
-    let client =
-        crate::common::run_command(CLIENT, Role::UnderTest, &mut command, "", RUN_DEADLINE);
+        .args(["--port", &port, "car.png"])
+        .run();
     client.assert_success();
     assert!(
         here.path.join("downloads").join("car.png").is_file(),
@@ -186,7 +195,10 @@ fn the_download_folder_is_downloads_and_is_created_when_missing() {
     );
     let nested = here.path.join("a").join("b");
     let out_dir = nested.to_string_lossy().into_owned();
-    run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"]).assert_success();
+    under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .run()
+        .assert_success();
     assert!(
         nested.join("car.png").is_file(),
         "expected {CLIENT} --out a/b to create a/b and save a/b/car.png, but it did not"

@@ -97,8 +97,9 @@ fn twenty_clients_download_at_once_with_correct_checksums() {
             thread::spawn(move || {
                 let out = Scratch::new("twenty");
                 let out_dir = out.path.to_string_lossy().into_owned();
-                let client =
-                    run_reference(CLIENT, &["--port", &port, "--out", &out_dir, "house.jpg"]);
+                let client = reference(CLIENT)
+                    .args(["--port", &port, "--out", &out_dir, "house.jpg"])
+                    .run();
                 client.assert_success();
                 std::fs::read(out.path.join("house.jpg")).unwrap_or_default()
             })
@@ -120,7 +121,9 @@ fn a_not_found_picture_that_breaks_the_rules_is_refused_at_start_up() {
     let folder = picture_folder();
     let not_found = folder.served.join("not-found.png");
     std::os::unix::fs::symlink(folder.root.path.join("secret.txt"), &not_found).unwrap();
-    let line = run(SERVER, &["0", "--dir", &folder.dir_arg()])
+    let line = under_test(SERVER)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .run()
         .assert_clean_failure(1)
         .to_string();
     assert!(
@@ -135,7 +138,9 @@ fn a_not_found_picture_that_breaks_the_rules_is_refused_at_start_up() {
         .status()
         .is_ok_and(|s| s.success())
     {
-        let line = run(SERVER, &["0", "--dir", &folder.dir_arg()])
+        let line = under_test(SERVER)
+            .args(["0", "--dir", &folder.dir_arg()])
+            .run()
             .assert_clean_failure(1)
             .to_string();
         assert!(
@@ -146,7 +151,9 @@ fn a_not_found_picture_that_breaks_the_rules_is_refused_at_start_up() {
         std::fs::remove_file(&not_found).unwrap();
     }
     // With a not-found picture that obeys the rules (or none), it starts and serves.
-    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let server = under_test(SERVER)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .serve();
     let mut raw = Raw::connect(server.address());
     raw.send("GET nothing.png\n");
     raw.expect_file("NOTFOUND", NOT_FOUND_PICTURE);

@@ -9,10 +9,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::common::{
-    Outcome, PictureFolder, Role, Running, START_DEADLINE, Scratch, assert_file, picture_folder,
-    run_with, start_server,
-};
+use crate::common::*;
 use tp_sockets::image::folder::NOT_FOUND_PICTURE;
 use tp_sockets::image::udp::Message;
 
@@ -45,7 +42,9 @@ fn serve_reference_with(name: &str, bytes: &[u8]) -> (Running, PictureFolder) {
 fn serve_as(role: Role, name: &str, bytes: &[u8]) -> (Running, PictureFolder) {
     let folder = picture_folder();
     std::fs::write(folder.served.join(name), bytes).unwrap();
-    let server = crate::common::spawn_as(SERVER, role, &["0", "--dir", &folder.dir_arg()]);
+    let server = crate::common::program(SERVER, role)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .start();
     server.expect_line_starting("receiving on ", START_DEADLINE);
     (server, folder)
 }
@@ -68,7 +67,11 @@ fn download_as(role: Role, port: &str, out: &Scratch, name: &str, extra: &[&str]
     }
     args.extend_from_slice(extra);
     args.push(name);
-    crate::common::run_as(CLIENT, role, &args, "", Duration::from_secs(30))
+    crate::common::program(CLIENT, role)
+        .args(&args)
+        .stdin("")
+        .deadline(Duration::from_secs(30))
+        .run()
 }
 
 /// What a raw request got back.

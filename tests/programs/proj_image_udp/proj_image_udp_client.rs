@@ -80,9 +80,8 @@ fn a_client_whose_server_disappears_mid_transfer_exits_1_in_time_and_leaves_no_f
     });
     let out = Scratch::new("udp-vanish");
     let started = Instant::now();
-    let client = run_with(
-        CLIENT,
-        &[
+    let client = under_test(CLIENT)
+        .args([
             "--port",
             &port,
             "--out",
@@ -90,17 +89,13 @@ fn a_client_whose_server_disappears_mid_transfer_exits_1_in_time_and_leaves_no_f
             "--timeout",
             "1",
             "big.png",
-        ],
-        "",
-        Duration::from_secs(10),
-    );
+        ])
+        .stdin("")
+        .deadline(Duration::from_secs(10))
+        .run();
     let took = started.elapsed();
     let line = client.assert_clean_failure(1);
-    assert!(
-        line.contains("nothing was saved"),
-        "expected the line to say `{}`, but it said: {line}",
-        "nothing was saved"
-    );
+    line_says(line, "nothing was saved");
     assert!(took < Duration::from_secs(4), "gave up after {took:?}");
     out.assert_empty(CLIENT, "a refused download");
 }
@@ -124,11 +119,7 @@ fn an_unknown_name_gets_the_not_found_picture_and_a_path_is_refused_at_home() {
     // The client never turns a path into a file name.
     let refused = download(&port, &out, "../secret.txt", &[]);
     let line = refused.assert_clean_failure(1);
-    assert!(
-        line.contains("cannot save a picture named"),
-        "expected the line to say `{}`, but it said: {line}",
-        "cannot save a picture named"
-    );
+    line_says(line, "cannot save a picture named");
 }
 
 /// Kind 1 and 0 bytes: the server has neither the picture nor a not-found picture.
@@ -149,11 +140,7 @@ fn a_not_found_answer_of_0_bytes_saves_nothing() {
     let line = download(&port, &out, "nothing.png", &[])
         .assert_clean_failure(1)
         .to_string();
-    assert!(
-        line.contains("no not-found picture"),
-        "expected the line to say `{}`, but it said: {line}",
-        "no not-found picture"
-    );
+    line_says(&line, "no not-found picture");
     out.assert_empty(CLIENT, "a refused download");
     let (server, _folder) = serve_reference_with("data.bin", b"x");
     let port = server.address().port().to_string();
@@ -173,11 +160,7 @@ fn metadata_out_of_bounds_is_refused_before_anything_is_written() {
         let line = download(&port, &out, "big.png", &[])
             .assert_clean_failure(1)
             .to_string();
-        assert!(
-            line.contains(expected),
-            "expected the line to say `{}`, but it said: {line}",
-            expected
-        );
+        line_says(&line, expected);
         out.assert_empty(CLIENT, "a refused download");
     }
     let port = scripted_server(meta(8 << 30, 60000, 0));
@@ -185,11 +168,7 @@ fn metadata_out_of_bounds_is_refused_before_anything_is_written() {
     let line = download(&port, &out, "big.png", &[])
         .assert_clean_failure(1)
         .to_string();
-    assert!(
-        line.contains("--max-size"),
-        "expected the line to say `{}`, but it said: {line}",
-        "--max-size"
-    );
+    line_says(&line, "--max-size");
     out.assert_empty(CLIENT, "a refused download");
     // From an honest server, within the bounds, the client downloads.
     let bytes = generated(100_000, 8);
@@ -234,11 +213,7 @@ fn chunks_longer_than_announced_are_ignored() {
     let line = download(&port, &out, "long.png", &["--timeout", "1"])
         .assert_clean_failure(1)
         .to_string();
-    assert!(
-        line.contains("nothing was saved"),
-        "expected the line to say `{}`, but it said: {line}",
-        "nothing was saved"
-    );
+    line_says(&line, "nothing was saved");
     out.assert_empty(CLIENT, "a refused download");
 }
 
@@ -271,11 +246,7 @@ fn a_server_that_trickles_chunks_is_given_up_on_after_the_timeout() {
         &["--timeout", "2", "--chunk", "600"],
     );
     let line = client.assert_clean_failure(1);
-    assert!(
-        line.contains("stalled"),
-        "expected the line to say `{}`, but it said: {line}",
-        "stalled"
-    );
+    line_says(line, "stalled");
     assert!(
         started.elapsed() < Duration::from_secs(6),
         "expected {CLIENT} --timeout 2 to give up on a server below 1 KiB/s after about 2 s, but \
@@ -293,9 +264,8 @@ fn ctrl_c_during_a_download_removes_the_temporary_file() {
     let port = scripted_server(meta(1 << 28, 60000, 0));
     let out = Scratch::new("udp-ctrl-c");
     let out_dir = out.path.to_string_lossy().into_owned();
-    let mut client = crate::common::spawn(
-        CLIENT,
-        &[
+    let mut client = crate::common::under_test(CLIENT)
+        .args([
             "--port",
             &port,
             "--out",
@@ -303,7 +273,7 @@ fn ctrl_c_during_a_download_removes_the_temporary_file() {
             "--timeout",
             "30",
             "big.png",
-        ],
-    );
+        ])
+        .start();
     crate::common::interrupted_download_leaves_nothing(&mut client, &out);
 }

@@ -199,11 +199,7 @@ fn a_not_found_picture_replaced_by_a_link_out_is_announced_as_nothing() {
     let line = download_by_reference(&port, &out, "another.png", &[])
         .assert_clean_failure(1)
         .to_string();
-    assert!(
-        line.contains("no not-found picture"),
-        "expected the line to say `{}`, but it said: {line}",
-        "no not-found picture"
-    );
+    line_says(&line, "no not-found picture");
     out.assert_empty(CLIENT, "a download with no not-found picture");
 }
 
@@ -249,7 +245,9 @@ fn a_path_is_refused_and_an_unknown_name_gets_the_not_found_picture() {
 #[test]
 fn the_python_example_of_protocol_md_downloads_a_picture() {
     let folder = picture_folder();
-    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let server = under_test(SERVER)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .serve();
     let ports = (40675, server.address().port());
     let expected = "car.png: 9501 bytes, checksum db7cb55e verified";
     crate::common::assert_python_example_prints("Pictures over UDP", ports, expected);

@@ -15,7 +15,7 @@ fn still_downloads_from_an_honest_server(extra: &[&str]) {
     let mut args = vec!["--port", &port, "--out", &out_dir];
     args.extend_from_slice(extra);
     args.push("car.png");
-    run(CLIENT, &args).assert_success();
+    under_test(CLIENT).args(&args).run().assert_success();
     let expected = std::fs::read(folder.served.join("car.png")).unwrap();
     assert_file(
         CLIENT,
@@ -30,7 +30,9 @@ fn refused_download(address: SocketAddr, label: &str) -> String {
     let out = Scratch::new(label);
     let port = address.port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let line = run(CLIENT, &["--port", &port, "--out", &out_dir, "car.png"])
+    let line = under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .run()
         .assert_clean_failure(1)
         .to_string();
     out.assert_empty(CLIENT, "a refused download");
@@ -43,22 +45,14 @@ fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
     let wrong = fletcher32(&body) ^ 1;
     let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
     let line = refused_download(address, "corrupt");
-    assert!(
-        line.contains("damaged"),
-        "expected the line to say `{}`, but it said: {line}",
-        "damaged"
-    );
+    line_says(&line, "damaged");
 }
 
 #[test]
 fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
     let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
     let line = refused_download(address, "interrupted");
-    assert!(
-        line.contains("after 5000 of 100000 bytes"),
-        "expected the line to say `{}`, but it said: {line}",
-        "after 5000 of 100000 bytes"
-    );
+    line_says(&line, "after 5000 of 100000 bytes");
 }
 
 /// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
@@ -85,12 +79,11 @@ fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
         });
         let port = address.port().to_string();
         let out_dir = out.to_string_lossy().into_owned();
-        let client = run_with(
-            CLIENT,
-            &["--port", &port, "--out", &out_dir],
-            "1\n",
-            RUN_DEADLINE,
-        );
+        let client = under_test(CLIENT)
+            .args(["--port", &port, "--out", &out_dir])
+            .stdin("1\n")
+            .deadline(RUN_DEADLINE)
+            .run();
         client.refuses_saying(1, &["refused"]);
         assert!(
             !escape.exists() && !absolute.exists(),
@@ -113,11 +106,7 @@ fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
 fn a_reason_with_terminal_codes_is_shown_escaped() {
     let address = lying_server("ERR \x1b]0;owned\x07\x1b[2Jgone\n".to_string(), Vec::new());
     let line = refused_download(address, "escapes");
-    assert!(
-        line.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"),
-        "expected the line to say `{}`, but it said: {line}",
-        "\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone"
-    );
+    line_says(&line, "\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone");
     assert!(
         !line.contains('\x1b'),
         "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"
@@ -132,9 +121,8 @@ fn a_size_above_max_size_is_refused_before_anything_is_written() {
     let out = Scratch::new("max-size");
     let port = address.port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let client = run(
-        CLIENT,
-        &[
+    let client = under_test(CLIENT)
+        .args([
             "--port",
             &port,
             "--out",
@@ -142,14 +130,10 @@ fn a_size_above_max_size_is_refused_before_anything_is_written() {
             "--max-size",
             "1MiB",
             "car.png",
-        ],
-    );
+        ])
+        .run();
     let line = client.assert_clean_failure(1);
-    assert!(
-        line.contains("--max-size"),
-        "expected the line to say `{}`, but it said: {line}",
-        "--max-size"
-    );
+    line_says(line, "--max-size");
     out.assert_empty(CLIENT, "a refused download");
     still_downloads_from_an_honest_server(&["--max-size", "1MiB"]);
 }
@@ -171,9 +155,8 @@ fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
     let port = address.port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
     let started = Instant::now();
-    let client = run_with(
-        CLIENT,
-        &[
+    let client = under_test(CLIENT)
+        .args([
             "--port",
             &port,
             "--out",
@@ -181,10 +164,10 @@ fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
             "--timeout",
             "2",
             "car.png",
-        ],
-        "",
-        Duration::from_secs(15),
-    );
+        ])
+        .stdin("")
+        .deadline(Duration::from_secs(15))
+        .run();
     client.refuses_saying(1, &["stalled", "nothing was saved"]);
     let took = started.elapsed();
     assert!(
@@ -201,15 +184,7 @@ fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
 fn a_not_found_answer_of_0_bytes_saves_nothing() {
     let address = lying_server("NOTFOUND 0 00000000\n".to_string(), Vec::new());
     let line = refused_download(address, "notfound-0");
-    assert!(
-        line.contains("no picture named car.png"),
-        "expected the line to say `{}`, but it said: {line}",
-        "no picture named car.png"
-    );
-    assert!(
-        line.contains("no not-found picture"),
-        "expected the line to say `{}`, but it said: {line}",
-        "no not-found picture"
-    );
+    line_says(&line, "no picture named car.png");
+    line_says(&line, "no not-found picture");
     still_downloads_from_an_honest_server(&[]);
 }

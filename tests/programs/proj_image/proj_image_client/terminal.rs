@@ -11,19 +11,20 @@ fn preview_fits_the_terminal_and_honours_no_color() {
     let out = Scratch::new("preview");
     let port = server.address().port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let mut command = crate::common::command(CLIENT);
-    command.args([
-        "--port",
-        &port,
-        "--out",
-        &out_dir,
-        "--force",
-        "--preview",
-        "car.png",
-    ]);
-    command.env_remove("NO_COLOR").env("COLUMNS", "200");
+    let client = under_test(CLIENT)
+        .args([
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--force",
+            "--preview",
+            "car.png",
+        ])
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "200");
 
-    let piped = crate::common::run_command(CLIENT, Role::UnderTest, &mut command, "", RUN_DEADLINE);
+    let piped = client.clone().run();
     piped.assert_success();
     assert!(
         !piped.stdout.contains('▀') && !piped.stdout.contains('\x1b'),
@@ -34,7 +35,7 @@ fn preview_fits_the_terminal_and_honours_no_color() {
         "expected {CLIENT} --preview to say that it draws only on a terminal\n{piped}"
     );
 
-    let Some(shown) = crate::common::in_terminal(&command, 40, 30, RUN_DEADLINE) else {
+    let Some(shown) = crate::common::in_terminal(&client, 40, 30, RUN_DEADLINE) else {
         return;
     };
     // 640 × 427 drawn 40 columns wide: 26 pixel rows, two per line of text.
@@ -47,12 +48,12 @@ fn preview_fits_the_terminal_and_honours_no_color() {
 
     // A short terminal: the picture shrinks to fit its height (10 lines, 4 kept for text): 12
     // pixel rows of 427, 17 columns of 640.
-    let short = crate::common::in_terminal(&command, 40, 10, RUN_DEADLINE).unwrap();
+    let short = crate::common::in_terminal(&client, 40, 10, RUN_DEADLINE).unwrap();
     let rows: Vec<&str> = short.lines().filter(|l| l.contains('▀')).collect();
     assert_drawn(&rows, 6, 17, |r| r.matches('▀').count(), "40 × 10", &short);
 
-    command.env("NO_COLOR", "1");
-    let plain = crate::common::in_terminal(&command, 40, 30, RUN_DEADLINE).unwrap();
+    let plain =
+        crate::common::in_terminal(&client.env("NO_COLOR", "1"), 40, 30, RUN_DEADLINE).unwrap();
     let saved = plain.find("verified").unwrap_or(0);
     let picture: Vec<&str> = plain[saved..]
         .lines()
@@ -108,9 +109,8 @@ fn a_slow_server_is_waited_for_visibly_and_the_bar_fits_a_narrow_terminal() {
     let out = Scratch::new("slow-server");
     let port = address.port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
-    let mut command = crate::common::command(CLIENT);
-    command.args(["--port", &port, "--out", &out_dir, "big.bin"]);
-    let Some(shown) = crate::common::in_terminal(&command, 40, 20, Duration::from_secs(10)) else {
+    let client = under_test(CLIENT).args(["--port", &port, "--out", &out_dir, "big.bin"]);
+    let Some(shown) = crate::common::in_terminal(&client, 40, 20, Duration::from_secs(10)) else {
         return;
     };
     assert!(

@@ -16,7 +16,9 @@ fn assert_memory_stays_flat(file: &str, request: &str) {
     let folder = picture_folder();
     let sparse = std::fs::File::create(folder.served.join(file)).unwrap();
     sparse.set_len(size).unwrap(); // no disk space used
-    let server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let server = under_test(SERVER)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .serve();
     let before = crate::common::rss_kib(server.pid());
     let mut raw = Raw::connect(server.address());
     raw.out
@@ -87,7 +89,9 @@ fn the_server_survives_bad_clients_and_keeps_serving_the_others_meanwhile() {
     // A large file, so that a client can vanish in the middle of it.
     let big = vec![7u8; 8 << 20];
     std::fs::write(folder.served.join("big.png"), &big).unwrap();
-    let mut server = start_server(SERVER, &["0", "--dir", &folder.dir_arg()]);
+    let mut server = under_test(SERVER)
+        .args(["0", "--dir", &folder.dir_arg()])
+        .serve();
     let address = server.address();
 
     let connect = || said(TcpStream::connect(address), SERVER, "connecting to it");

@@ -1,0 +1,211 @@
+//! The one way a test starts a program of the kit: [`under_test`] or [`reference`], then its
+//! arguments, input, deadline and environment, then [`Program::run`] (to its end, through
+//! assert_cmd), [`Program::start`] (in the background, under the kit's supervisor), or
+//! [`Program::serve`] (in the background, once it says where it listens).
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tp_sockets::kit::launcher::EXPECT_VAR;
+use tp_sockets::kit::process::Supervised;
+
+use super::build::{Role, executable};
+use super::outcome::Outcome;
+use super::process::{RUN_DEADLINE, Running, START_DEADLINE};
+use super::verdict::{explain_exit, note_started};
+
+/// A program to start: its name and role, and how it is started.
+#[derive(Debug, Clone)]
+pub struct Program {
+    name: String,
+    role: Role,
+    args: Vec<OsString>,
+    stdin: Vec<u8>,
+    deadline: Duration,
+    env: Vec<(OsString, Option<OsString>)>,
+    dir: Option<PathBuf>,
+    without_ipv6: bool,
+}
+
+/// The program `name` under test: the student's under `cargo grade`, the reference under
+/// `cargo test`.
+pub fn under_test(name: &str) -> Program {
+    program(name, Role::UnderTest)
+}
+
+/// The reference program `name`: the peer of a program under test, or a tool of the kit.
+pub fn reference(name: &str) -> Program {
+    program(name, Role::Reference)
+}
+
+/// The program `name` in `role`.
+pub fn program(name: &str, role: Role) -> Program {
+    Program {
+        name: name.to_string(),
+        role,
+        args: Vec::new(),
+        stdin: Vec::new(),
+        deadline: RUN_DEADLINE,
+        env: Vec::new(),
+        dir: None,
+        without_ipv6: false,
+    }
+}
+
+impl Program {
+    /// Its command-line arguments, added to those given before.
+    pub fn args<I, S>(mut self, args: I) -> Program
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// What it reads on its standard input (then closed), as if typed.
+    pub fn stdin(mut self, text: &str) -> Program {
+        self.stdin = text.as_bytes().to_vec();
+        self
+    }
+
+    /// How long [`Program::run`] lets it run before it is stopped ([`RUN_DEADLINE`] unless
+    /// told).
+    pub fn deadline(mut self, deadline: Duration) -> Program {
+        self.deadline = deadline;
+        self
+    }
+
+    /// A variable of its environment.
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Program {
+        self.env
+            .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
+        self
+    }
+
+    /// A variable its environment does not have, even if the test's has it.
+    pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Program {
+        self.env.push((key.as_ref().to_owned(), None));
+        self
+    }
+
+    /// The folder it runs in.
+    pub fn current_dir(mut self, dir: &Path) -> Program {
+        self.dir = Some(dir.to_path_buf());
+        self
+    }
+
+    /// Runs it on a machine without IPv6 (Linux: a network of its own, with IPv6 off).
+    pub fn without_ipv6(mut self) -> Program {
+        self.without_ipv6 = true;
+        self
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The command that starts it, told which build the tests expect, with no backtrace in
+    /// what it prints: for the few runs no other method makes (in a terminal, with its output
+    /// closed).
+    #[track_caller]
+    pub fn command(&self) -> Command {
+        let program = executable(&self.name, self.role);
+        let mut command = if self.without_ipv6 {
+            tp::netns::without_ipv6(&program)
+        } else {
+            Command::new(program)
+        };
+        command
+            .args(&self.args)
+            .env(EXPECT_VAR, self.role.build())
+            .env("RUST_BACKTRACE", "0");
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        if let Some(dir) = &self.dir {
+            command.current_dir(dir);
+        }
+        command
+    }
+
+    /// Runs it to its end, or to its deadline, with its input, through assert_cmd (its
+    /// `timeout` and `write_stdin`); what it printed and how it ended.
+    ///
+    /// assert_cmd reads the program's output until every holder of it has closed it: a
+    /// program that leaves another running with its output would hold the test for ever. The
+    /// run is waited for in a thread, a few seconds past the deadline at most; past that, the
+    /// test fails and says why.
+    #[track_caller]
+    pub fn run(self) -> Outcome {
+        let mut command = assert_cmd::Command::from_std(self.command());
+        command
+            .timeout(self.deadline)
+            .write_stdin(self.stdin.clone());
+        let started = Instant::now();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(command.output());
+        });
+        let output = match receiver.recv_timeout(self.deadline + Duration::from_secs(5)) {
+            Ok(Ok(output)) => output,
+            Ok(Err(e)) => panic!("cannot run {}: {e}", self.name),
+            Err(_) => panic!(
+                "expected {} to end, and its output to close, within {} s, but its output \
+                 stayed open after that: did it leave a program running?",
+                self.name,
+                self.deadline.as_secs()
+            ),
+        };
+        // assert_cmd stops a program at its deadline: it then ends on a signal, late.
+        let timed_out = output.status.code().is_none() && started.elapsed() >= self.deadline;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let status = (!timed_out).then_some(output.status);
+        let said = stderr.clone();
+        note_started(&self.name, self.role, Arc::new(move || said.clone()));
+        let outcome = Outcome {
+            name: self.name.clone(),
+            role: self.role,
+            code: status.and_then(|s| s.code()),
+            timed_out,
+            ended: explain_exit(status, &stderr, self.deadline),
+            stdout,
+            stderr,
+        };
+        outcome.refuse_wrong_build();
+        outcome
+    }
+
+    /// Starts it in the background, under the kit's supervisor (killed when dropped); its
+    /// stdin is a pipe the test writes to.
+    #[track_caller]
+    pub fn start(self) -> Running {
+        let program = Supervised::start(&mut self.command())
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.name));
+        note_started(&self.name, self.role, Arc::new(program.stderr_reader()));
+        let mut running = Running::new(&self.name, program);
+        if !self.stdin.is_empty() {
+            running.type_in(&String::from_utf8_lossy(&self.stdin));
+        }
+        running
+    }
+
+    /// Starts it in the background and waits (at most [`START_DEADLINE`]) for its
+    /// `listening on <address>` (TCP) or `receiving on <address>` (UDP) line.
+    #[track_caller]
+    pub fn serve(self) -> Running {
+        let name = self.name.clone();
+        let mut server = self.start();
+        server.expect_to_announce(&name);
+        server
+    }
+}
