@@ -25,8 +25,10 @@ struct Args {
 }
 
 pub fn main() -> ExitCode {
-    // Exercise 3: argv[1] is the port, the rest is the message. clap checks them: a port
-    // that is not a number from 1 to 65535 is refused with a usage message and exit code 2.
+    // TODO (Exercise 3): declare the arguments in `Args` above, then delete the todo!() below.
+    // clap reads the command line into Args: a missing or bad argument stops here with a
+    // usage message and exit code 2.
+    todo!("Exercise 3: the arguments");
     let args = Args::parse();
     finish(run(&args))
 }

@@ -20,8 +20,10 @@ struct Args {
 }
 
 pub fn main() -> ExitCode {
-    // Exercise 3: clap reads the command line (what sys.argv holds in Python) into Args;
-    // a missing or bad argument stops here with a usage message and exit code 2.
+    // TODO (Exercise 3): declare the arguments in `Args` above, then delete the todo!() below.
+    // clap reads the command line into Args: a missing or bad argument stops here with a
+    // usage message and exit code 2.
+    todo!("Exercise 3: the arguments");
     let args = Args::parse();
     finish(run(&args))
 }

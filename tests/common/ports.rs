@@ -20,6 +20,9 @@ pub struct FixedPorts {
 /// The handout's ports (60000 for servers, 62000 for the bound client).
 pub const HANDOUT_PORTS: [u16; 2] = [60000, 62000];
 
+/// How long a test waits for a program outside the tests to leave a handout's port.
+const PORT_IN_USE_WAIT: Duration = Duration::from_secs(60);
+
 /// How long a test that runs again in a network of its own may take there.
 const OWN_NETWORK_DEADLINE: Duration = Duration::from_secs(150);
 
@@ -55,14 +58,21 @@ pub fn fixed_ports() -> Option<FixedPorts> {
     }
     let turn = take_turn();
     for port in HANDOUT_PORTS {
-        // A connection that succeeds means some program outside the tests listens there.
-        // (A bind test would also trip on connections of earlier tests waiting in TIME_WAIT.)
+        // A connection that succeeds means some program outside the tests listens there (a
+        // bind test would also trip on connections of earlier tests waiting in TIME_WAIT). It
+        // may be about to end (a student's program run by hand on a shared grading machine):
+        // wait for it a while.
         let address = SocketAddr::from(([127, 0, 0, 1], port));
-        if std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok() {
-            panic!(
-                "port {port} is in use by a program outside the tests (a server started \
-                 by hand?): stop it and run the tests again"
-            );
+        let deadline = Instant::now() + PORT_IN_USE_WAIT;
+        while std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok() {
+            if Instant::now() > deadline {
+                panic!(
+                    "port {port} is in use by a program outside the tests (a server started \
+                     by hand?) and stayed so {} s: stop it and run the tests again",
+                    PORT_IN_USE_WAIT.as_secs()
+                );
+            }
+            thread::sleep(Duration::from_millis(500));
         }
     }
     Some(FixedPorts { _turn: Some(turn) })
@@ -108,7 +118,7 @@ fn run_in_own_network() {
 /// network (a file lock: flock on Unix, LockFileEx on Windows, across test binaries too).
 fn take_turn() -> File {
     let path = std::env::temp_dir().join("tp-sockets-fixed-ports.lock");
-    let file = File::create(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file = shared_lock_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         match file.try_lock() {
@@ -117,6 +127,31 @@ fn take_turn() -> File {
                 thread::sleep(Duration::from_millis(20));
             }
             Err(e) => panic!("cannot lock {}: {e}", path.display()),
+        }
+    }
+}
+
+/// The lock file at `path`, which every user of the machine can lock (on a grading server,
+/// each evaluation may run as a user of its own): opened for reading when it is there (a lock
+/// needs no more, and a shared temporary folder lets no one create over another's file),
+/// made otherwise, readable by all.
+fn shared_lock_file(path: &std::path::Path) -> std::io::Result<File> {
+    loop {
+        match File::open(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            opened => return opened,
+        }
+        match File::create_new(path) {
+            Ok(file) => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+                }
+                return Ok(file);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
     }
 }
