@@ -19,6 +19,37 @@ use std::path::Path;
 use tp::samples;
 use tp_sockets::image::picture::file_dimensions;
 
+/// GitHub Classroom is retired: no workflow uses its autograding reporter, and the kit's own
+/// grading workflow grades with the template's tests, never the student's copy's.
+#[test]
+fn the_grading_workflow_needs_no_github_classroom_and_uses_the_templates_tests() {
+    let workflows = tp::kit_root().join(".github/workflows");
+    for entry in std::fs::read_dir(&workflows).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for retired in [
+            "autograding-grading-reporter",
+            "classroom-resources/",
+            "github-classroom",
+        ] {
+            assert!(
+                !text.contains(retired),
+                "{} uses GitHub Classroom ({retired}), which is retired",
+                path.display()
+            );
+        }
+    }
+    let grade = std::fs::read_to_string(workflows.join("grade.yml")).unwrap();
+    assert!(
+        grade.contains("--manifest-path kit/Cargo.toml -- grade submission"),
+        "grade.yml grades the student's files (submission/) with the template's kit (kit/)"
+    );
+    assert!(
+        grade.contains("GITHUB_STEP_SUMMARY"),
+        "the feedback goes to the job summary"
+    );
+}
+
 /// `cargo run -- images` draws the pictures of images/ again, byte for byte.
 #[test]
 fn the_sample_pictures_are_drawn_by_the_kit_byte_for_byte() {
@@ -55,7 +86,6 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     let readmes = [read("README.md"), read("README.fr.md")];
-    let classroom = read(".github/workflows/classroom.yml");
     let mut problems = Vec::new();
     for program in tp::programs::PROGRAMS {
         let name = program.name;
@@ -78,15 +108,6 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         if program.tool {
             continue;
         }
-        let results = format!(
-            "{}_RESULTS: ${{{{ steps.grade.outputs.{name} }}}}",
-            name.to_uppercase()
-        );
-        if !classroom.contains(&results) {
-            problems.push(format!(
-                "classroom.yml does not hand {name}'s points to the reporter"
-            ));
-        }
         // Under `cargo grade`, exercises/ holds the student's work: a finished file has no
         // TODO left, and that is no failure. The kit as shipped has one in every skeleton.
         match std::fs::read_to_string(root.join(format!("exercises/{name}.rs"))) {
@@ -107,17 +128,6 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
         if program.hints.is_empty() {
             problems.push(format!("{name} has no hints"));
         }
-    }
-    let runners: Vec<&str> = tp::programs::PROGRAMS
-        .iter()
-        .filter(|p| !p.tool)
-        .map(|p| p.name)
-        .collect();
-    if !classroom.contains(&format!("runners: {}\n", runners.join(","))) {
-        problems.push(format!(
-            "classroom.yml's runners are not the graded programs: {}",
-            runners.join(",")
-        ));
     }
     let listed = |name: &str| tp::programs::find(name).is_some();
     for folder in ["examples", "tools", "exercises", "solutions"] {

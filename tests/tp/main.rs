@@ -8,10 +8,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
 
 mod check;
+mod classroom50;
 #[path = "../common/mod.rs"]
 mod common;
 mod grade;
 mod sandbox;
+mod vpl;
 
 use std::path::Path;
 use std::process::Command;

@@ -50,6 +50,11 @@ impl Cargo {
 
     fn command(&self, verb: &[&str]) -> Command {
         let mut command = Command::new(program());
+        // Cargo reads `.cargo/config.toml` from its working folder up: from the kit's, never
+        // from a folder a submission may have put one in.
+        if let Some(kit) = self.manifest.parent() {
+            command.current_dir(kit);
+        }
         command
             .args(verb)
             .args(["--message-format", "json", "--manifest-path"])

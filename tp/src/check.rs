@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use tp::grade::{self, Score, Scores};
 use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
+use tp::results::plain;
 use tp::sandbox::Mode;
 use tp::workspace::Workspace;
 use tp_sockets::kit::lock;
@@ -83,11 +84,6 @@ pub fn run(
 /// check or a watch saw).
 pub fn known_done(workspace: &Workspace, kit: &Path, program: &str) -> bool {
     source(kit, program).is_some_and(|code| workspace.passed_marker(program, &code).exists())
-}
-
-/// A test's name in plain words: `ex1_tcp_server::answers_welcome` is "answers welcome".
-pub fn plain(test: &str) -> String {
-    test.rsplit("::").next().unwrap_or(test).replace('_', " ")
 }
 
 /// One program's verdict: `✓ NAME 8/8`, or `✗ NAME 2/7` followed by its first failing test (in

@@ -6,12 +6,29 @@ use std::path::Path;
 /// A fingerprint of the kit's sources that programs are built from (its manifests, library,
 /// launchers, tools, references and pictures): programs built against other sources are stale.
 pub fn fingerprint(root: &Path) -> Result<u64, String> {
+    fingerprint_of(
+        root,
+        &["Cargo.toml", "Cargo.lock"],
+        &["src", "examples", "tools", "images", "solutions"],
+    )
+}
+
+/// A fingerprint of every source of the kit's test binaries too: its programs' sources, the
+/// tests, and `tp`'s library, which they use.
+pub fn sources_fingerprint(root: &Path) -> Result<u64, String> {
+    let programs = fingerprint(root)?;
+    let tests = fingerprint_of(root, &["tp/Cargo.toml"], &["tests", "tp/src"])?;
+    Ok(programs.rotate_left(7) ^ tests)
+}
+
+/// A fingerprint of `files` and of the files in `folders`, under `root`.
+fn fingerprint_of(root: &Path, files: &[&str], folders: &[&str]) -> Result<u64, String> {
     let mut fingerprint = 0u64;
-    for file in ["Cargo.toml", "Cargo.lock"] {
+    for file in files {
         let bytes = std::fs::read(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
         fingerprint = fingerprint.rotate_left(5) ^ fnv64(&bytes);
     }
-    for folder in ["src", "examples", "tools", "images", "solutions"] {
+    for folder in folders {
         fingerprint = fingerprint.rotate_left(5) ^ fingerprint_folder(&root.join(folder))?;
     }
     Ok(fingerprint)

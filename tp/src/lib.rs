@@ -11,6 +11,7 @@ pub mod grade;
 pub mod libtest;
 pub mod netns;
 pub mod programs;
+pub mod results;
 pub mod samples;
 pub mod sandbox;
 pub mod workspace;

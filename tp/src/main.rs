@@ -4,26 +4,25 @@
 //! - `tp hint NAME`: hints for one program, step by step, without the solution;
 //! - `tp check [NAME...]`: the tests on your own programs, one line per program;
 //! - `tp watch [NAME]`: checks your exercise again each time you save it;
-//! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file;
+//! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file; one
+//!   submission's results for Gradescope, Moodle VPL or Classroom 50;
+//! - `tp run [NAME]`: one of your programs, from your files alone (Moodle VPL's "Run");
 //! - `tp images`: draws the sample pictures of images/ again.
 
 mod check;
-mod feedback;
-mod report;
+mod class;
+mod run;
 mod watch;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use tp::programs::{self, PROGRAMS};
+use tp::results::Lang;
 use tp::sandbox::{Mode, Sandbox};
 use tp::workspace::Workspace;
 use tp::{files, grade, samples};
-use tp_sockets::kit::lock;
 use tp_sockets::net::finish;
 
 /// The tp-sockets lab kit: exercises, hints, checks and grades.
@@ -72,10 +71,27 @@ enum Command {
         /// Write Gradescope's results.json for the (single) submission to this file
         #[arg(long, value_name = "FILE")]
         gradescope: Option<PathBuf>,
-        /// Write the (single) submission's results for GitHub Classroom's reporter in this
-        /// folder, one PROGRAM.json per program
+        /// Write Moodle VPL's evaluation of the (single) submission to this file: its comments,
+        /// then `Grade :=>>N` between --grade-min and --grade-max
+        #[arg(long, value_name = "FILE")]
+        vpl: Option<PathBuf>,
+        /// The grade when no test passes (VPL's VPL_GRADEMIN)
+        #[arg(long, default_value_t = 0.0, value_name = "N")]
+        grade_min: f64,
+        /// The grade when every test passes (VPL's VPL_GRADEMAX)
+        #[arg(long, default_value_t = 10.0, value_name = "N")]
+        grade_max: f64,
+        /// Write the (single) submission's rows for Classroom 50 (classroom50.json) and its
+        /// Release body (release-body.md) in this folder
         #[arg(long, value_name = "DIR")]
-        classroom: Option<PathBuf>,
+        classroom50: Option<PathBuf>,
+        /// The language of the feedback's titles and totals: en or fr (the tests' own
+        /// sentences are in English)
+        #[arg(long, default_value = "en", value_name = "LANG")]
+        lang: Lang,
+        /// Grade only these programs or exercises (e.g. ex1_tcp,ex2_netstat); all when absent
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        programs: Vec<String>,
         /// Run each submission in a sandbox (Linux, bubblewrap): auto (where one can be
         /// made), required (refuse to grade without), off
         #[arg(long, default_value = "auto", value_name = "MODE")]
@@ -83,6 +99,18 @@ enum Command {
         /// Programs graded at once (default: four per core)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: Option<u16>,
+    },
+    /// Compile one of your programs with the kit installed here and run it (what "Run" does in
+    /// Moodle VPL, where your files are alone)
+    Run {
+        /// The program (e.g. ex2_netstat); asked for, with its arguments, when absent
+        name: Option<String>,
+        /// The folder that holds your files: NAME.rs, or exercises/NAME.rs
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        from: PathBuf,
+        /// The program's arguments, after `--`
+        #[arg(last = true)]
+        args: Vec<String>,
     },
     /// Draw the sample pictures of the image project (byte for byte the files in images/)
     Images {
@@ -112,23 +140,36 @@ fn main() -> ExitCode {
             csv,
             feedback,
             gradescope,
-            classroom,
+            vpl,
+            grade_min,
+            grade_max,
+            classroom50,
+            lang,
+            programs,
             sandbox,
             jobs,
-        }) => finish(grade(
+        }) => finish(class::grade(
             root,
             &submissions,
-            &csv,
-            Outputs {
-                feedback: feedback.as_deref(),
-                gradescope: gradescope.as_deref(),
-                classroom: classroom.as_deref(),
+            &class::Outputs {
+                csv,
+                feedback,
+                gradescope,
+                vpl,
+                grade_range: (grade_min, grade_max),
+                classroom50,
+                lang,
             },
+            &programs,
             (
                 sandbox,
                 jobs.map_or_else(grade::default_workers, usize::from),
             ),
         )),
+        Some(Command::Run { name, from, args }) => match run::command(root, name, &from, args) {
+            Ok(code) => code,
+            Err(e) => finish(Err(e)),
+        },
         Some(Command::Images { dir }) => finish(draw_images(&dir)),
     }
 }
@@ -178,108 +219,12 @@ fn hints(name: &str) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
-/// Where `tp grade` writes, besides its table and the CSV.
-struct Outputs<'a> {
-    feedback: Option<&'a Path>,
-    gradescope: Option<&'a Path>,
-    classroom: Option<&'a Path>,
-}
-
 /// The grading workspace of the kit at `root`, with the sandbox `mode` asks for, made ready;
 /// what it builds, and the sandbox it uses, are said on stderr.
 fn workspace(root: &Path, mode: Mode) -> Result<Workspace, String> {
     let sandbox = Sandbox::choose(mode)?;
     eprintln!("{}", sandbox.line());
     Workspace::prepare(root, sandbox, &|line| eprintln!("{line}"))
-}
-
-fn grade(
-    root: &Path,
-    candidates: &[PathBuf],
-    csv: &Path,
-    out: Outputs,
-    (mode, workers): (Mode, usize),
-) -> Result<(), String> {
-    let Outputs {
-        feedback,
-        gradescope,
-        classroom,
-    } = out;
-    let mut submissions = Vec::new();
-    for candidate in candidates {
-        match grade::not_a_submission(candidate) {
-            Some(why) => eprintln!("skipped {}: {why}", candidate.display()),
-            None => submissions.push(candidate.clone()),
-        }
-    }
-    if submissions.is_empty() {
-        let why = "no submission to grade: each one is a copy of the kit, or a folder of \
-                   exercises/*.rs files";
-        if let Some(file) = gradescope {
-            // The student sees why on Gradescope, rather than an autograder failure.
-            files::write(
-                file,
-                feedback::gradescope(&Err(why.to_string()), "")
-                    .to_string()
-                    .as_bytes(),
-            )?;
-        }
-        return Err(why.to_string());
-    }
-    if (gradescope.is_some() || classroom.is_some()) && submissions.len() != 1 {
-        return Err(
-            "--gradescope and --classroom write the results of one submission: give one"
-                .to_string(),
-        );
-    }
-    let started = Instant::now();
-    let workspace = workspace(root, mode)?;
-    let stderr = Mutex::new(std::io::stderr());
-    let progress = |line: String| {
-        let mut err = lock(&stderr);
-        let _ = writeln!(err, "{line}");
-    };
-    let results: Vec<Result<grade::Scores, String>> =
-        grade::grade_all(&workspace, &submissions, workers, &progress)
-            .into_iter()
-            .map(Ok)
-            .collect();
-    let names: Vec<String> = submissions.iter().map(|s| grade::label(s)).collect();
-    let (table, rows) = report::table(&names, &results);
-    print!("{table}");
-    files::write(csv, rows.as_bytes())?;
-    if let Some(dir) = feedback {
-        for (name, result) in names.iter().zip(&results) {
-            let markdown = feedback::markdown(name, result);
-            files::write(&dir.join(format!("{name}.md")), markdown.as_bytes())?;
-        }
-    }
-    if let (Some(file), Some(result)) = (gradescope, results.first()) {
-        let how = workspace.sandbox.line();
-        files::write(
-            file,
-            feedback::gradescope(result, how).to_string().as_bytes(),
-        )?;
-    }
-    if let (Some(dir), Some(result)) = (classroom, results.first()) {
-        let scores = result
-            .as_ref()
-            .map_err(|why| format!("not graded: {why}"))?;
-        for (program, json) in feedback::classroom(scores) {
-            files::write(
-                &dir.join(format!("{program}.json")),
-                json.to_string().as_bytes(),
-            )?;
-        }
-    }
-    eprintln!(
-        "{} submissions graded in {:.0} s; grades written to {}{}",
-        submissions.len(),
-        started.elapsed().as_secs_f64(),
-        csv.display(),
-        feedback.map_or(String::new(), |d| format!(", feedback to {}", d.display()))
-    );
-    Ok(())
 }
 
 fn draw_images(dir: &Path) -> Result<(), String> {

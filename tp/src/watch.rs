@@ -13,7 +13,8 @@ use console::{Key, Term};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tp::programs;
 
-use crate::check::{self, known_done, next_todo, plain, programs_named};
+use crate::check::{self, known_done, next_todo, programs_named};
+use tp::results::plain;
 use tp::sandbox::Mode;
 use tp::workspace::Workspace;
 

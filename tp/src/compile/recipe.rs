@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tp_sockets::kit::process::run_to_end;
 
 use super::Recipe;
@@ -108,9 +108,57 @@ impl Recipe {
     }
 }
 
+impl Recipe {
+    /// The recipe as JSON, to be read back by [`Recipe::from_json`].
+    pub fn to_json(&self) -> Value {
+        let text = |os: &std::ffi::OsStr| os.to_string_lossy().into_owned();
+        json!({
+            "rustc": text(self.rustc.as_os_str()),
+            "args": self.args.iter().map(|a| text(a)).collect::<Vec<_>>(),
+            "env": self.env.iter().map(|(k, v)| [k.clone(), text(v)]).collect::<Vec<_>>(),
+            "read_only": self.read_only.iter().map(|p| text(p.as_os_str())).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The recipe `json` holds, if it holds one whose compiler and libraries are still there.
+    pub fn from_json(json: &Value) -> Option<Recipe> {
+        let texts = |key: &str| -> Option<Vec<String>> {
+            json[key]
+                .as_array()?
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let env = json["env"]
+            .as_array()?
+            .iter()
+            .map(|pair| Some((pair[0].as_str()?.to_string(), pair[1].as_str()?.into())))
+            .collect::<Option<Vec<_>>>()?;
+        let recipe = Recipe {
+            rustc: PathBuf::from(json["rustc"].as_str()?),
+            args: texts("args")?.into_iter().map(OsString::from).collect(),
+            env,
+            read_only: texts("read_only")?.into_iter().map(PathBuf::from).collect(),
+        };
+        let present = recipe.rustc.is_file() && recipe.read_only.iter().all(|p| p.exists());
+        present.then_some(recipe)
+    }
+
+    /// What this recipe's compiler says of itself (`rustc -vV`): another toolchain cannot link
+    /// with the libraries it was prepared with.
+    pub fn toolchain(&self) -> Result<String, String> {
+        rustc_output_of(self.rustc.as_os_str(), &["-vV"])
+    }
+}
+
 /// What rustc (the one cargo runs: `$RUSTC`, or the one on the PATH) prints for `args`.
 fn rustc_output(args: &[&str]) -> Result<String, String> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    rustc_output_of(&rustc, args)
+}
+
+/// What the compiler `rustc` prints for `args`.
+fn rustc_output_of(rustc: &std::ffi::OsStr, args: &[&str]) -> Result<String, String> {
     let finished = run_to_end(Command::new(rustc).args(args), b"", Duration::from_secs(30))
         .map_err(|e| format!("cannot run rustc: {e}"))?;
     match finished.status {

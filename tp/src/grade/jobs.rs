@@ -44,17 +44,21 @@ pub fn run_jobs<J: Sync, R: Send>(
     });
 }
 
-/// Grades every submission, a job per program of each, `workers` at a time; `progress` gets
-/// a line as each submission is done.
+/// Grades the programs `programs` of every submission, a job per program of each, `workers`
+/// at a time; `progress` gets a line as each submission is done.
 pub fn grade_all(
     workspace: &Workspace,
     submissions: &[PathBuf],
+    programs: &[&str],
     workers: usize,
     progress: &(dyn Fn(String) + Sync),
 ) -> Vec<Scores> {
     let tests = tests_by_program(workspace);
     let files: Vec<Submission> = submissions.iter().map(|s| Submission::at(s)).collect();
-    let graded: Vec<&Program> = PROGRAMS.iter().filter(|p| !p.tool).collect();
+    let graded: Vec<&Program> = PROGRAMS
+        .iter()
+        .filter(|p| !p.tool && programs.contains(&p.name))
+        .collect();
     let jobs: Vec<(usize, &Program)> = (0..submissions.len())
         .flat_map(|s| graded.iter().map(move |p| (s, *p)))
         .collect();

@@ -93,7 +93,7 @@ impl Submission {
     }
 
     /// The program `program` compiled, or why it is not.
-    pub(super) fn program(&self, workspace: &Workspace, program: &str) -> Result<PathBuf, String> {
+    pub fn program(&self, workspace: &Workspace, program: &str) -> Result<PathBuf, String> {
         if let Some(Err(why)) = self.files.get(program) {
             return Err(why.clone());
         }

@@ -3,6 +3,8 @@
 //! - `target/`: the kit's library and reference programs, built by cargo;
 //! - `KIT/references/`: the reference programs and tools, for the kit's sources of fingerprint
 //!   KIT (read only to the sandboxes);
+//! - `KIT/ready.json`: what was built for these sources and this toolchain (the test binary,
+//!   how a student's file is compiled): the next run uses it without running cargo;
 //! - `KIT/cache/`: each student file compiled once, by the hash of its content
 //!   (`NAME-HASH`, or `NAME-HASH.error` with the compiler's words): a class's untouched
 //!   skeletons, or two identical files, are compiled once;
@@ -10,18 +12,22 @@
 //!
 //! The kit's test binary of the programs is built in the kit's own target folder, with the
 //! `exercises` feature. The workspace is locked while it is made ready (two `tp` then take
-//! turns); after that, several can run at once.
+//! turns); after that, several can run at once. A kit installed read only, once made ready,
+//! grades with a new folder of its own in the temporary folder for its cache and jobs.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::cargo::Cargo;
 use crate::compile::{Recipe, Together};
-use crate::files::{fingerprint, fnv64, link, write};
-use crate::programs::{PROGRAM_TESTS, PROGRAMS};
+use crate::files::{fingerprint, fnv64, link, sources_fingerprint, write};
 use crate::sandbox::Sandbox;
+
+mod ready;
+mod scratch;
+
+use ready::{Ready, build};
+use scratch::scratch;
 
 /// The grading workspace, ready: the kit's test binary, library and reference programs built.
 pub struct Workspace {
@@ -39,6 +45,8 @@ pub struct Workspace {
     cache: PathBuf,
     /// `runs/PID-N/` of this run.
     runs: PathBuf,
+    /// The folder of this run alone, in the temporary folder, when the kit is read only.
+    scratch: Option<PathBuf>,
 }
 
 /// A job's folder, removed when the job is dropped.
@@ -55,7 +63,9 @@ impl Drop for JobFolder {
 
 impl Workspace {
     /// Builds what grading needs, once per change of the kit's sources; `progress` hears
-    /// what is being built.
+    /// what is being built. A kit made ready before, for these sources and this toolchain, is
+    /// used as it is, without cargo and without writing to it: a kit installed read only (as
+    /// in Moodle VPL's jail) grades with a folder of its own in the temporary folder.
     pub fn prepare(
         root: &Path,
         sandbox: Sandbox,
@@ -64,54 +74,23 @@ impl Workspace {
         let target =
             std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
         let work = target.join("tp-grade");
-        std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-        let lock =
-            File::create(work.join("lock")).map_err(|e| format!("{}: {e}", work.display()))?;
-        if lock.try_lock().is_err() {
-            progress("waiting for another tp (check, watch or grade) that is building the kit...");
-            lock.lock()
-                .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
-        }
         let kit = format!("{:016x}", fingerprint(root)?);
-        // Folders made for other sources of the kit are stale.
-        for old in std::fs::read_dir(&work).into_iter().flatten().flatten() {
-            let name = old.file_name().to_string_lossy().into_owned();
-            if name.len() == 16 && name != kit {
-                let _ = std::fs::remove_dir_all(old.path());
-            }
-        }
         let kit_dir = work.join(&kit);
-        let references = kit_dir.join("references");
-        if !references.join("READY").exists() {
-            progress("building the kit's reference programs (once)...");
-        }
-        let tests = Cargo::new(root)
-            .with(["--features", "exercises", "--target-dir"])
-            .with([&target])
-            .build_tests(PROGRAM_TESTS)
-            .map_err(|e| format!("cannot run cargo: {e}"))?
-            .map_err(|errors| format!("the kit's tests do not build:\n{errors}"))?;
-        let cargo = Cargo::new(root)
-            .with(["--target-dir"])
-            .with([work.join("target")])
-            .without_debug_info();
-        build_references(&cargo, &references)?;
-        let recipe = Recipe::prepare(root, &work.join("target"))?;
-        static RUN: AtomicUsize = AtomicUsize::new(0);
-        let run = RUN.fetch_add(1, Ordering::Relaxed);
-        let runs = work
-            .join("runs")
-            .join(format!("{}-{run}", std::process::id()));
-        std::fs::create_dir_all(&runs).map_err(|e| format!("{}: {e}", runs.display()))?;
-        drop(lock);
+        let sources = format!("{:016x}", sources_fingerprint(root)?);
+        let (tests, recipe) = match Ready::read(&kit_dir, &sources) {
+            Some(ready) => (ready.tests, ready.recipe),
+            None => build(root, &target, &work, &kit, &sources, progress)?,
+        };
+        let (cache, runs, scratch) = scratch(&work, &kit_dir)?;
         Ok(Workspace {
             root: root.to_path_buf(),
             tests,
-            references,
+            references: kit_dir.join("references"),
             recipe,
             sandbox,
-            cache: kit_dir.join("cache"),
+            cache,
             runs,
+            scratch,
         })
     }
 
@@ -256,29 +235,10 @@ impl Workspace {
 impl Drop for Workspace {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.runs);
+        if let Some(scratch) = &self.scratch {
+            let _ = std::fs::remove_dir_all(scratch);
+        }
     }
-}
-
-/// Builds every reference program and tool once, and links each executable into
-/// `references/`, marked READY when all are there.
-fn build_references(cargo: &Cargo, references: &Path) -> Result<(), String> {
-    let ready = references.join("READY");
-    if ready.exists() {
-        return Ok(());
-    }
-    let names: Vec<&str> = PROGRAMS
-        .iter()
-        .filter(|p| p.name != "proj_bench")
-        .map(|p| p.name)
-        .collect();
-    let built = cargo
-        .build_examples(&names)
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    for (name, result) in built {
-        let path = result.map_err(|e| format!("the kit's program {name} does not build:\n{e}"))?;
-        link(&path, &executable_at(&references.join(&name)))?;
-    }
-    write(&ready, b"")
 }
 
 /// `path` with the executable suffix of this OS (`.exe` on Windows).

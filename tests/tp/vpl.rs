@@ -1,0 +1,194 @@
+//! Moodle VPL: `grading/vpl/vpl_evaluate.sh` run as VPL runs it (a folder with the execution
+//! files and the student's files; then the `vpl_execution` it made), with the kit installed read
+//! only, as on a VPL jail server.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use tp_sockets::kit::process::{Finished, run_to_end};
+
+use super::{root, tp};
+use tp::programs::PROGRAMS;
+use tp::results::vpl::as_vpl_reads;
+
+/// A VPL evaluation folder: the execution files, VPL's environment, the student's `files`
+/// (the solutions' or the skeletons', NAME.rs at its root).
+fn evaluation_folder(case: &str, from: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tp-vpl-{}-{case}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for script in ["vpl_evaluate.sh", "vpl_run.sh"] {
+        std::fs::copy(root().join("grading/vpl").join(script), dir.join(script)).unwrap();
+    }
+    let mut names = Vec::new();
+    for program in PROGRAMS.iter().filter(|p| !p.tool) {
+        let file = format!("{}.rs", program.name);
+        std::fs::copy(root().join(from).join(&file), dir.join(&file)).unwrap();
+        names.push(file);
+    }
+    std::fs::write(
+        dir.join("vpl_environment.sh"),
+        format!(
+            "export VPL_LANG=fr_FR.UTF-8\nexport VPL_GRADEMIN=0\nexport VPL_GRADEMAX=20\n\
+             export VPL_MAXTIME=600\nexport VPL_SUBFILES=\"{}\"\n",
+            names.join("\n")
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+/// Runs `script` in `dir` as VPL does; when this test runs as root, in a mount namespace where
+/// the kit is read only (VPL's jail user cannot write it either).
+fn run_in(dir: &Path, script: &str, stdin: &[u8], deadline: u64) -> Finished {
+    let kit = root().to_string_lossy().into_owned();
+    let mut command = if is_root() && which("unshare") {
+        let mut c = Command::new("unshare");
+        c.args(["--mount", "--propagation", "private", "sh", "-c"])
+            .arg("mount --bind -o ro \"$0\" \"$0\" && exec \"$1\"")
+            .args([&kit, script]);
+        c
+    } else {
+        Command::new(script)
+    };
+    command.current_dir(dir);
+    run_to_end(&mut command, stdin, Duration::from_secs(deadline)).unwrap()
+}
+
+fn is_root() -> bool {
+    std::env::var("USER").is_ok_and(|u| u == "root")
+        || std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
+}
+
+/// Evaluates the student's files in `dir`: `vpl_evaluate.sh`, then `vpl_execution`.
+fn evaluate(dir: &Path) -> (Option<String>, Vec<String>, String) {
+    let made = run_to_end(
+        Command::new("bash")
+            .arg("vpl_evaluate.sh")
+            .current_dir(dir)
+            .env("TP_SOCKETS_TP", env!("CARGO_BIN_EXE_tp")),
+        b"",
+        Duration::from_secs(30),
+    )
+    .unwrap();
+    assert!(
+        made.status.is_some_and(|s| s.success()),
+        "vpl_evaluate.sh failed:\n{}",
+        made.stderr
+    );
+    let execution = dir.join("vpl_execution");
+    assert!(execution.exists(), "vpl_evaluate.sh made no vpl_execution");
+    let ran = run_in(dir, "./vpl_execution", b"", 900);
+    assert!(
+        ran.status.is_some_and(|s| s.success()),
+        "vpl_execution failed:\n{}\n{}",
+        ran.stdout,
+        ran.stderr
+    );
+    let (grade, comments) = as_vpl_reads(&ran.stdout);
+    (grade, comments, ran.stdout)
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn vpl_gives_the_solutions_the_maximum_the_skeletons_zero_and_a_broken_file_costs_its_program() {
+    // The kit is made ready once, as the teacher's install does (grading/vpl/README.md).
+    let ready = std::env::temp_dir().join(format!("tp-vpl-{}-ready", std::process::id()));
+    let made = tp(&[
+        "grade",
+        &root().join("solutions").to_string_lossy(),
+        "--programs",
+        "ex2_netstat",
+        "--csv",
+        &ready.to_string_lossy(),
+    ]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let _ = std::fs::remove_file(&ready);
+
+    let solved = evaluation_folder("solutions", "solutions");
+    let (grade, comments, output) = evaluate(&solved);
+    assert_eq!(grade.as_deref(), Some("20"), "{output}");
+    assert_eq!(comments[0], "-Résumé", "{output}");
+    // Each program's line in the summary: `>NAME   passed/total`.
+    let tests_of = |name: &str| -> u32 {
+        comments
+            .iter()
+            .find_map(|c| {
+                let rest = c.strip_prefix('>')?.strip_prefix(name)?;
+                let (_, total) = rest.trim().split_once('/')?;
+                total.parse().ok()
+            })
+            .unwrap_or_else(|| panic!("no summary line for {name}:\n{output}"))
+    };
+    let total: u32 = PROGRAMS
+        .iter()
+        .filter(|p| !p.tool)
+        .map(|p| tests_of(p.name))
+        .sum();
+    let broken_tests = tests_of("ex2_getsockname");
+
+    let skeletons = evaluation_folder("skeletons", "exercises");
+    let (grade, comments, output) = evaluate(&skeletons);
+    assert_eq!(grade.as_deref(), Some("0"), "{output}");
+    assert!(
+        comments
+            .iter()
+            .any(|c| c.contains("step") && c.contains("not done yet")),
+        "a skeleton's failure says which step is not done:\n{output}"
+    );
+
+    let broken = evaluation_folder("broken", "solutions");
+    std::fs::write(broken.join("ex2_getsockname.rs"), "pub fn main( {\n").unwrap();
+    let (grade, comments, output) = evaluate(&broken);
+    let expected = 20.0 * f64::from(total - broken_tests) / f64::from(total);
+    let grade: f64 = grade.expect("a grade").parse().expect("a number");
+    assert!(
+        (grade - expected).abs() < 0.006,
+        "{grade} != {expected}:\n{output}"
+    );
+    let title = comments
+        .iter()
+        .position(|c| c == "-ex2_getsockname : le fichier ne compile pas")
+        .unwrap_or_else(|| panic!("no comment on the file that does not compile:\n{output}"));
+    assert!(
+        comments[title + 1..]
+            .iter()
+            .take_while(|c| c.starts_with('>'))
+            .any(|c| c.contains("error")),
+        "the compiler's error follows:\n{output}"
+    );
+
+    // "Run": vpl_run.sh's vpl_execution asks which program, compiles and runs it.
+    let made = run_to_end(
+        Command::new("bash")
+            .arg("vpl_run.sh")
+            .current_dir(&solved)
+            .env("TP_SOCKETS_TP", env!("CARGO_BIN_EXE_tp")),
+        b"",
+        Duration::from_secs(30),
+    )
+    .unwrap();
+    assert!(made.status.is_some_and(|s| s.success()), "{}", made.stderr);
+    let ran = run_in(&solved, "./vpl_execution", b"ex2_netstat\n\n", 300);
+    assert!(
+        ran.status.is_some_and(|s| s.success())
+            && ran.stdout.contains("3. ex2_netstat")
+            && ran.stdout.contains("60000"),
+        "{}\n{}",
+        ran.stdout,
+        ran.stderr
+    );
+    for dir in [solved, skeletons, broken] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,131 @@
+//! `tp grade`: a class's submissions graded, and what is written of them: the table, the CSV,
+//! the feedback, and one submission's results for Gradescope, Moodle VPL or Classroom 50.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use tp::files;
+use tp::grade;
+use tp::results::{Lang, Report, classroom50, gradescope, markdown, table, vpl};
+use tp::sandbox::Mode;
+use tp_sockets::kit::lock;
+
+use crate::check;
+
+/// Where `tp grade` writes, besides its table, and how.
+pub struct Outputs {
+    pub csv: PathBuf,
+    pub feedback: Option<PathBuf>,
+    pub gradescope: Option<PathBuf>,
+    pub vpl: Option<PathBuf>,
+    pub grade_range: (f64, f64),
+    pub classroom50: Option<PathBuf>,
+    pub lang: Lang,
+}
+
+impl Outputs {
+    /// Some of the outputs are those of one submission.
+    fn of_one(&self) -> bool {
+        self.gradescope.is_some() || self.vpl.is_some() || self.classroom50.is_some()
+    }
+
+    /// Writes the outputs of one submission that are asked for.
+    fn write_one(&self, report: &Report) -> Result<(), String> {
+        if let Some(file) = &self.gradescope {
+            files::write(file, gradescope::results(report).to_string().as_bytes())?;
+        }
+        if let Some(file) = &self.vpl {
+            let text = vpl::evaluation(report, self.lang, self.grade_range);
+            files::write(file, text.as_bytes())?;
+        }
+        if let Some(dir) = &self.classroom50 {
+            let rows = classroom50::rows(report).to_string();
+            files::write(&dir.join("classroom50.json"), rows.as_bytes())?;
+            let body = classroom50::release_body(report, self.lang);
+            files::write(&dir.join("release-body.md"), body.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// Grades the submissions among `candidates` (their programs `programs`, all when empty)
+/// and writes `out`.
+pub fn grade(
+    root: &Path,
+    candidates: &[PathBuf],
+    out: &Outputs,
+    programs: &[String],
+    (mode, workers): (Mode, usize),
+) -> Result<(), String> {
+    let (min, max) = out.grade_range;
+    if !(min.is_finite() && max.is_finite() && min < max) {
+        return Err(format!(
+            "the grades go from --grade-min to --grade-max, the first below the second: \
+             {min} and {max} are not"
+        ));
+    }
+    let columns = check::programs_named(programs)?;
+    let mut submissions = Vec::new();
+    for candidate in candidates {
+        match grade::not_a_submission(candidate) {
+            Some(why) => eprintln!("skipped {}: {why}", candidate.display()),
+            None => submissions.push(candidate.clone()),
+        }
+    }
+    if submissions.is_empty() {
+        let why = "no submission to grade: each one is a copy of the kit, or a folder of \
+                   exercises/*.rs files";
+        // The student sees why on the platform, rather than a failure of the grader.
+        let name = candidates
+            .first()
+            .map_or_else(String::new, |c| grade::label(c));
+        out.write_one(&Report::of(&name, Err(why), ""))?;
+        return Err(why.to_string());
+    }
+    if out.of_one() && submissions.len() != 1 {
+        return Err(
+            "--gradescope, --vpl and --classroom50 write the results of one submission: give one"
+                .to_string(),
+        );
+    }
+    let started = Instant::now();
+    let workspace = crate::workspace(root, mode)?;
+    let stderr = Mutex::new(std::io::stderr());
+    let progress = |line: String| {
+        let mut err = lock(&stderr);
+        let _ = writeln!(err, "{line}");
+    };
+    let how = workspace.sandbox.line();
+    let reports: Vec<Report> =
+        grade::grade_all(&workspace, &submissions, &columns, workers, &progress)
+            .iter()
+            .zip(&submissions)
+            .map(|(scores, submission)| Report::of(&grade::label(submission), Ok(scores), how))
+            .collect();
+    print!("{}", table::table(&reports, &columns));
+    files::write(&out.csv, table::csv(&reports, &columns).as_bytes())?;
+    if let Some(dir) = &out.feedback {
+        for report in &reports {
+            let text = markdown::feedback(report, out.lang, markdown::FEEDBACK_FILE);
+            files::write(
+                &dir.join(format!("{}.md", report.submission)),
+                text.as_bytes(),
+            )?;
+        }
+    }
+    if let Some(report) = reports.first().filter(|_| out.of_one()) {
+        out.write_one(report)?;
+    }
+    eprintln!(
+        "{} submissions graded in {:.0} s; grades written to {}{}",
+        submissions.len(),
+        started.elapsed().as_secs_f64(),
+        out.csv.display(),
+        out.feedback
+            .as_ref()
+            .map_or(String::new(), |d| format!(", feedback to {}", d.display()))
+    );
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! A workspace made ready: the kit's test binary, reference programs and library built once
+//! for its sources, and recorded (`KIT/ready.json`) so that the next run uses them as they are.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use super::executable_at;
+use crate::cargo::Cargo;
+use crate::compile::Recipe;
+use crate::files::{link, write};
+use crate::programs::{PROGRAM_TESTS, PROGRAMS};
+
+/// What a workspace made ready records (`KIT/ready.json`), so that the next run may use it
+/// as it is: the fingerprint of every source of the test binary, the compiler's version, the
+/// test binary and the recipe.
+pub(super) struct Ready {
+    pub(super) tests: PathBuf,
+    pub(super) recipe: Recipe,
+}
+
+impl Ready {
+    /// The record in `kit_dir`, if it is there, for `sources`, and everything it names is
+    /// still there and built by this toolchain.
+    pub(super) fn read(kit_dir: &Path, sources: &str) -> Option<Ready> {
+        let text = std::fs::read_to_string(kit_dir.join("ready.json")).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let tests = PathBuf::from(json["tests"].as_str()?);
+        let recipe = Recipe::from_json(&json["recipe"])?;
+        let fresh = json["sources"] == sources
+            && tests.is_file()
+            && kit_dir.join("references").join("READY").exists()
+            && recipe.toolchain().ok()? == json["toolchain"].as_str()?;
+        fresh.then_some(Ready { tests, recipe })
+    }
+
+    /// Records what `build` made, for `sources`.
+    fn write(&self, kit_dir: &Path, sources: &str) -> Result<(), String> {
+        let json = serde_json::json!({
+            "sources": sources,
+            "toolchain": self.recipe.toolchain()?,
+            "tests": self.tests.to_string_lossy(),
+            "recipe": self.recipe.to_json(),
+        });
+        write(&kit_dir.join("ready.json"), json.to_string().as_bytes())
+    }
+}
+
+/// Builds the test binary, the references and the library in `work` (locked meanwhile: two
+/// `tp` take turns), and records them.
+pub(super) fn build(
+    root: &Path,
+    target: &Path,
+    work: &Path,
+    kit: &str,
+    sources: &str,
+    progress: &dyn Fn(&str),
+) -> Result<(PathBuf, Recipe), String> {
+    let unwritable = |e: std::io::Error| {
+        format!(
+            "the kit is not ready to grade with these sources and this compiler, and tp cannot \
+             make it ready: {}: {e}; as the kit's owner, run `tp grade` once on a submission \
+             (grading/vpl/README.md says how)",
+            work.display()
+        )
+    };
+    std::fs::create_dir_all(work).map_err(unwritable)?;
+    let lock = File::create(work.join("lock")).map_err(unwritable)?;
+    if lock.try_lock().is_err() {
+        progress("waiting for another tp (check, watch or grade) that is building the kit...");
+        lock.lock()
+            .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
+    }
+    // Folders made for other sources of the kit are stale.
+    for old in std::fs::read_dir(work).into_iter().flatten().flatten() {
+        let name = old.file_name().to_string_lossy().into_owned();
+        if name.len() == 16 && name != kit {
+            let _ = std::fs::remove_dir_all(old.path());
+        }
+    }
+    let kit_dir = work.join(kit);
+    let references = kit_dir.join("references");
+    if !references.join("READY").exists() {
+        progress("building the kit's reference programs (once)...");
+    }
+    let tests = Cargo::new(root)
+        .with(["--features", "exercises", "--target-dir"])
+        .with([target])
+        .build_tests(PROGRAM_TESTS)
+        .map_err(|e| format!("cannot run cargo: {e}"))?
+        .map_err(|errors| format!("the kit's tests do not build:\n{errors}"))?;
+    let cargo = Cargo::new(root)
+        .with(["--target-dir"])
+        .with([work.join("target")])
+        .without_debug_info();
+    build_references(&cargo, &references)?;
+    let recipe = Recipe::prepare(root, &work.join("target"))?;
+    let ready = Ready { tests, recipe };
+    ready.write(&kit_dir, sources)?;
+    drop(lock);
+    Ok((ready.tests, ready.recipe))
+}
+
+/// Builds every reference program and tool once, and links each executable into
+/// `references/`, marked READY when all are there.
+fn build_references(cargo: &Cargo, references: &Path) -> Result<(), String> {
+    let ready = references.join("READY");
+    if ready.exists() {
+        return Ok(());
+    }
+    let names: Vec<&str> = PROGRAMS
+        .iter()
+        .filter(|p| p.name != "proj_bench")
+        .map(|p| p.name)
+        .collect();
+    let built = cargo
+        .build_examples(&names)
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    for (name, result) in built {
+        let path = result.map_err(|e| format!("the kit's program {name} does not build:\n{e}"))?;
+        link(&path, &executable_at(&references.join(&name)))?;
+    }
+    write(&ready, b"")
+}
