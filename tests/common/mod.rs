@@ -15,6 +15,7 @@ pub mod ports;
 pub mod process;
 pub mod program;
 pub mod verdict;
+pub mod wire;
 
 pub use build::*;
 pub use checks::*;

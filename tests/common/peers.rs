@@ -58,6 +58,7 @@ impl TestServer {
         let listener = TcpListener::bind(address).unwrap_or_else(|e| panic!("{address}: {e}"));
         listener.set_nonblocking(true).unwrap();
         let address = listener.local_addr().unwrap();
+        super::wire::server_on(address.port(), "the test's server");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (seen2, stop2) = (Arc::clone(&seen), Arc::clone(&stop));

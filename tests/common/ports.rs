@@ -43,12 +43,13 @@ pub fn fixed_ports() -> Option<FixedPorts> {
     match Network::current() {
         Network::Own => {
             tp::netns::loopback_up().expect("bring up the loopback of the test's own network");
+            HANDOUT_PORTS.into_iter().for_each(super::wire::uses_port);
             return Some(FixedPorts { _turn: None });
         }
         Network::Private => {
-            return Some(FixedPorts {
-                _turn: Some(take_turn()),
-            });
+            let turn = take_turn();
+            HANDOUT_PORTS.into_iter().for_each(super::wire::uses_port);
+            return Some(FixedPorts { _turn: Some(turn) });
         }
         Network::Host => {}
     }
@@ -91,7 +92,10 @@ fn run_in_own_network() {
     // The programs, built once here, rather than by every test that runs again.
     command
         .env(PROGRAMS_VAR, programs_folder(Role::UnderTest))
-        .env(REFERENCES_VAR, programs_folder(Role::Reference));
+        .env(REFERENCES_VAR, programs_folder(Role::Reference))
+        // Its backtrace says nothing of the student's program, and would come before the
+        // conversation the test saw.
+        .env("RUST_BACKTRACE", "0");
     let run = run_to_end(&mut command, b"", OWN_NETWORK_DEADLINE)
         .unwrap_or_else(|e| panic!("cannot run the test again in a network of its own: {e}"));
     let results = tp::libtest::parse(&run.stdout);
@@ -181,6 +185,7 @@ pub fn closed_tcp_port() -> NobodyHome {
         .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
         .unwrap();
     let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+    super::wire::uses_port(port);
     NobodyHome {
         port,
         _held: socket,
@@ -191,6 +196,7 @@ pub fn closed_tcp_port() -> NobodyHome {
 pub fn silent_udp_port() -> NobodyHome {
     let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = udp.local_addr().unwrap().port();
+    super::wire::uses_port(port);
     NobodyHome {
         port,
         _held: udp.into(),
@@ -224,6 +230,7 @@ pub fn free_port() -> u16 {
         let port = (FIRST + (offset + n) % SPAN) as u16;
         let address = SocketAddr::from(([127, 0, 0, 1], port));
         if bind_plainly(address) && std::net::UdpSocket::bind(address).is_ok() {
+            super::wire::uses_port(port);
             return port;
         }
     }

@@ -4,13 +4,14 @@
 //! [`Program::serve`] (in the background, once it says where it listens).
 
 use std::ffi::{OsStr, OsString};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tp_sockets::kit::launcher::EXPECT_VAR;
-use tp_sockets::kit::process::Supervised;
+use tp_sockets::kit::process::{Supervised, announced};
 
 use super::build::{Role, executable};
 use super::outcome::Outcome;
@@ -172,6 +173,9 @@ impl Program {
         let status = (!timed_out).then_some(output.status);
         let said = stderr.clone();
         note_started(&self.name, self.role, Arc::new(move || said.clone()));
+        if !is_server(&self.name) {
+            super::wire::client_ran(&self.name);
+        }
         let outcome = Outcome {
             name: self.name.clone(),
             role: self.role,
@@ -192,6 +196,9 @@ impl Program {
         let program = Supervised::start(&mut self.command())
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.name));
         note_started(&self.name, self.role, Arc::new(program.stderr_reader()));
+        if !is_server(&self.name) {
+            super::wire::client_ran(&self.name);
+        }
         let mut running = Running::new(&self.name, program);
         if !self.stdin.is_empty() {
             running.type_in(&String::from_utf8_lossy(&self.stdin));
@@ -206,6 +213,15 @@ impl Program {
         let name = self.name.clone();
         let mut server = self.start();
         server.expect_to_announce(&name);
+        let line = server.wait_for_stdout(|l| announced(l).is_some(), Duration::ZERO);
+        if let Some(address) = line.and_then(|l| announced(&l)?.parse::<SocketAddr>().ok()) {
+            super::wire::server_on(address.port(), &name);
+        }
         server
     }
+}
+
+/// Whether the program `name` is a server (it listens, and its peers come to it).
+fn is_server(name: &str) -> bool {
+    name.ends_with("_server") || name == "ex2_tcp_loop"
 }

@@ -80,9 +80,15 @@ fn explain_unfinished_steps_first() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| match unfinished_in_this_test() {
-            Some(sentence) => eprintln!("{sentence}"),
-            None => default(info),
+        std::panic::set_hook(Box::new(move |info| {
+            match unfinished_in_this_test() {
+                Some(sentence) => eprintln!("{sentence}"),
+                None => default(info),
+            }
+            // What crossed the wire, where it was recorded: tp draws it after the failure.
+            if let Some(conversation) = super::wire::told() {
+                eprintln!("{conversation}");
+            }
         }));
     });
 }

@@ -13,6 +13,7 @@ mod classroom50;
 mod common;
 mod grade;
 mod sandbox;
+mod trace;
 mod vpl;
 
 use std::path::Path;

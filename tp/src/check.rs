@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use tp::grade::{self, Score, Scores};
 use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
-use tp::results::plain;
+use tp::results::TestReport;
 use tp::sandbox::Mode;
 use tp::workspace::Workspace;
 use tp_sockets::kit::lock;
@@ -86,23 +86,43 @@ pub fn known_done(workspace: &Workspace, kit: &Path, program: &str) -> bool {
     source(kit, program).is_some_and(|code| workspace.passed_marker(program, &code).exists())
 }
 
+/// The most lines of what a failing test quoted (the programs' output) that a verdict shows.
+const SHOWN_DETAILS: usize = 12;
+
 /// One program's verdict: `✓ NAME 8/8`, or `✗ NAME 2/7` followed by its first failing test (in
-/// the test file's order) in words, and how to run that test alone.
+/// the test file's order) in words, what the programs printed, the conversation the test saw
+/// on the wire where it was recorded, and how to run that test alone.
 pub fn verdict(program: &str, score: &Score) -> Vec<String> {
     let mark = if score.all_passed() { "✓" } else { "✗" };
     let mut lines = vec![format!(
         "{mark} {program:<22} {:>3}/{}",
         score.passed, score.total
     )];
-    if let Some(first) = score.failures().next() {
-        lines.push(format!("    first failing test: {}", plain(&first.name)));
-        lines.extend(first.explanation().into_iter().map(|l| format!("    {l}")));
-        if programs::find(program).is_some() && !first.does_not_compile() {
-            lines.push(format!(
-                "    run it alone: cargo grade --test {PROGRAM_TESTS} {} -- --exact",
-                first.name
-            ));
-        }
+    let Some(first) = score.failures().next() else {
+        return lines;
+    };
+    let name = programs::find(program).map_or("", |p| p.name);
+    let report = TestReport::of(name, first);
+    lines.push(format!("    first failing test: {}", report.name));
+    lines.extend(report.explanation.iter().map(|l| format!("    {l}")));
+    let shown = report.details.iter().take(SHOWN_DETAILS);
+    lines.extend(shown.map(|l| format!("      {l}")));
+    if report.details.len() > SHOWN_DETAILS {
+        let more = report.details.len() - SHOWN_DETAILS;
+        lines.push(format!(
+            "      ... ({more} more lines: `cargo grade` shows them all)"
+        ));
+    }
+    if let Some(diagram) = &report.diagram {
+        lines.push("    what crossed the wire:".to_string());
+        // The drawing is 80 columns wide: it is not indented.
+        lines.extend(diagram.terminal());
+    }
+    if !name.is_empty() && !report.does_not_compile {
+        lines.push(format!(
+            "    run it alone: cargo grade --test {PROGRAM_TESTS} {} -- --exact",
+            first.name
+        ));
     }
     lines
 }

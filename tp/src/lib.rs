@@ -14,6 +14,7 @@ pub mod programs;
 pub mod results;
 pub mod samples;
 pub mod sandbox;
+pub mod wire;
 pub mod workspace;
 
 use std::path::Path;

@@ -7,11 +7,13 @@
 //! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file; one
 //!   submission's results for Gradescope, Moodle VPL or Classroom 50;
 //! - `tp run [NAME]`: one of your programs, from your files alone (Moodle VPL's "Run");
+//! - `tp trace NAME`: a program's exchange with its reference peer, recorded and drawn;
 //! - `tp images`: draws the sample pictures of images/ again.
 
 mod check;
 mod class;
 mod run;
+mod trace;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -112,6 +114,24 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Run a program with its reference peer in a network of its own (Linux), record every
+    /// packet, and draw the exchange as a sequence diagram
+    Trace {
+        /// The program (e.g. ex1_tcp_server): yours, from exercises/
+        name: String,
+        /// Trace the reference program instead of yours
+        #[arg(long)]
+        reference: bool,
+        /// Run the program without its peer (a client with no server)
+        #[arg(long)]
+        alone: bool,
+        /// Write every packet to this pcap file (for Wireshark or `tcpdump -r`)
+        #[arg(long, value_name = "FILE")]
+        pcap: Option<PathBuf>,
+        /// The program's arguments, after `--` (the scenario's when absent)
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Draw the sample pictures of the image project (byte for byte the files in images/)
     Images {
         /// The folder to write them to
@@ -170,6 +190,22 @@ fn main() -> ExitCode {
             Ok(code) => code,
             Err(e) => finish(Err(e)),
         },
+        Some(Command::Trace {
+            name,
+            reference,
+            alone,
+            pcap,
+            args,
+        }) => finish(trace::command(
+            root,
+            &trace::Request {
+                name,
+                reference,
+                alone,
+                pcap,
+                args,
+            },
+        )),
         Some(Command::Images { dir }) => finish(draw_images(&dir)),
     }
 }

@@ -51,6 +51,8 @@ pub struct Sandbox {
     root: bool,
     /// Util-linux's `prlimit`, to bound processes and files inside.
     prlimit: Option<PathBuf>,
+    /// Util-linux's `unshare`, for a network of its own inside the sandbox (not as root).
+    unshare: Option<PathBuf>,
     /// One line: which sandbox, or why there is none and how to get one.
     line: String,
 }
@@ -69,6 +71,9 @@ pub struct Cell {
     pub env: Vec<(String, OsString)>,
     /// Bounds on what it may start and write.
     pub limits: Limits,
+    /// It may record its own network's packets: CAP_NET_RAW there (as root, the one capability
+    /// kept; otherwise a network and user namespace of its own, in the sandbox).
+    pub record: bool,
 }
 
 /// Bounds on a sandboxed command, per sandbox (processes, memory) or per process (files).
@@ -145,6 +150,7 @@ impl Sandbox {
             bwrap: None,
             root: is_root(),
             prlimit: find_program("prlimit"),
+            unshare: find_program("unshare"),
             line: String::new(),
         };
         let why = match mode {
@@ -262,6 +268,9 @@ impl Sandbox {
         command.args(["--unshare-all", "--die-with-parent", "--new-session"]);
         if self.root {
             command.args(["--cap-drop", "ALL"]);
+            if cell.record {
+                command.args(["--cap-add", "CAP_NET_RAW"]);
+            }
         }
         for path in SYSTEM.iter().map(Path::new) {
             match std::fs::read_link(path) {
@@ -304,6 +313,14 @@ impl Sandbox {
                 .arg(format!("--nproc={}", cell.limits.tasks))
                 .arg(format!("--fsize={}", cell.limits.file_size))
                 .args(["--core=0", "--"]);
+        }
+        if cell.record
+            && !self.root
+            && let Some(unshare) = &self.unshare
+        {
+            command
+                .arg(unshare)
+                .args(["--user", "--map-root-user", "--net", "--"]);
         }
         command.arg(program);
         Sandboxed {

@@ -203,7 +203,7 @@ impl Screen {
             );
         } else {
             for line in check::verdict(focus, &result).iter().skip(1) {
-                println!("{}", line.trim_start());
+                println!("{}", line.strip_prefix("    ").unwrap_or(line));
             }
             if let Some((line, text)) = next_todo(kit, focus) {
                 println!("next: exercises/{focus}.rs:{line}  {text}");

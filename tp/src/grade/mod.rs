@@ -17,6 +17,7 @@ use crate::files::{link, write};
 use crate::libtest::{self, TestResult};
 use crate::netns::NETWORK_VAR;
 use crate::programs::{PROGRAM_TESTS, PROGRAMS, Program};
+use crate::results::CONVERSATION_VAR;
 use crate::sandbox::{Cell, Sandboxed};
 
 mod jobs;
@@ -165,6 +166,7 @@ fn test_command(workspace: &Workspace, job: &JobFolder, programs: &Path) -> Sand
     let mut env: Vec<(String, OsString)> = vec![
         (PROGRAMS_VAR.into(), programs.into()),
         (REFERENCES_VAR.into(), workspace.references.clone().into()),
+        (CONVERSATION_VAR.into(), "lines".into()),
     ];
     if sandboxed {
         env.push((NETWORK_VAR.into(), "private".into()));
@@ -179,6 +181,8 @@ fn test_command(workspace: &Workspace, job: &JobFolder, programs: &Path) -> Sand
         ],
         tmp: job.path.join("tmp"),
         env,
+        // The tests record what crosses their network, to draw it after a failure.
+        record: true,
         ..Cell::default()
     };
     workspace.sandbox.command(&cell, &workspace.tests)

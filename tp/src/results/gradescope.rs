@@ -117,7 +117,7 @@ mod tests {
             "{output}"
         );
         assert!(
-            output.contains("client -> server  SYN"),
+            output.contains("What crossed the wire:\n") && output.contains("ms |-- SYN seq=0 --"),
             "the diagram: {output}"
         );
         assert_eq!(tests[1]["output"], "", "a test that passed says nothing");

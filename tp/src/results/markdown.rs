@@ -133,7 +133,7 @@ fn failure(test: &TestReport, lang: Lang) -> (String, String) {
         full += &format!(
             "\n{}\n{}",
             lang.words().on_the_wire,
-            fenced(&diagram.join("\n"))
+            mermaid(&diagram.mermaid())
         );
     }
     (full, short)
@@ -154,6 +154,14 @@ fn compile_error(test: &TestReport, lang: Lang) -> (String, String) {
         .collect();
     let full = short.clone() + "\n" + &fenced(&errors.join("\n"));
     (full, short)
+}
+
+/// A Mermaid diagram in its fenced block (its text has no backtick: [`Conversation::mermaid`]
+/// writes every mark as an entity).
+///
+/// [`Conversation::mermaid`]: crate::wire::Conversation::mermaid
+fn mermaid(diagram: &str) -> String {
+    format!("\n```mermaid\n{diagram}```\n")
 }
 
 /// `text` in a fenced block, with a fence longer than any run of backticks inside it.
@@ -211,7 +219,8 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("What crossed the wire:\n\n```text\nclient -> server  SYN\n"),
+            text.contains("What crossed the wire:\n\n```mermaid\nsequenceDiagram\n")
+                && text.contains("    P0->>P1: 0.000 ms, SYN seq=0\n"),
             "{text}"
         );
         // The compiler's words, once for the program.

@@ -26,6 +26,7 @@ use tp_sockets::net::shown;
 
 use crate::grade::Scores;
 use crate::libtest::TestResult;
+use crate::wire::Conversation;
 
 /// The most of what one failing test says that a report keeps: its first 40 lines, each cut
 /// at 2 KiB, 64 KiB in all. A program may print without end.
@@ -35,9 +36,16 @@ pub const EXCERPT_LINE: usize = 2 << 10;
 /// The most of one test's details a report keeps.
 pub const EXCERPT: usize = 64 << 10;
 
-/// The line with which a test's output starts the conversation it drew: what crossed the
-/// wire between the program under test and its peer, up to a line that starts with `---`.
+/// The line with which a test's output starts the conversation it saw: what crossed the wire
+/// between the program under test and its peer ([`Conversation::lines`]), up to
+/// [`DIAGRAM_END`]. The last such part of the output counts: a program's output, quoted
+/// before it, cannot stand for it.
 pub const DIAGRAM_START: &str = "--- what crossed the wire ---";
+/// The line that ends it.
+pub const DIAGRAM_END: &str = "--- end of what crossed the wire ---";
+/// Set (to `lines`) by `tp` for the test binaries it runs: a failing test then tells its
+/// conversation as lines for tp to read; otherwise (`cargo test`, `cargo grade`) it draws it.
+pub const CONVERSATION_VAR: &str = "TP_SOCKETS_CONVERSATION";
 
 /// How a test ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,8 +77,8 @@ pub struct TestReport {
     /// What else it said: the programs' output it quoted, the compiler's other messages
     /// (bounded by [`EXCERPT_LINES`], [`EXCERPT_LINE`] and [`EXCERPT`]).
     pub details: Vec<String>,
-    /// The conversation the test saw on the wire, drawn, when it drew one.
-    pub diagram: Option<Vec<String>>,
+    /// The conversation the test saw on the wire, when it recorded one.
+    pub diagram: Option<Conversation>,
     /// It failed because the student's file does not compile.
     pub does_not_compile: bool,
 }
@@ -122,13 +130,14 @@ impl TestReport {
         }
     }
 
-    /// Everything it said, as plain text: its explanation, its details, its diagram.
+    /// Everything it said, as plain text: its explanation, its details, and the conversation
+    /// it saw, drawn.
     pub fn text(&self) -> String {
         let mut lines = self.explanation.clone();
         lines.extend(self.details.iter().cloned());
         if let Some(diagram) = &self.diagram {
-            lines.push(DIAGRAM_START.to_string());
-            lines.extend(diagram.iter().cloned());
+            lines.push("What crossed the wire:".to_string());
+            lines.extend(diagram.terminal());
         }
         lines.join("\n")
     }

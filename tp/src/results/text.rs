@@ -3,7 +3,8 @@
 
 use tp_sockets::net::shown;
 
-use super::{DIAGRAM_START, EXCERPT, EXCERPT_LINE, EXCERPT_LINES};
+use super::{DIAGRAM_END, DIAGRAM_START, EXCERPT, EXCERPT_LINE, EXCERPT_LINES};
+use crate::wire::Conversation;
 
 /// A test's name in plain words: `ex1_tcp_server::answers_welcome` is "answers welcome".
 pub fn plain(test: &str) -> String {
@@ -66,17 +67,17 @@ pub(super) fn bounded(lines: &[&str]) -> Vec<String> {
     kept
 }
 
-/// `lines` without the conversation a test drew, and that conversation (bounded), if any:
-/// from [`DIAGRAM_START`] to the next line that starts with `---`, or to the end.
-pub(super) fn split_diagram<'a>(lines: &[&'a str]) -> (Vec<&'a str>, Option<Vec<String>>) {
-    let Some(start) = lines.iter().position(|l| l.trim_end() == DIAGRAM_START) else {
+/// `lines` without the conversation a test saw, and that conversation, if any: the last part
+/// from [`DIAGRAM_START`] to [`DIAGRAM_END`] (or to the end).
+pub(super) fn split_diagram<'a>(lines: &[&'a str]) -> (Vec<&'a str>, Option<Conversation>) {
+    let Some(start) = lines.iter().rposition(|l| l.trim_end() == DIAGRAM_START) else {
         return (lines.to_vec(), None);
     };
     let end = lines[start + 1..]
         .iter()
-        .position(|l| l.starts_with("---"))
+        .position(|l| l.trim_end() == DIAGRAM_END)
         .map_or(lines.len(), |i| start + 1 + i);
     let mut rest = lines[..start].to_vec();
-    rest.extend_from_slice(&lines[end..]);
-    (rest, Some(bounded(&lines[start + 1..end])))
+    rest.extend_from_slice(lines.get(end + 1..).unwrap_or_default());
+    (rest, Conversation::parse(&lines[start + 1..end]))
 }

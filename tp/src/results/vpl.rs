@@ -121,12 +121,7 @@ fn program_comments(program: &ProgramReport, lang: Lang) -> (Vec<String>, Vec<St
         full.extend(more.take(DETAIL_LINES).map(|l| preformatted(l)));
         if let Some(diagram) = &test.diagram {
             full.push(comment_text(words.on_the_wire));
-            full.extend(
-                diagram
-                    .iter()
-                    .take(DETAIL_LINES * 2)
-                    .map(|l| preformatted(l)),
-            );
+            full.extend(diagram.terminal().iter().map(|l| preformatted(l)));
         }
     }
     (full, short)
@@ -215,7 +210,9 @@ mod tests {
             "{comments:#?}"
         );
         assert!(
-            comments.contains(&">client -> server  SYN".to_string()),
+            comments
+                .iter()
+                .any(|c| c.starts_with(">   0.000 ms |-- SYN seq=0 --")),
             "{comments:#?}"
         );
         assert!(comments.contains(&">ex1_tcp_client: over ipv6 (no IPv6 here)".to_string()));

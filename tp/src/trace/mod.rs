@@ -1,0 +1,240 @@
+//! `tp trace NAME [--reference] [--alone] [--pcap FILE] [-- ARGS]`: a program and its reference
+//! peer run in a network of their own, every packet of it recorded, and the exchange drawn as
+//! a sequence diagram, with the sockets it left behind.
+//!
+//! tp runs itself again in the network of its own (`unshare`: a user namespace, where an
+//! ordinary user may record its own network); there, it runs the exchange of the program's
+//! scenario and draws it.
+
+mod run;
+mod scenario;
+
+use run::{ClosingLast, Run, copy_pictures, join, printed};
+use scenario::Peer;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tp::files::{link, write};
+use tp::grade::Submission;
+use tp::netns::{Network, in_own_network, loopback_up, own_networks};
+use tp::sandbox::{Mode, Sandbox};
+use tp::wire::{self, Capture, Conversation};
+use tp::workspace::{Workspace, executable_at};
+use tp_sockets::kit::process::run_to_end;
+use tp_sockets::net::{netstat, shown};
+
+/// What `tp trace` is asked.
+pub struct Request {
+    /// The program.
+    pub name: String,
+    /// Trace the reference rather than the student's program.
+    pub reference: bool,
+    /// Run the program without its peer (a client with no server).
+    pub alone: bool,
+    /// Where to write the capture as a pcap file.
+    pub pcap: Option<PathBuf>,
+    /// The program's arguments, instead of the scenario's.
+    pub args: Vec<String>,
+}
+
+/// The longest a traced run may take, whole.
+const TRACE_DEADLINE: Duration = Duration::from_secs(120);
+/// The most lines of a program's output shown.
+const SHOWN_LINES: usize = 20;
+
+/// `tp trace`: runs itself again in a network of its own, where the exchange is recorded.
+pub fn command(root: &Path, request: &Request) -> Result<(), String> {
+    scenario::of(&request.name)?;
+    if Network::current() == Network::Own {
+        return traced(root, request);
+    }
+    own_networks().map_err(|why| {
+        format!(
+            "tp trace records packets in a network of its own, which cannot be made here ({why}): \
+             record them with Wireshark on the loopback interface, or `sudo tcpdump -i lo port 60000`"
+        )
+    })?;
+    let tp = std::env::current_exe().map_err(|e| format!("cannot find tp itself: {e}"))?;
+    let mut again = in_own_network(&tp);
+    again.arg("trace").arg(&request.name);
+    if request.reference {
+        again.arg("--reference");
+    }
+    if request.alone {
+        again.arg("--alone");
+    }
+    if let Some(pcap) = &request.pcap {
+        let absolute = std::path::absolute(pcap).map_err(|e| format!("{}: {e}", pcap.display()))?;
+        again.arg("--pcap").arg(absolute);
+    }
+    again.arg("--").args(&request.args);
+    let ran = run_to_end(&mut again, b"", TRACE_DEADLINE)
+        .map_err(|e| format!("cannot run tp in a network of its own: {e}"))?;
+    print!("{}", ran.stdout);
+    match ran.status {
+        Some(status) if status.success() => Ok(()),
+        Some(_) => Err(ran
+            .stderr
+            .lines()
+            .last()
+            .unwrap_or("tp trace failed")
+            .trim_start_matches("error: ")
+            .to_string()),
+        None => Err(format!(
+            "the trace did not end within {} s",
+            TRACE_DEADLINE.as_secs()
+        )),
+    }
+}
+
+/// In the network of its own: runs the exchange, records it, and draws it.
+fn traced(root: &Path, request: &Request) -> Result<(), String> {
+    let scenario = scenario::of(&request.name)?;
+    loopback_up().map_err(|e| format!("cannot bring up the loopback: {e}"))?;
+    let quiet = |_: &str| {};
+    let workspace = Workspace::prepare(root, Sandbox::choose(Mode::Off)?, &quiet)?;
+    let folder = workspace.job_folder()?;
+    let (program, whose) = if request.reference {
+        (
+            executable_at(&workspace.references.join(&request.name)),
+            "the reference",
+        )
+    } else {
+        let compiled = Submission::at(root)
+            .program(&workspace, &request.name)
+            .map_err(|errors| {
+                eprintln!("{}", errors.trim_end());
+                format!(
+                    "exercises/{}.rs does not compile: the errors are above",
+                    request.name
+                )
+            })?;
+        // A student's programs are one executable, which runs the one it is called by.
+        let called = executable_at(&folder.path.join("programs").join(&request.name));
+        link(&compiled, &called)?;
+        (called, "yours")
+    };
+    let peer = scenario.peer.filter(|_| !request.alone);
+    let peer_path = match peer {
+        Some(Peer::Reference(name)) => {
+            Some((name, executable_at(&workspace.references.join(name))))
+        }
+        _ => None,
+    };
+    let cwd = folder.path.join("tmp");
+    if scenario.pictures {
+        copy_pictures(root, &cwd)?;
+    }
+    let args: Vec<String> = if request.args.is_empty() {
+        scenario.args.iter().map(|a| a.to_string()).collect()
+    } else {
+        request.args.clone()
+    };
+    let mine = Run {
+        name: &request.name,
+        path: &program,
+        args: &args,
+        input: scenario.input,
+    };
+    let peer_args: Vec<String> = scenario.peer_args.iter().map(|a| a.to_string()).collect();
+    let theirs = peer_path.as_ref().map(|(name, path)| Run {
+        name,
+        path,
+        args: &peer_args,
+        input: scenario.peer_input,
+    });
+    let (server, client) = if scenario.server {
+        (Some(mine), theirs)
+    } else {
+        (theirs, Some(mine))
+    };
+    let capture = Capture::start().map_err(|e| e.to_string())?;
+    let mut outputs = Vec::new();
+    let mut listening = match &server {
+        Some(run) => Some(run.serve(&cwd, scenario.port)?),
+        None => None,
+    };
+    let own_server = match peer {
+        Some(Peer::ClosingLast) => Some(ClosingLast::start(scenario.port)?),
+        _ => None,
+    };
+    if let Some(client) = &client {
+        for _ in 0..scenario.runs {
+            outputs.push((client.name.to_string(), client.run_to_end(&cwd)?));
+        }
+    }
+    // The last packets (FIN, ACK) and the states they leave.
+    std::thread::sleep(Duration::from_millis(300));
+    let ports = BTreeSet::from([scenario.port, 62000]);
+    let sockets: Vec<netstat::SocketRow> = netstat::sockets()
+        .map_err(|e| format!("cannot read the socket table: {e}"))?
+        .into_iter()
+        .filter(|row| ports.iter().any(|&port| row.uses_port(port)))
+        .collect();
+    if let (Some(mut process), Some(run)) = (listening.take(), &server) {
+        process.stop();
+        outputs.insert(0, (run.name.to_string(), printed(&process)));
+    }
+    drop(own_server);
+    let started = capture.wall;
+    let heard = capture.finish();
+    let packets = wire::about(&heard, Duration::ZERO, &ports);
+    let server_name = match (&server, peer) {
+        (Some(run), _) => run.name,
+        (None, Some(Peer::ClosingLast)) => "tp's server",
+        (None, _) => "(no server)",
+    }
+    .to_string();
+    let client_name = client.as_ref().map_or("client", |c| c.name).to_string();
+    let conversation = Conversation::of(&packets, &|address| {
+        if address.port() == scenario.port {
+            server_name.clone()
+        } else {
+            client_name.clone()
+        }
+    });
+    let peer_text = match peer {
+        Some(Peer::Reference(name)) => format!("with the reference {name}"),
+        Some(Peer::ClosingLast) => {
+            "with tp's own server, which waits for the client to close first".to_string()
+        }
+        None => "alone".to_string(),
+    };
+    println!("tp trace: {} ({whose}) {peer_text},", request.name);
+    println!("in a network of its own");
+    for (name, text) in &outputs {
+        println!("\n{name} printed:");
+        let lines: Vec<&str> = text.lines().collect();
+        for line in lines.iter().take(SHOWN_LINES) {
+            println!("  {}", shown(line));
+        }
+        if lines.len() > SHOWN_LINES {
+            println!("  ... ({} more lines)", lines.len() - SHOWN_LINES);
+        }
+    }
+    println!("\nWhat crossed the wire ({} packets):", packets.len());
+    for line in conversation.terminal() {
+        println!("{line}");
+    }
+    println!("\nThe sockets left behind (as ex2_netstat lists them):");
+    if sockets.is_empty() {
+        println!("  none on ports {}", join(&ports));
+    }
+    for row in &sockets {
+        println!("  {row}");
+        if row.state == "TIME_WAIT" {
+            println!(
+                "    the side of {} closed first: it holds the port in TIME_WAIT",
+                row.local
+            );
+        }
+    }
+    if let Some(path) = &request.pcap {
+        let frames: Vec<(Duration, Vec<u8>)> = heard;
+        write(path, &wire::pcap::file(started, &frames))?;
+        println!("\n{} packets written to {}", frames.len(), path.display());
+    }
+    Ok(())
+}
