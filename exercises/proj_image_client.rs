@@ -119,9 +119,10 @@ fn receive(
     //   return Err(format!("{}; nothing was saved", ClientError::Lost(e)));
     // - give the bytes to sum.update(...) and to download.write(...)? (which says when the
     //   transfer is too slow).
-    // Then compare sum.finish() with `checksum`: different means the file arrived damaged
-    // (return Err("the file arrived damaged: ...; nothing was saved")). Returning Err drops
-    // `download`, which deletes the temporary file.
+    // Then compare sum.finish() with `checksum`: different means the file arrived damaged;
+    // return this error (one line; both checksums in 8 lowercase hex digits):
+    // Err(format!("the file arrived damaged: checksum {:08x}, expected {checksum:08x}; nothing was saved", sum.finish()))
+    // Returning Err drops `download`, which deletes the temporary file.
     todo!("project: receive and check the file");
     Ok(download.commit(save.force)?)
 }

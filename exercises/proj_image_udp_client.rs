@@ -101,7 +101,11 @@ fn run(args: &Args) -> Result<(), String> {
 /// Which chunks to ask for now: those asked for longer ago than the retransmission timeout
 /// (presumed lost), then new ones while fewer than `window` are in flight.
 fn ask(t: &mut Transfer, now: Instant) -> Vec<u32> {
-    // TODO (project, retransmission and window): return the chunks to ask for now:
+    // TODO (project, retransmission and window): return the chunks to ask for now. The fields
+    // (src/image/udp/client/transfer.rs): t.in_flight is a HashMap<u32, (Instant, bool)> (a
+    // chunk's number -> when it was last asked for, and whether that was a second request),
+    // t.rtt an Rtt whose rto() is a Duration, t.next_new a u32, t.window a u32 (compare it
+    // with t.in_flight.len() as u32 or widen the length); then:
     // - every chunk of t.in_flight asked for t.rtt.rto() ago or more: it is lost (or late);
     //   mark it asked again, now (*asked = now; *again = true) and count it in
     //   t.retransmitted;

@@ -118,7 +118,10 @@ fn send_chunks(
     let mut payload = vec![0u8; usize::from(chunk)];
     let mut budget = udp::MAX_CHUNKS_PER_REQUEST;
 
-    // TODO (project): for each range (first, n), for each chunk index in first..first + n:
+    // TODO (project): the header's numbers are unsigned and of fixed sizes: a range is
+    // (first: u32, n: u16), a chunk's number a u32 (u32::from(n) widens n to add it to first),
+    // `count` a u64 (compare with u64::from(index)), `budget` a u32. For each range (first, n),
+    // for each chunk index in first..first + n:
     // stop at the last chunk that exists (index < count) and after `budget` chunks in all; find
     // where the chunk is with udp::chunk_span(source.bytes, chunk, index) -> (start, len); read
     // its bytes with source.read_at(start, &mut payload[..len]) (on an error, print it and

@@ -1,31 +1,39 @@
 #!/usr/bin/env python3
-"""How many wrong programs do the tests catch? Mutation testing of the references of Exercises
-1 to 5 (solutions/ex*.rs), with the mutants cargo-mutants makes of each file.
+"""How many wrong programs do the tests catch? Mutation testing of the references of the 20
+programs (solutions/*.rs), with the mutants cargo-mutants makes of each file.
 
 cargo-mutants mutates the crate's library and binaries; the references are examples, included
 by the launchers, so this script asks it for the mutants of each file (--Zmutate-file), then
-applies each one to the file in turn, runs the tests of that program (`cargo test --test TEST
-PROGRAM::`), and puts the file back. A mutant is caught when a test fails, unviable when it does
-not compile, missed when every test passes.
+applies each one to the file in turn, runs the tests of that program (`cargo test -p tp --test
+programs -- MODULE::PROGRAM::`), and puts the file back. A mutant is caught when a test fails,
+unviable when it does not compile, missed when every test passes.
 
-Needs cargo-mutants (`cargo install cargo-mutants`). Run from the kit's folder:
+Needs cargo-mutants (`cargo install cargo-mutants`). It changes files of solutions/ while it
+runs: run it in a copy of the kit, from the copy's folder:
     python3 grading/mutants.py [solutions/ex1_tcp_server.rs ...]
-It takes about half an hour for all of Exercises 1 to 5 on 2 cores.
+It takes about two hours for the 20 programs on 2 cores.
 """
 
 import glob
 import json
+import re
 import subprocess
 import sys
 import time
 
 
-def test_of(name):
-    """The test target and the test filter of program `name`."""
-    for side in ("_server", "_client"):
-        if name.endswith(side):
-            return name[: -len(side)], name + "::"
-    return name, ""
+def modules():
+    """Each graded program's test module, from the kit's list (tp/src/programs.rs)."""
+    text = open("tp/src/programs.rs", encoding="utf-8").read()
+    return dict(re.findall(r'exercise\(\s*"(\w+)",\s*"[^"]*",\s*"(\w+)"', text))
+
+
+def test_filter(name, module_of):
+    """The test names of program `name`: `MODULE::NAME::` when its module tests two programs,
+    `MODULE::` when it tests only this one."""
+    module = module_of[name]
+    shared = sum(1 for m in module_of.values() if m == module) > 1
+    return f"{module}::{name}::" if shared else f"{module}::"
 
 
 def apply(text, mutant):
@@ -46,12 +54,15 @@ def run(command, timeout=600):
 
 
 def main():
-    files = sys.argv[1:] or sorted(glob.glob("solutions/ex[1-5]_*.rs"))
+    module_of = modules()
+    files = sys.argv[1:] or sorted(
+        f for f in glob.glob("solutions/*.rs") if f.split("/")[-1][:-3] in module_of
+    )
     results = {"caught": [], "missed": [], "unviable": []}
     started = time.time()
     for path in files:
         name = path.split("/")[-1][:-3]
-        test, only = test_of(name)
+        only = test_filter(name, module_of)
         listed = subprocess.run(
             ["cargo", "mutants", "--Zmutate-file", path, "--json"],
             capture_output=True, text=True, check=True,
@@ -65,9 +76,7 @@ def main():
                 if run(["cargo", "build", "--quiet", "--example", name]) != 0:
                     verdict = "unviable"
                 else:
-                    command = ["cargo", "test", "--quiet", "--test", test]
-                    if only:
-                        command.append(only)
+                    command = ["cargo", "test", "--quiet", "-p", "tp", "--test", "programs", "--", only]
                     verdict = "missed" if run(command) == 0 else "caught"
                 results[verdict].append(label)
                 print(f"{verdict:8} {label}", flush=True)

@@ -42,8 +42,7 @@ impl Outcome {
                 format!("{}: {}", self.ended, said.unwrap_or_default())
             };
             panic!(
-                "expected the reference {} to talk with {peers} and finish normally, but it \
-                 {what}\n{self}",
+                "expected {peers} to answer the reference {}, but the reference {what}\n{self}",
                 self.name
             );
         }
@@ -191,5 +190,10 @@ pub fn in_terminal(
         script.current_dir(dir);
     }
     let shown = run_to_end(&mut script, b"", timeout).expect("run script");
-    Some(shown.stdout.replace("\r\n", "\n"))
+    let shown = shown.stdout.replace("\r\n", "\n");
+    // A program that stopped at a todo!(): that is the cause, whatever the test expected.
+    if let Some(sentence) = super::verdict::unfinished_step(program.name(), &shown) {
+        panic!("{sentence}");
+    }
+    Some(shown)
 }

@@ -177,10 +177,14 @@ impl Running {
         timeout: Duration,
     ) -> String {
         self.wait_for_stdout(matches, timeout).unwrap_or_else(|| {
+            let within = if timeout.is_zero() {
+                String::new()
+            } else {
+                format!(" (within {} s)", timeout.as_secs_f64())
+            };
             panic!(
-                "expected {} to print the line `{expected}` (within {} s), but it did not\n{}",
+                "expected {} to print the line `{expected}`{within}, but it did not\n{}",
                 self.name,
-                timeout.as_secs_f64(),
                 self.transcript()
             )
         })

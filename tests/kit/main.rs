@@ -50,6 +50,58 @@ fn the_grading_workflow_needs_no_github_classroom_and_uses_the_templates_tests()
     );
 }
 
+/// Each project program has two pristine skeletons: the guided one (exercises/NAME.rs as the
+/// kit ships it) and the open one (the solution's command line, and a `todo!()` for the rest);
+/// `tp reset` writes them. Nothing else is in skeletons/.
+#[test]
+fn each_project_program_has_a_guided_and_an_open_skeleton() {
+    let root = tp::kit_root();
+    let read = |path: &str| {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let projects: Vec<&str> = tp::programs::PROGRAMS
+        .iter()
+        .filter(|p| p.name.starts_with("proj_") && !p.tool)
+        .map(|p| p.name)
+        .collect();
+    for level in ["guided", "open"] {
+        let mut files: Vec<String> = std::fs::read_dir(root.join("skeletons").join(level))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut expected: Vec<String> = projects.iter().map(|p| format!("{p}.rs")).collect();
+        expected.sort();
+        assert_eq!(files, expected, "skeletons/{level}/");
+    }
+    for name in projects {
+        let guided = read(&format!("skeletons/guided/{name}.rs"));
+        // Under `cargo grade`, exercises/ holds the student's work.
+        if !cfg!(feature = "exercises") {
+            assert!(
+                guided == read(&format!("exercises/{name}.rs")),
+                "skeletons/guided/{name}.rs is not exercises/{name}.rs as the kit ships it"
+            );
+        }
+        let open = read(&format!("skeletons/open/{name}.rs"));
+        assert!(
+            open.contains("// TODO (") && open.contains("todo!("),
+            "{name}"
+        );
+        let solution = read(&format!("solutions/{name}.rs"));
+        let args = |text: &str| -> String {
+            let start = text.find("#[derive(Parser)]").expect("a command line");
+            let end = text[start..].find("\n}\n").expect("its end") + start;
+            text[start..end].to_string()
+        };
+        assert_eq!(
+            args(&open),
+            args(&solution),
+            "{name}: the open level's command line"
+        );
+    }
+}
+
 /// `cargo run -- images` draws the pictures of images/ again, byte for byte.
 #[test]
 fn the_sample_pictures_are_drawn_by_the_kit_byte_for_byte() {

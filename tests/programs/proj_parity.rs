@@ -145,22 +145,26 @@ mod proj_parity_client {
         line_says(line, "UDP has no connection");
     }
 
-    /// A reason sent by a server reaches the terminal with its control characters escaped.
-    #[test]
-    fn a_reason_with_terminal_codes_is_shown_escaped() {
+    /// A server that answers the first request with `reply`, on a port of its own; the thread
+    /// ends after its answer, or after 5 s without a request (the client's test then says
+    /// why the client sent none).
+    fn fake_server(reply: &'static [u8]) -> (String, std::thread::JoinHandle<()>) {
         let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
         let port = fake.local_addr().unwrap().port().to_string();
         let answering = std::thread::spawn(move || {
             fake.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
             let mut buffer = [0u8; 1024];
-            let (_, client) = crate::common::said(
-                fake.recv_from(&mut buffer),
-                CLIENT,
-                "waiting for its request",
-            );
-            fake.send_to(b"ERR \x1b[2J\x1b]0;owned\x07\n", client)
-                .unwrap();
+            if let Ok((_, client)) = fake.recv_from(&mut buffer) {
+                let _ = fake.send_to(reply, client);
+            }
         });
+        (port, answering)
+    }
+
+    /// A reason sent by a server reaches the terminal with its control characters escaped.
+    #[test]
+    fn a_reason_with_terminal_codes_is_shown_escaped() {
+        let (port, answering) = fake_server(b"ERR \x1b[2J\x1b]0;owned\x07\n");
         let client = under_test(CLIENT).args(["--port", &port, "car.png"]).run();
         let line = client.assert_clean_failure(1);
         line_says(line, "\\u{1b}[2J\\u{1b}]0;owned\\u{7}");
@@ -168,6 +172,19 @@ mod proj_parity_client {
             !line.contains('\x1b'),
             "expected {CLIENT} to escape the terminal codes, but its line holds a raw ESC: {line:?}"
         );
+        crate::common::joined(answering);
+    }
+
+    /// The parities are checked against the numbers: 481 is odd, so an answer that calls it
+    /// even is not believed, and the client says it cannot read it.
+    #[test]
+    fn an_answer_whose_parities_contradict_its_numbers_is_refused() {
+        let (port, answering) = fake_server(b"OK 481 320 pair pair\n");
+        let client = under_test(CLIENT)
+            .args(["--port", &port, "house.jpg"])
+            .run();
+        let line = client.assert_clean_failure(1);
+        line_says(line, "cannot read");
         crate::common::joined(answering);
     }
 }

@@ -152,3 +152,147 @@ fn tp_watch_checks_again_when_a_file_is_saved() {
     );
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// A server that listens, takes one client, and prints the wrong line about it.
+const WRONG_LINE_SERVER: &str = "use std::io::{Read, Write};\n\
+    pub fn main() -> std::process::ExitCode {\n\
+    let listener = std::net::TcpListener::bind(\"127.0.0.1:60000\").unwrap();\n\
+    println!(\"listening on 127.0.0.1:60000\");\n\
+    let (mut client, _) = listener.accept().unwrap();\n\
+    let mut message = [0u8; 1024];\n\
+    let n = client.read(&mut message).unwrap();\n\
+    client.write_all(b\"Welcome to this server\").unwrap();\n\
+    println!(\"got {} bytes, I think\", n);\n\
+    std::process::ExitCode::SUCCESS\n}\n";
+
+/// A program that panics on its line 3.
+const PANICS: &str = "pub fn main() -> std::process::ExitCode {\n\
+    let empty: Vec<u8> = Vec::new();\n\
+    let _ = empty[3];\n\
+    std::process::ExitCode::SUCCESS\n}\n";
+
+/// What a failing test says in `tp check`: the program's own line, under the sentence; a
+/// panic's place in the student's file.
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
+    let base = std::env::temp_dir().join(format!("tp-check-shows-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let kit = Submission::new(&base, "student", "solutions");
+    kit.write("exercises/ex1_tcp_server.rs", WRONG_LINE_SERVER);
+    kit.write("exercises/ex2_getsockname.rs", PANICS);
+    let out = tp(&[
+        "check",
+        "ex1_tcp_server",
+        "ex2_getsockname",
+        "--kit",
+        &kit.0.to_string_lossy(),
+    ]);
+    let printed = format!("{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, Some(1), "{printed}");
+    assert!(
+        printed.contains("got ") && printed.contains(" bytes, I think"),
+        "the line the server printed, under the failure:\n{printed}"
+    );
+    assert!(!printed.contains("within 0 s"), "{printed}");
+    assert!(
+        printed.contains("exercises/ex2_getsockname.rs:3"),
+        "where the program panicked:\n{printed}"
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+/// `tp watch` holds nothing while it waits for a save: a `tp check` of another program, run
+/// meanwhile, finishes.
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn tp_check_runs_while_tp_watch_waits() {
+    use std::time::Duration;
+    use tp_sockets::kit::process::Supervised;
+
+    let base = std::env::temp_dir().join(format!("tp-watch-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let kit = Submission::new(&base, "student", "exercises");
+    let mut watch = Supervised::start(
+        Command::new(env!("CARGO_BIN_EXE_tp"))
+            .args(["watch", "ex1_tcp_server", "--kit"])
+            .arg(&kit.0),
+    )
+    .unwrap();
+    let first = watch.wait_for_stdout(
+        |l| l.starts_with("next: exercises/ex1_tcp_server.rs:"),
+        Duration::from_secs(600),
+    );
+    assert!(first.is_some(), "{}{}", watch.stdout(), watch.stderr());
+    let started = std::time::Instant::now();
+    let out = tp(&["check", "ex2_netstat", "--kit", &kit.0.to_string_lossy()]);
+    assert!(
+        out.stdout.contains("ex2_netstat") && !out.stderr.contains("waiting for"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    eprintln!(
+        "tp check beside tp watch: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    watch.type_in(b"q\n");
+    let _ = watch.wait(Duration::from_secs(5));
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+/// The six project programs have an open level: `tp reset NAME --open` writes it (only the
+/// command line), every test of it fails with "not done yet", `tp reset NAME` brings the
+/// guided level back; a file with the student's own changes is replaced only with --force.
+#[test]
+#[ignore = "builds every program; run by CI with --ignored"]
+fn the_open_level_of_each_project_program_compiles_and_is_not_done_yet() {
+    let base = std::env::temp_dir().join(format!("tp-reset-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let kit = Submission::new(&base, "student", "exercises");
+    let dir = kit.0.to_string_lossy().into_owned();
+    let projects: Vec<&str> = PROGRAMS
+        .iter()
+        .filter(|p| p.name.starts_with("proj_") && !p.tool)
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(projects.len(), 6);
+    for name in &projects {
+        let out = tp(&["reset", name, "--open", "--kit", &dir]);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+    }
+    let feedback = base.join("feedback");
+    let out = tp(&[
+        "grade",
+        &dir,
+        "--programs",
+        &projects.join(","),
+        "--csv",
+        &base.join("grades.csv").to_string_lossy(),
+        "--feedback",
+        &feedback.to_string_lossy(),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = std::fs::read_to_string(feedback.join("student.md")).unwrap();
+    let failures: Vec<&str> = text.lines().filter(|l| l.starts_with("**")).collect();
+    assert!(failures.len() > 40, "{text}");
+    for failure in &failures {
+        assert!(failure.contains("not done yet"), "{failure}\n{text}");
+    }
+    // Back to the guided level; a changed file needs --force, and is kept.
+    kit.write("exercises/proj_image_server.rs", "// my own design\n");
+    let out = tp(&["reset", "proj_image_server", "--kit", &dir]);
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    let out = tp(&["reset", "proj_image_server", "--force", "--kit", &dir]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(kit.0.join("exercises/proj_image_server.rs")).unwrap(),
+        std::fs::read_to_string(root().join("skeletons/guided/proj_image_server.rs")).unwrap()
+    );
+    let kept = std::fs::read_dir(kit.0.join("target/tp-reset"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 1, "the student's own file is kept");
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -19,6 +19,8 @@ pub struct Cargo {
     manifest: PathBuf,
     options: Vec<OsString>,
     env: Vec<(&'static str, &'static str)>,
+    /// Cargo's own progress goes to tp's stderr (what it compiles, and how far).
+    progress: bool,
 }
 
 /// The cargo that runs this program (`$CARGO`, set by cargo), or the one on the PATH.
@@ -33,12 +35,20 @@ impl Cargo {
             manifest: root.join("Cargo.toml"),
             options: Vec::new(),
             env: Vec::new(),
+            progress: false,
         }
     }
 
     /// Adds command-line options (`--release`, `--target-dir DIR`, `--features exercises`...).
     pub fn with<S: Into<OsString>>(mut self, options: impl IntoIterator<Item = S>) -> Cargo {
         self.options.extend(options.into_iter().map(Into::into));
+        self
+    }
+
+    /// Shows cargo's own progress on tp's stderr (`Compiling ...`, and its bar on a terminal):
+    /// for a build that takes minutes. Its errors are then on that stderr too.
+    pub fn showing_progress(mut self) -> Cargo {
+        self.progress = true;
         self
     }
 
@@ -62,6 +72,9 @@ impl Cargo {
             .args(&self.options)
             .envs(self.env.iter().copied())
             .stdin(Stdio::null());
+        if self.progress {
+            command.stderr(Stdio::inherit());
+        }
         command
     }
 
@@ -253,7 +266,7 @@ fn failure(stderr: &str) -> String {
     let words: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     let last = words[words.len().saturating_sub(10)..].join("\n");
     if last.is_empty() {
-        "cargo built nothing and said nothing".to_string()
+        "cargo built nothing (its messages, if any, are above)".to_string()
     } else {
         last
     }

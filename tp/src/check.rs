@@ -127,17 +127,26 @@ pub fn verdict(program: &str, score: &Score) -> Vec<String> {
     lines
 }
 
-/// Where the student's file still needs work: the `// TODO (step N)` comment of its first
-/// `todo!()` (its line number and text), or that `todo!()` itself when its comment is gone.
+/// Where the student's file still needs work: the `// TODO (...)` comment of its first
+/// `todo!()`, whole (its line number, and its sentence over all its comment lines), or that
+/// `todo!()` itself when its comment is gone.
 pub fn next_todo(kit: &Path, program: &str) -> Option<(usize, String)> {
     let code = String::from_utf8(source(kit, program)?).ok()?;
     let lines: Vec<&str> = code.lines().collect();
     let unfinished = lines.iter().position(|l| l.contains("todo!("))?;
-    let todo = (0..=unfinished)
+    let Some(todo) = (0..=unfinished)
         .rev()
-        .find(|&i| lines[i].contains("TODO (step"))
-        .unwrap_or(unfinished);
-    Some((todo + 1, lines[todo].trim().to_string()))
+        .find(|&i| lines[i].trim_start().starts_with("// TODO ("))
+    else {
+        return Some((unfinished + 1, lines[unfinished].trim().to_string()));
+    };
+    let sentence: Vec<&str> = lines[todo..]
+        .iter()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("//"))
+        .map(|l| l.trim_start_matches('/').trim())
+        .collect();
+    Some((todo + 1, format!("// {}", sentence.join(" "))))
 }
 
 /// `tp check NAME...`: prints each program's verdict as soon as its tests ran; false when a

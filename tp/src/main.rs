@@ -6,12 +6,14 @@
 //! - `tp watch [NAME]`: checks your exercise again each time you save it;
 //! - `tp grade DIR...`: a class's submissions, one row per student, and a CSV file; one
 //!   submission's results for Gradescope, Moodle VPL or Classroom 50;
+//! - `tp reset NAME [--open]`: a project program's file back to its guided or open skeleton;
 //! - `tp run [NAME]`: one of your programs, from your files alone (Moodle VPL's "Run");
 //! - `tp trace NAME`: a program's exchange with its reference peer, recorded and drawn;
 //! - `tp images`: draws the sample pictures of images/ again.
 
 mod check;
 mod class;
+mod reset;
 mod run;
 mod trace;
 mod watch;
@@ -39,8 +41,9 @@ struct Cli {
 enum Command {
     /// Hints for one program, step by step, that do not give the solution away
     Hint {
-        /// The program, e.g. ex1_tcp_server
-        name: String,
+        /// The program, e.g. ex1_tcp_server; the one you are working on (the first with a
+        /// todo!() left) when absent
+        name: Option<String>,
     },
     /// Run the tests on your own programs (exercises/) and show where you stand
     Check {
@@ -102,6 +105,21 @@ enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: Option<u16>,
     },
+    /// Bring a project program's file back to its guided skeleton, or to its open one (only the
+    /// command line: you design the rest)
+    Reset {
+        /// The program, e.g. proj_image_server
+        name: String,
+        /// The open level instead of the guided one
+        #[arg(long)]
+        open: bool,
+        /// Replace your changes (a copy is kept under target/tp-reset/)
+        #[arg(long)]
+        force: bool,
+        /// A copy of the kit whose exercises/ to reset, instead of this one
+        #[arg(long)]
+        kit: Option<PathBuf>,
+    },
     /// Compile one of your programs with the kit installed here and run it (what "Run" does in
     /// Moodle VPL, where your files are alone)
     Run {
@@ -148,7 +166,7 @@ fn main() -> ExitCode {
             list();
             ExitCode::SUCCESS
         }
-        Some(Command::Hint { name }) => finish(hint(&name)),
+        Some(Command::Hint { name }) => finish(hint(root, name)),
         Some(Command::Check { names, kit }) => match check::command(root, kit.as_deref(), &names) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,
@@ -185,6 +203,20 @@ fn main() -> ExitCode {
                 sandbox,
                 jobs.map_or_else(grade::default_workers, usize::from),
             ),
+        )),
+        Some(Command::Reset {
+            name,
+            open,
+            force,
+            kit,
+        }) => finish(reset::command(
+            root,
+            kit.as_deref().unwrap_or(root),
+            &reset::Request {
+                name: &name,
+                open,
+                force,
+            },
         )),
         Some(Command::Run { name, from, args }) => match run::command(root, name, &from, args) {
             Ok(code) => code,
@@ -229,8 +261,20 @@ fn list() {
     }
 }
 
-fn hint(name: &str) -> Result<(), String> {
-    for line in hints(name)? {
+fn hint(root: &Path, name: Option<String>) -> Result<(), String> {
+    let name = match name {
+        Some(name) => name,
+        None => PROGRAMS
+            .iter()
+            .filter(|p| !p.tool)
+            .find(|p| check::next_todo(root, p.name).is_some())
+            .map(|p| p.name.to_string())
+            .ok_or(
+                "every program of exercises/ is done (no todo!() is left): `cargo run -- hint NAME` \
+                 gives a program's hints",
+            )?,
+    };
+    for line in hints(&name)? {
         println!("{line}");
     }
     Ok(())

@@ -162,7 +162,8 @@ impl Screen {
         }
     }
 
-    /// Checks `focus` and shows where the student stands.
+    /// Checks `focus` and shows where the student stands. On a terminal, "checking..." gives
+    /// way to the result, and long lines are wrapped at word boundaries.
     fn show_check(
         &self,
         workspace: &Workspace,
@@ -172,7 +173,8 @@ impl Screen {
     ) -> Result<(), String> {
         self.start();
         let program = programs::find(focus).ok_or("no such program")?;
-        println!("exercises/{focus}.rs ({})", program.step);
+        let title = format!("exercises/{focus}.rs ({})", program.step);
+        println!("{title}");
         println!("checking {focus}...");
         let result = check::run(workspace, kit, &[focus], &mut |_, _| {})
             .pop()
@@ -183,36 +185,52 @@ impl Screen {
             .filter(|p| known_done(workspace, kit, p))
             .count();
         let filled = done * BAR / exercises.len().max(1);
-        println!(
-            "[{}{}] {done}/{} programs done",
-            "#".repeat(filled),
-            "-".repeat(BAR - filled),
-            exercises.len()
-        );
-        println!();
+        let mut lines = vec![
+            format!(
+                "[{}{}] {done}/{} programs done",
+                "#".repeat(filled),
+                "-".repeat(BAR - filled),
+                exercises.len()
+            ),
+            String::new(),
+        ];
         for test in &result.tests {
             let mark = if test.passed { "✓" } else { "✗" };
-            println!("{mark} {}", plain(&test.name));
+            lines.push(format!("{mark} {}", plain(&test.name)));
         }
-        println!();
+        lines.push(String::new());
         if result.all_passed() {
-            println!(
+            lines.push(format!(
                 "✓ {focus}: all {} tests pass. Press n for the next exercise ({}).",
                 result.total,
                 next_after(focus, exercises)
-            );
+            ));
         } else {
             for line in check::verdict(focus, &result).iter().skip(1) {
-                println!("{}", line.strip_prefix("    ").unwrap_or(line));
+                lines.push(line.strip_prefix("    ").unwrap_or(line).to_string());
             }
             if let Some((line, text)) = next_todo(kit, focus) {
-                println!("next: exercises/{focus}.rs:{line}  {text}");
+                lines.push(format!("next: exercises/{focus}.rs:{line}  {text}"));
             }
         }
-        println!();
-        println!(
+        lines.push(String::new());
+        lines.push(
             "h: hint   n: next exercise   q: quit   (saving a file in exercises/ checks again)"
+                .to_string(),
         );
+        match &self.term {
+            Some(term) => {
+                // The result takes the place of "checking...".
+                self.start();
+                let width = usize::from(term.size().1).max(40);
+                for line in std::iter::once(&title).chain(&lines) {
+                    for part in wrap(line, width) {
+                        println!("{part}");
+                    }
+                }
+            }
+            None => lines.iter().for_each(|l| println!("{l}")),
+        }
         Ok(())
     }
 
@@ -222,6 +240,33 @@ impl Screen {
             println!("{line}");
         }
     }
+}
+
+/// `line` in lines of at most `width` characters, broken at spaces where it can be (the next
+/// lines indented by two spaces; a word longer than that stays whole); a line that fits, or a
+/// drawing's line, is kept whole.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width || line.contains(" ms |") {
+        return vec![line.to_string()];
+    }
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        let room = width - if lines.is_empty() { 0 } else { 2 };
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l } else { format!("  {l}") })
+        .collect()
 }
 
 #[cfg(test)]
@@ -244,6 +289,26 @@ mod tests {
             None
         );
         assert_eq!(program_of_file(Path::new("/k/exercises/notes.txt")), None);
+    }
+
+    #[test]
+    fn long_lines_wrap_at_words() {
+        let line = "next: exercises/ex1_tcp_server.rs:23  // TODO (step 4): create an IPv4 socket";
+        let wrapped = wrap(line, 36);
+        assert!(
+            wrapped.iter().all(|l| l.chars().count() <= 36),
+            "{wrapped:#?}"
+        );
+        assert_eq!(
+            wrapped
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            line.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        assert!(wrapped[1].starts_with("  "));
+        assert_eq!(wrap("short", 30), ["short"]);
     }
 
     #[test]

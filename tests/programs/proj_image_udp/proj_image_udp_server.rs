@@ -111,6 +111,43 @@ fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size
     );
 }
 
+/// One data request gets at most 256 chunks, whatever it asks for: a request of a thousand
+/// chunks gets the first 256 of them, and the client asks again for the rest. (Some datagrams
+/// may be lost on the way: what counts is that no chunk past the 256th of the request comes.)
+#[test]
+fn one_data_request_gets_at_most_256_chunks() {
+    let (server, _folder) = serve_with("data.bin", &generated(2 << 20, 7));
+    let mut owner = RawUdp::new(server.address());
+    let reply = owner.meta("data.bin");
+    let Reply::Meta { token, .. } = reply else {
+        panic!(
+            "expected {SERVER} to answer `M data.bin` with its metadata, but it answered {reply:?}"
+        )
+    };
+    owner.send(&Message::DataRequest {
+        transfer: 9,
+        token,
+        chunk: 1000,
+        name: "data.bin",
+        ranges: vec![(0, 600), (1000, 400)],
+    });
+    let chunks: Vec<u32> = owner
+        .received()
+        .iter()
+        .filter_map(|d| match Message::decode(d) {
+            Ok(Message::Data { index, .. }) => Some(index),
+            _ => None,
+        })
+        .collect();
+    let past = chunks.iter().filter(|&&i| i >= 256).count();
+    assert!(
+        !chunks.is_empty() && chunks.len() <= 256 && past == 0,
+        "expected {SERVER} to send at most 256 chunks for one request of 1000 (chunks 0 to 255), \
+         but it sent {} datagrams, {past} of them for chunks past the 256th",
+        chunks.len()
+    );
+}
+
 /// An `M` shorter than 64 bytes (not padded) and a datagram of version 1 get nothing at all.
 #[test]
 fn unpadded_and_old_version_requests_get_nothing() {

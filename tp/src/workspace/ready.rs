@@ -66,9 +66,29 @@ pub(super) fn build(
     std::fs::create_dir_all(work).map_err(unwritable)?;
     let lock = File::create(work.join("lock")).map_err(unwritable)?;
     if lock.try_lock().is_err() {
-        progress("waiting for another tp (check, watch or grade) that is building the kit...");
+        let holder = std::fs::read_to_string(work.join("lock.holder")).unwrap_or_default();
+        let holder = holder.trim();
+        let holder = if holder.is_empty() {
+            "another tp"
+        } else {
+            holder
+        };
+        progress(&format!(
+            "waiting for {holder}, which is building the kit's tests and reference programs: \
+             it ends by itself, and this goes on after it"
+        ));
         lock.lock()
             .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
+    }
+    // Who builds, for a tp that would wait for it.
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let _ = write(
+        &work.join("lock.holder"),
+        format!("tp {command} (process {})", std::process::id()).as_bytes(),
+    );
+    // A build may have finished while this one waited.
+    if let Some(ready) = Ready::read(&work.join(kit), sources) {
+        return Ok((ready.tests, ready.recipe));
     }
     // Folders made for other sources of the kit are stale.
     for old in std::fs::read_dir(work).into_iter().flatten().flatten() {
@@ -79,19 +99,22 @@ pub(super) fn build(
     }
     let kit_dir = work.join(kit);
     let references = kit_dir.join("references");
-    if !references.join("READY").exists() {
-        progress("building the kit's reference programs (once)...");
-    }
+    progress(
+        "building the kit's tests and reference programs, once for this version of the kit \
+         (a few minutes the first time; cargo says what it compiles):",
+    );
     let tests = Cargo::new(root)
         .with(["--features", "exercises", "--target-dir"])
         .with([target])
+        .showing_progress()
         .build_tests(PROGRAM_TESTS)
         .map_err(|e| format!("cannot run cargo: {e}"))?
         .map_err(|errors| format!("the kit's tests do not build:\n{errors}"))?;
     let cargo = Cargo::new(root)
         .with(["--target-dir"])
         .with([work.join("target")])
-        .without_debug_info();
+        .without_debug_info()
+        .showing_progress();
     build_references(&cargo, &references)?;
     let recipe = Recipe::prepare(root, &work.join("target"))?;
     let ready = Ready { tests, recipe };

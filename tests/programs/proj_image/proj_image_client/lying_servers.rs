@@ -55,6 +55,40 @@ fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
     line_says(&line, "after 5000 of 100000 bytes");
 }
 
+/// A reply is exactly the bytes its header announces: a client reads no further, whatever
+/// follows them (here bytes of the next reply, on a connection the server keeps open, as it
+/// does for the next request). A client that read to the end of the stream would wait for
+/// the server to hang up, and take the extra bytes for the picture's.
+#[test]
+fn the_client_reads_no_byte_past_the_announced_size() {
+    let body = b"exactly these bytes are the picture".to_vec();
+    let header = format!("OK {} {:08x}\n", body.len(), fletcher32(&body));
+    let expected = body.clone();
+    let address = scripted_server(move |stream| {
+        // In one write, so that the extra bytes come with the body's last ones.
+        let mut reply = header.into_bytes();
+        reply.extend_from_slice(&body);
+        reply.extend_from_slice(b"OK 5 00000000\nextra");
+        let _ = stream.write_all(&reply);
+        // The connection stays open, as for the client's next request.
+        thread::sleep(Duration::from_secs(15));
+    });
+    let out = Scratch::new("exact");
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .deadline(Duration::from_secs(8))
+        .run()
+        .assert_success();
+    assert_file(
+        CLIENT,
+        &out.path.join("car.png"),
+        &expected,
+        "the announced bytes, and no more",
+    );
+}
+
 /// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
 /// file outside `--out`. The client applies the servers' own name rule, and refuses.
 #[test]
