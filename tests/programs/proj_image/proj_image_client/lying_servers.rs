@@ -89,6 +89,56 @@ fn the_client_reads_no_byte_past_the_announced_size() {
     );
 }
 
+/// Downloads `car.png` from the server at `address` with `--timeout SECONDS`, which fails;
+/// its one line.
+fn failed_download(address: SocketAddr, label: &str, timeout: &str) -> String {
+    let out = Scratch::new(label);
+    let port = address.port().to_string();
+    let out_dir = out.path.to_string_lossy().into_owned();
+    let client = under_test(CLIENT)
+        .args([
+            "--port",
+            &port,
+            "--out",
+            &out_dir,
+            "--timeout",
+            timeout,
+            "car.png",
+        ])
+        .deadline(Duration::from_secs(10))
+        .run();
+    let line = client.assert_clean_failure(1).to_string();
+    out.assert_empty(CLIENT, label);
+    line
+}
+
+/// A server that says nothing after its header is slower than 1 KiB/s: the read that waits
+/// for it times out, and that is the rate rule's business, not a lost connection.
+#[test]
+fn a_server_silent_after_its_header_is_told_as_stalled() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 100000 0badf00d\n");
+        thread::sleep(Duration::from_secs(5));
+    });
+    let line = failed_download(address, "silent", "1");
+    line_says(&line, "stalled");
+}
+
+/// A connection reset in the middle of a transfer (the server's RST) is a lost connection,
+/// said at once: not a pause to wait through.
+#[test]
+fn a_connection_reset_during_the_transfer_is_told_as_lost() {
+    let address = scripted_server(|stream| {
+        let _ = stream.write_all(b"OK 100000 0badf00d\n");
+        let _ = stream.write_all(&[7; 5000]);
+        thread::sleep(Duration::from_millis(300));
+        // Closing with a linger of 0 s sends RST instead of FIN.
+        let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
+    });
+    let line = failed_download(address, "reset", "5");
+    line_says(&line, "lost the connection");
+}
+
 /// A menu entry is a name the client may save under: `../x.png` or `/tmp/x.png` would put the
 /// file outside `--out`. The client applies the servers' own name rule, and refuses.
 #[test]

@@ -82,6 +82,32 @@ fn a_silent_client_is_disconnected_after_the_idle_time() {
             "it kept the connection open".to_string()
         }
     );
+    // Its log says why, as the idle rule, not as a broken connection.
+    server.expect_line_containing("no whole request within 1 s", Duration::from_secs(2));
+}
+
+/// A client that resets its connection (RST) in the middle of a request line: the server logs
+/// a lost connection, not an idle client, and keeps serving.
+#[test]
+fn a_client_that_resets_its_connection_is_logged_as_lost() {
+    let (mut server, _folder) = serve(&["--idle", "30"]);
+    let stream = TcpStream::connect(server.address()).unwrap();
+    (&stream).write_all(b"GET car").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // Closing with a linger of 0 s sends RST instead of FIN.
+    socket2::SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(stream);
+    let lost = wait_until(Duration::from_secs(3), || {
+        server.stderr().contains("connection lost")
+    });
+    assert!(
+        lost.is_some() && !server.stdout().contains("no whole request"),
+        "expected {SERVER} to log a lost connection for a client that reset it\n{}",
+        server.transcript()
+    );
+    server.assert_running("a client that reset its connection");
 }
 #[test]
 fn the_server_survives_bad_clients_and_keeps_serving_the_others_meanwhile() {
