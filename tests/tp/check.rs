@@ -22,6 +22,34 @@ fn check_marks(out: &super::Ran) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// A scratch copy of the skeletons under `label`, and `tp watch ex1_tcp_server` on it, past its
+/// first check (the skeleton's first failure and next TODO shown). Waiting for another tp to
+/// leave the grading workspace, and building it, may take minutes the first time.
+fn watching(
+    label: &str,
+) -> (
+    std::path::PathBuf,
+    Submission,
+    tp_sockets::kit::process::Supervised,
+) {
+    let base = std::env::temp_dir().join(format!("tp-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let kit = Submission::new(&base, "student", "exercises");
+    // stdin is a pipe, not a terminal: keys are the first letters of lines.
+    let watch = tp_sockets::kit::process::Supervised::start(
+        Command::new(env!("CARGO_BIN_EXE_tp"))
+            .args(["watch", "ex1_tcp_server", "--kit"])
+            .arg(&kit.0),
+    )
+    .unwrap();
+    let first = watch.wait_for_stdout(
+        |l| l.starts_with("next: exercises/ex1_tcp_server.rs:"),
+        std::time::Duration::from_secs(600),
+    );
+    assert!(first.is_some(), "{}{}", watch.stdout(), watch.stderr());
+    (base, kit, watch)
+}
+
 #[test]
 #[ignore = "builds every program; run by CI with --ignored"]
 fn tp_check_fails_every_skeleton_and_passes_every_solution() {
@@ -90,25 +118,9 @@ fn tp_watch_checks_again_when_a_file_is_saved() {
     use std::time::{Duration, Instant};
     use tp_sockets::kit::process::Supervised;
 
-    let base = std::env::temp_dir().join(format!("tp-watch-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
-    let kit = Submission::new(&base, "student", "exercises");
-    // stdin is a pipe, not a terminal: keys are the first letters of lines.
-    let mut watch = Supervised::start(
-        Command::new(env!("CARGO_BIN_EXE_tp"))
-            .args(["watch", "ex1_tcp_server", "--kit"])
-            .arg(&kit.0),
-    )
-    .unwrap();
+    let (base, kit, mut watch) = watching("watch");
     let printed = |watch: &Supervised| format!("{}{}", watch.stdout(), watch.stderr());
     let checks = |watch: &Supervised| watch.stdout().matches("checking ex1_tcp_server...").count();
-    // The first check: the skeleton, with its first failure and next TODO. (Waiting for another
-    // tp to leave the grading workspace, and building it, may take minutes the first time.)
-    let first = watch.wait_for_stdout(
-        |l| l.starts_with("next: exercises/ex1_tcp_server.rs:"),
-        Duration::from_secs(600),
-    );
-    assert!(first.is_some(), "{}", printed(&watch));
     let screen = watch.stdout();
     assert!(screen.contains("0/20 programs done"), "{screen}");
     assert!(screen.contains("✗ welcomes a client"), "{screen}");
@@ -208,22 +220,8 @@ fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
 #[ignore = "builds every program; run by CI with --ignored"]
 fn tp_check_runs_while_tp_watch_waits() {
     use std::time::Duration;
-    use tp_sockets::kit::process::Supervised;
 
-    let base = std::env::temp_dir().join(format!("tp-watch-check-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
-    let kit = Submission::new(&base, "student", "exercises");
-    let mut watch = Supervised::start(
-        Command::new(env!("CARGO_BIN_EXE_tp"))
-            .args(["watch", "ex1_tcp_server", "--kit"])
-            .arg(&kit.0),
-    )
-    .unwrap();
-    let first = watch.wait_for_stdout(
-        |l| l.starts_with("next: exercises/ex1_tcp_server.rs:"),
-        Duration::from_secs(600),
-    );
-    assert!(first.is_some(), "{}{}", watch.stdout(), watch.stderr());
+    let (base, kit, mut watch) = watching("watch-check");
     let started = std::time::Instant::now();
     let out = tp(&["check", "ex2_netstat", "--kit", &kit.0.to_string_lossy()]);
     assert!(

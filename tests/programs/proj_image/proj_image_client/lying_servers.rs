@@ -25,17 +25,22 @@ fn still_downloads_from_an_honest_server(extra: &[&str]) {
     );
 }
 
-/// Downloads `car.png` from the lying server at `address`: refused in one line, nothing left.
-fn refused_download(address: SocketAddr, label: &str) -> String {
+/// Downloads `car.png` from the lying server at `address`, with the client's options `extra`:
+/// refused in one line (returned), nothing left.
+fn refused_download(address: SocketAddr, label: &str, extra: &[&str]) -> String {
     let out = Scratch::new(label);
     let port = address.port().to_string();
     let out_dir = out.path.to_string_lossy().into_owned();
+    let mut args = vec!["--port", &port, "--out", &out_dir];
+    args.extend_from_slice(extra);
+    args.push("car.png");
     let line = under_test(CLIENT)
-        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .args(&args)
+        .deadline(Duration::from_secs(10))
         .run()
         .assert_clean_failure(1)
         .to_string();
-    out.assert_empty(CLIENT, "a refused download");
+    out.assert_empty(CLIENT, label);
     line
 }
 
@@ -44,14 +49,14 @@ fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
     let body = b"these bytes were changed on the way".to_vec();
     let wrong = fletcher32(&body) ^ 1;
     let address = lying_server(format!("OK {} {wrong:08x}\n", body.len()), body);
-    let line = refused_download(address, "corrupt");
+    let line = refused_download(address, "corrupt", &[]);
     line_says(&line, "damaged");
 }
 
 #[test]
 fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
     let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
-    let line = refused_download(address, "interrupted");
+    let line = refused_download(address, "interrupted", &[]);
     line_says(&line, "after 5000 of 100000 bytes");
 }
 
@@ -89,29 +94,6 @@ fn the_client_reads_no_byte_past_the_announced_size() {
     );
 }
 
-/// Downloads `car.png` from the server at `address` with `--timeout SECONDS`, which fails;
-/// its one line.
-fn failed_download(address: SocketAddr, label: &str, timeout: &str) -> String {
-    let out = Scratch::new(label);
-    let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
-    let client = under_test(CLIENT)
-        .args([
-            "--port",
-            &port,
-            "--out",
-            &out_dir,
-            "--timeout",
-            timeout,
-            "car.png",
-        ])
-        .deadline(Duration::from_secs(10))
-        .run();
-    let line = client.assert_clean_failure(1).to_string();
-    out.assert_empty(CLIENT, label);
-    line
-}
-
 /// A server that says nothing after its header is slower than 1 KiB/s: the read that waits
 /// for it times out, and that is the rate rule's business, not a lost connection.
 #[test]
@@ -120,7 +102,7 @@ fn a_server_silent_after_its_header_is_told_as_stalled() {
         let _ = stream.write_all(b"OK 100000 0badf00d\n");
         thread::sleep(Duration::from_secs(5));
     });
-    let line = failed_download(address, "silent", "1");
+    let line = refused_download(address, "silent", &["--timeout", "1"]);
     line_says(&line, "stalled");
 }
 
@@ -135,7 +117,7 @@ fn a_connection_reset_during_the_transfer_is_told_as_lost() {
         // Closing with a linger of 0 s sends RST instead of FIN.
         let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
     });
-    let line = failed_download(address, "reset", "5");
+    let line = refused_download(address, "reset", &["--timeout", "5"]);
     line_says(&line, "lost the connection");
 }
 
@@ -189,7 +171,7 @@ fn a_menu_that_offers_a_path_is_refused_and_nothing_is_written_anywhere() {
 #[test]
 fn a_reason_with_terminal_codes_is_shown_escaped() {
     let address = lying_server("ERR \x1b]0;owned\x07\x1b[2Jgone\n".to_string(), Vec::new());
-    let line = refused_download(address, "escapes");
+    let line = refused_download(address, "escapes", &[]);
     line_says(&line, "\\u{1b}]0;owned\\u{7}\\u{1b}[2Jgone");
     assert!(
         !line.contains('\x1b'),
@@ -202,23 +184,8 @@ fn a_reason_with_terminal_codes_is_shown_escaped() {
 #[test]
 fn a_size_above_max_size_is_refused_before_anything_is_written() {
     let address = lying_server("OK 5000000 0badf00d\n".to_string(), vec![1; 100_000]);
-    let out = Scratch::new("max-size");
-    let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
-    let client = under_test(CLIENT)
-        .args([
-            "--port",
-            &port,
-            "--out",
-            &out_dir,
-            "--max-size",
-            "1MiB",
-            "car.png",
-        ])
-        .run();
-    let line = client.assert_clean_failure(1);
-    line_says(line, "--max-size");
-    out.assert_empty(CLIENT, "a refused download");
+    let line = refused_download(address, "max-size", &["--max-size", "1MiB"]);
+    line_says(&line, "--max-size");
     still_downloads_from_an_honest_server(&["--max-size", "1MiB"]);
 }
 
@@ -267,7 +234,7 @@ fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
 #[test]
 fn a_not_found_answer_of_0_bytes_saves_nothing() {
     let address = lying_server("NOTFOUND 0 00000000\n".to_string(), Vec::new());
-    let line = refused_download(address, "notfound-0");
+    let line = refused_download(address, "notfound-0", &[]);
     line_says(&line, "no picture named car.png");
     line_says(&line, "no not-found picture");
     still_downloads_from_an_honest_server(&[]);
