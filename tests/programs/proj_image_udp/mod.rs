@@ -194,3 +194,45 @@ fn meta(size: u64, chunk: u16, checksum: u32) -> impl FnMut(Message<'_>) -> Vec<
         _ => Vec::new(),
     }
 }
+
+/// What a scripted server that serves `body` honestly was asked: each data request's ranges.
+type Asked = std::sync::Arc<std::sync::Mutex<Vec<Vec<(u32, u16)>>>>;
+
+/// A scripted server that serves `body` in chunks of `chunk` bytes: metadata for any `M`, and
+/// for a `D` the chunks asked for that exist, each sent `copies` times, after `before` (extra
+/// datagrams of its own). It notes what each `D` asked for.
+fn honest_server(
+    body: Vec<u8>,
+    chunk: u16,
+    copies: usize,
+    before: impl Fn(u32) -> Vec<Vec<u8>> + Send + 'static,
+) -> (String, Asked) {
+    let asked = Asked::default();
+    let noted = asked.clone();
+    let checksum = tp_sockets::image::fletcher::fletcher32(&body);
+    let mut metadata = meta(body.len() as u64, chunk, checksum);
+    let count = body.len().div_ceil(usize::from(chunk)) as u32;
+    let port = scripted_server(move |message| match message {
+        Message::DataRequest {
+            transfer, ranges, ..
+        } => {
+            tp_sockets::kit::lock(&noted).push(ranges.clone());
+            let mut datagrams = before(transfer);
+            for &(first, n) in &ranges {
+                for index in (first..first + u32::from(n)).filter(|&i| i < count) {
+                    let start = index as usize * usize::from(chunk);
+                    let end = (start + usize::from(chunk)).min(body.len());
+                    let data = encoded(&Message::Data {
+                        transfer,
+                        index,
+                        payload: &body[start..end],
+                    });
+                    datagrams.extend(std::iter::repeat_n(data, copies));
+                }
+            }
+            datagrams
+        }
+        other => metadata(other),
+    });
+    (port, asked)
+}
