@@ -54,6 +54,22 @@ fn download(port: &str, out: &Scratch, name: &str, extra: &[&str]) -> Outcome {
     download_as(Role::UnderTest, port, out, name, extra)
 }
 
+/// The client under test downloads `name` and saves `body` under that name, byte for byte
+/// (`what` says which file, in the failure).
+fn download_whole(
+    port: &str,
+    out: &Scratch,
+    name: &str,
+    body: &[u8],
+    extra: &[&str],
+    what: &str,
+) -> Outcome {
+    let client = download(port, out, name, extra);
+    client.assert_success();
+    assert_file(CLIENT, &out.path.join(name), body, what);
+    client
+}
+
 /// The reference client downloads from a server under test.
 fn download_by_reference(port: &str, out: &Scratch, name: &str, extra: &[&str]) -> Outcome {
     download_as(Role::Reference, port, out, name, extra)

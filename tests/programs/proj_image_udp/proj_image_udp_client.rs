@@ -43,40 +43,22 @@ fn through_loss_duplication_and_reordering_the_file_still_arrives_whole() {
 /// A server that answers the metadata and the first request, then is gone for good.
 #[test]
 fn a_client_whose_server_disappears_mid_transfer_exits_1_in_time_and_leaves_no_file() {
-    let fake = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let port = fake.local_addr().unwrap().port().to_string();
-    thread::spawn(move || {
-        let mut buffer = vec![0u8; 2048];
-        let mut out = Vec::new();
-        for answered in 0..2 {
-            let Ok((n, client)) = fake.recv_from(&mut buffer) else {
-                return;
-            };
-            let reply = match Message::decode(&buffer[..n]) {
-                Ok(Message::MetaRequest { transfer, .. }) => Message::Meta {
-                    transfer,
-                    not_found: false,
-                    size: 4 << 20,
-                    checksum: 0,
-                    chunk: 4000,
-                    token: 1,
-                },
-                Ok(Message::DataRequest {
-                    transfer, ranges, ..
-                }) => Message::Data {
-                    transfer,
-                    index: ranges[0].0,
-                    payload: &[0u8; 4000],
-                },
-                _ => continue,
-            };
-            out.clear();
-            reply.encode(&mut out);
-            fake.send_to(&out, client).unwrap();
-            let _ = answered;
+    let mut metadata = meta(4 << 20, 4000, 0);
+    let mut answered = false;
+    // After its first chunk, the server is gone: its socket stays open and silent.
+    let port = scripted_server(move |message| match message {
+        Message::DataRequest {
+            transfer, ranges, ..
+        } if !answered => {
+            answered = true;
+            vec![encoded(&Message::Data {
+                transfer,
+                index: ranges[0].0,
+                payload: &[0u8; 4000],
+            })]
         }
-        // Gone: the socket stays open and silent for the rest of the test.
-        thread::sleep(Duration::from_secs(20));
+        Message::DataRequest { .. } => Vec::new(),
+        other => metadata(other),
     });
     let out = Scratch::new("udp-vanish");
     let started = Instant::now();
@@ -285,19 +267,8 @@ fn the_client_asks_only_for_chunks_that_exist_and_at_most_its_window() {
     let body = generated(10_000, 8);
     let (port, asked) = honest_server(body.clone(), 1000, 1, |_| Vec::new());
     let out = Scratch::new("udp-window");
-    download(
-        &port,
-        &out,
-        "ten.bin",
-        &["--chunk", "1000", "--window", "4"],
-    )
-    .assert_success();
-    assert_file(
-        CLIENT,
-        &out.path.join("ten.bin"),
-        &body,
-        "ten.bin, 10 chunks",
-    );
+    let window = ["--chunk", "1000", "--window", "4"];
+    download_whole(&port, &out, "ten.bin", &body, &window, "ten.bin, 10 chunks");
     let asked = tp_sockets::kit::lock(&asked).clone();
     let chunks = |ranges: &Vec<(u32, u16)>| ranges.iter().map(|&(_, n)| u32::from(n)).sum::<u32>();
     let past: Vec<(u32, u16)> = asked
@@ -326,13 +297,8 @@ fn a_chunk_past_the_end_is_ignored() {
         })]
     });
     let out = Scratch::new("udp-past-end");
-    download(&port, &out, "three.bin", &["--chunk", "1000"]).assert_success();
-    assert_file(
-        CLIENT,
-        &out.path.join("three.bin"),
-        &body,
-        "three.bin, 3 chunks",
-    );
+    let what = "three.bin, 3 chunks";
+    download_whole(&port, &out, "three.bin", &body, &["--chunk", "1000"], what);
 }
 
 /// Every chunk sent twice: the client keeps one of each and counts the others (those that come
@@ -342,14 +308,8 @@ fn duplicated_chunks_are_kept_once_and_counted() {
     let body = generated(5000, 10);
     let (port, _) = honest_server(body.clone(), 1000, 2, |_| Vec::new());
     let out = Scratch::new("udp-twice");
-    let client = download(&port, &out, "five.bin", &["--chunk", "1000"]);
-    client.assert_success();
-    assert_file(
-        CLIENT,
-        &out.path.join("five.bin"),
-        &body,
-        "five.bin, each chunk sent twice",
-    );
+    let what = "five.bin, each chunk sent twice";
+    let client = download_whole(&port, &out, "five.bin", &body, &["--chunk", "1000"], what);
     client.expect_stdout(" chunks received twice");
     let line = client
         .stdout
