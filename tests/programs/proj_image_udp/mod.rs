@@ -114,6 +114,8 @@ impl RawUdp {
         socket
             .set_read_timeout(Some(Duration::from_millis(500)))
             .unwrap();
+        // Room for the 256 chunks of a request, where the system allows it (rmem_max).
+        let _ = socket2::SockRef::from(&socket).set_recv_buffer_size(4 << 20);
         RawUdp { socket, server }
     }
 
@@ -215,12 +217,13 @@ fn meta(size: u64, chunk: u16, checksum: u32) -> impl FnMut(Message<'_>) -> Vec<
 type Asked = std::sync::Arc<std::sync::Mutex<Vec<Vec<(u32, u16)>>>>;
 
 /// A scripted server that serves `body` in chunks of `chunk` bytes: metadata for any `M`, and
-/// for a `D` the chunks asked for that exist, each sent `copies` times, after `before` (extra
-/// datagrams of its own). It notes what each `D` asked for.
+/// for a `D` the chunks asked for that exist, each sent as many times as `copies` says for its
+/// index (0: lost on the way), after `before` (extra datagrams of its own). It notes what each
+/// `D` asked for.
 fn honest_server(
     body: Vec<u8>,
     chunk: u16,
-    copies: usize,
+    mut copies: impl FnMut(u32) -> usize + Send + 'static,
     before: impl Fn(u32) -> Vec<Vec<u8>> + Send + 'static,
 ) -> (String, Asked) {
     let asked = Asked::default();
@@ -243,7 +246,7 @@ fn honest_server(
                         index,
                         payload: &body[start..end],
                     });
-                    datagrams.extend(std::iter::repeat_n(data, copies));
+                    datagrams.extend(std::iter::repeat_n(data, copies(index)));
                 }
             }
             datagrams

@@ -111,9 +111,10 @@ fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size
     );
 }
 
-/// One data request gets at most 256 chunks, whatever it asks for: a request of a thousand
-/// chunks gets the first 256 of them, and the client asks again for the rest. (Some datagrams
-/// may be lost on the way: what counts is that no chunk past the 256th of the request comes.)
+/// One data request gets at most 256 chunks, whatever it asks for: a request for chunks 0 to
+/// 255 and then chunk 1000 gets no chunk past the 256th (some datagrams may be lost on the way:
+/// what counts is that chunk 1000 does not come). The budget is the request's: the next
+/// request, for chunk 1000 alone, gets it.
 #[test]
 fn one_data_request_gets_at_most_256_chunks() {
     let (server, _folder) = serve_with("data.bin", &generated(2 << 20, 7));
@@ -124,27 +125,36 @@ fn one_data_request_gets_at_most_256_chunks() {
             "expected {SERVER} to answer `M data.bin` with its metadata, but it answered {reply:?}"
         )
     };
-    owner.send(&Message::DataRequest {
-        transfer: 9,
-        token,
-        chunk: 1000,
-        name: "data.bin",
-        ranges: vec![(0, 600), (1000, 400)],
-    });
-    let chunks: Vec<u32> = owner
-        .received()
-        .iter()
-        .filter_map(|d| match Message::decode(d) {
-            Ok(Message::Data { index, .. }) => Some(index),
-            _ => None,
-        })
-        .collect();
+    let chunks_for = |ranges: Vec<(u32, u16)>| -> Vec<u32> {
+        owner.send(&Message::DataRequest {
+            transfer: 9,
+            token,
+            chunk: 1000,
+            name: "data.bin",
+            ranges,
+        });
+        owner
+            .received()
+            .iter()
+            .filter_map(|d| match Message::decode(d) {
+                Ok(Message::Data { index, .. }) => Some(index),
+                _ => None,
+            })
+            .collect()
+    };
+    let chunks = chunks_for(vec![(0, 256), (1000, 1)]);
     let past = chunks.iter().filter(|&&i| i >= 256).count();
     assert!(
         !chunks.is_empty() && chunks.len() <= 256 && past == 0,
-        "expected {SERVER} to send at most 256 chunks for one request of 1000 (chunks 0 to 255), \
+        "expected {SERVER} to send at most 256 chunks for one request of 257 (chunks 0 to 255), \
          but it sent {} datagrams, {past} of them for chunks past the 256th",
         chunks.len()
+    );
+    let next = chunks_for(vec![(1000, 1)]);
+    assert!(
+        next == [1000],
+        "expected {SERVER} to answer the next request, for chunk 1000 alone, with that chunk \
+         (the budget of 256 chunks is per request), but it sent the chunks {next:?}"
     );
 }
 

@@ -70,11 +70,13 @@ fn the_client_reads_no_byte_past_the_announced_size() {
     let header = format!("OK {} {:08x}\n", body.len(), fletcher32(&body));
     let expected = body.clone();
     let address = scripted_server(move |stream| {
-        // In one write, so that the extra bytes come with the body's last ones.
-        let mut reply = header.into_bytes();
-        reply.extend_from_slice(&body);
-        reply.extend_from_slice(b"OK 5 00000000\nextra");
-        let _ = stream.write_all(&reply);
+        // The body in two writes, a pause between them, so that the client has received
+        // part of it when the rest comes; the extra bytes come in the same write as the
+        // body's last ones.
+        let (first, rest) = body.split_at(body.len() / 2);
+        let _ = stream.write_all(&[header.as_bytes(), first].concat());
+        thread::sleep(Duration::from_millis(300));
+        let _ = stream.write_all(&[rest, b"OK 5 00000000\nextra".as_slice()].concat());
         // The connection stays open, as for the client's next request.
         thread::sleep(Duration::from_secs(15));
     });
