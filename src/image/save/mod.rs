@@ -6,8 +6,6 @@
 use std::fs::File;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -71,8 +69,9 @@ impl SaveOptions {
 }
 
 /// A download on its way to `destination`: the temporary file, the bytes received so far, a
-/// progress bar on a terminal, and the watch on the rate. What [`Download::write`] is given
-/// reaches the file in a thread of its own, while the next bytes are received.
+/// progress bar on a terminal, and the watch on the rate. The bytes are written in the thread
+/// that receives them: a writer thread of its own was measured slower on 2 cores (README,
+/// "Performance").
 #[derive(Debug)]
 pub struct Download {
     part: PartFile,
@@ -81,49 +80,6 @@ pub struct Download {
     received: u64,
     bar: Option<ProgressBar>,
     speed: SpeedCheck,
-    writer: Option<Writer>,
-    /// An error writing the file, not yet told.
-    failure: Option<io::Error>,
-}
-
-/// The thread that writes the pieces of a download in order, and gives their buffers back.
-#[derive(Debug)]
-struct Writer {
-    pieces: SyncSender<Vec<u8>>,
-    spare: Receiver<Vec<u8>>,
-    thread: JoinHandle<(File, io::Result<()>)>,
-}
-
-/// How many pieces may wait for the writer: enough to keep it busy, a few MiB at most.
-const WAITING_PIECES: usize = 4;
-
-impl Writer {
-    fn start(mut file: File) -> Writer {
-        let (pieces, to_write) = sync_channel::<Vec<u8>>(WAITING_PIECES);
-        let (give_back, spare) = sync_channel(WAITING_PIECES + 2);
-        let thread = std::thread::spawn(move || {
-            for piece in to_write {
-                if let Err(e) = io::Write::write_all(&mut file, &piece) {
-                    return (file, Err(e));
-                }
-                let _ = give_back.try_send(piece);
-            }
-            (file, Ok(()))
-        });
-        Writer {
-            pieces,
-            spare,
-            thread,
-        }
-    }
-
-    /// Waits for every piece to be written; the file, and the first error, if any.
-    fn finish(self) -> (File, io::Result<()>) {
-        drop(self.pieces);
-        self.thread
-            .join()
-            .unwrap_or_else(|_| unreachable!("the writer thread does not panic"))
-    }
 }
 
 impl Download {
@@ -154,38 +110,12 @@ impl Download {
             received: 0,
             bar: progress_bar(bytes),
             speed: SpeedCheck::new(save.stall_window()),
-            writer: None,
-            failure: None,
         })
     }
 
-    /// The temporary file, to write to anywhere (and to read back), once what
-    /// [`write`](Self::write) was given is in it (an error writing that is told by the next
-    /// `write` or by `commit`).
+    /// The temporary file, to write to anywhere (and to read back).
     pub fn file(&mut self) -> &mut File {
-        if let Err(SaveError::File { error, .. }) = self.written() {
-            self.failure = Some(error);
-        }
         self.part.file()
-    }
-
-    /// Waits for the writer thread, if one runs, to write everything it was given; the first
-    /// error writing the file, if any.
-    fn written(&mut self) -> Result<(), SaveError> {
-        if let Some(writer) = self.writer.take() {
-            let (file, result) = writer.finish();
-            self.part.give_back(file);
-            if let Err(error) = result {
-                self.failure = Some(error);
-            }
-        }
-        match self.failure.take() {
-            None => Ok(()),
-            Some(error) => Err(SaveError::File {
-                path: self.destination.clone(),
-                error,
-            }),
-        }
     }
 
     /// How many bytes were written so far with [`write`](Self::write).
@@ -201,26 +131,10 @@ impl Download {
     /// Appends `piece` to the file (an empty piece too: a read that timed out) and checks the
     /// rate: `Err` once it stayed below [`MIN_RATE`](crate::image::limits::MIN_RATE) for a whole window.
     pub fn write(&mut self, piece: &[u8]) -> Result<(), SaveError> {
-        if !piece.is_empty() {
-            if self.writer.is_none() {
-                let file = self
-                    .part
-                    .lend()
-                    .unwrap_or_else(|| unreachable!("open until committed"));
-                self.writer = Some(Writer::start(file));
-            }
-            let writer = self
-                .writer
-                .as_ref()
-                .unwrap_or_else(|| unreachable!("just started"));
-            let mut buffer = writer.spare.try_recv().unwrap_or_default();
-            buffer.clear();
-            buffer.extend_from_slice(piece);
-            if writer.pieces.send(buffer).is_err() {
-                // The writer stopped on an error: it says which.
-                self.written()?;
-            }
-        }
+        io::Write::write_all(self.part.file(), piece).map_err(|error| SaveError::File {
+            path: self.destination.clone(),
+            error,
+        })?;
         self.received += piece.len() as u64;
         if let Some(bar) = &self.bar {
             bar.set_position(self.received);
@@ -228,9 +142,8 @@ impl Download {
         Ok(self.speed.check(self.received, self.bytes)?)
     }
 
-    /// Gives the temporary file its name (see [`PartFile::commit`]), once every byte is in it.
-    pub fn commit(mut self, force: bool) -> Result<(), SaveError> {
-        self.written()?;
+    /// Gives the temporary file its name (see [`PartFile::commit`]).
+    pub fn commit(self, force: bool) -> Result<(), SaveError> {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -313,38 +226,5 @@ mod tests {
             assert!(err.starts_with("cannot save a picture named"), "{err}");
             assert!(!err.contains('\x1b'), "{err}");
         }
-    }
-
-    /// The pieces written reach the file in order, whole, before the file gets its name; the
-    /// file read back meanwhile holds what was written so far.
-    #[test]
-    fn every_piece_is_in_the_file_in_order_when_it_gets_its_name() {
-        let dir = std::env::temp_dir().join(format!("tp-download-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let save = SaveOptions {
-            out: dir.clone(),
-            force: false,
-            timeout: 10.0,
-            max_size: DEFAULT_MAX_SIZE,
-        };
-        let pieces: Vec<Vec<u8>> = (0..50u8).map(|i| vec![i; 1000 + usize::from(i)]).collect();
-        let whole: Vec<u8> = pieces.concat();
-        let destination = dir.join("data.bin");
-        let mut download = Download::start(&destination, whole.len() as u64, &save).unwrap();
-        for (i, piece) in pieces.iter().enumerate() {
-            download.write(piece).unwrap();
-            download.write(&[]).unwrap();
-            if i == 10 {
-                let file = download.file();
-                let mut so_far = Vec::new();
-                io::Seek::seek(file, io::SeekFrom::Start(0)).unwrap();
-                io::Read::read_to_end(file, &mut so_far).unwrap();
-                assert_eq!(so_far, pieces[..=10].concat());
-            }
-        }
-        assert_eq!(download.received(), whole.len() as u64);
-        download.commit(false).unwrap();
-        assert_eq!(std::fs::read(&destination).unwrap(), whole);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -49,18 +49,7 @@ impl PartFile {
     pub fn file(&mut self) -> &mut File {
         self.file
             .as_mut()
-            .unwrap_or_else(|| unreachable!("open until committed, and given back when lent"))
-    }
-
-    /// The temporary file itself, for a thread that writes it; [`PartFile::give_back`] puts it
-    /// back. It stays deleted on drop and on Ctrl-C meanwhile.
-    pub fn lend(&mut self) -> Option<File> {
-        self.file.take()
-    }
-
-    /// Puts back the file [`PartFile::lend`] gave.
-    pub fn give_back(&mut self, file: File) {
-        self.file = Some(file);
+            .unwrap_or_else(|| unreachable!("open until committed"))
     }
 
     /// Makes the temporary file `destination`: refused if that file exists, unless `force`.
