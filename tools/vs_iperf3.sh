@@ -26,23 +26,27 @@ head -c $((size_mib << 20)) /dev/urandom >"$work/served/big.bin"
 bytes=$((size_mib << 20))
 
 best() { sort -g | tail -n 1; }
+# A port that nothing holds now (another program may hold any fixed one).
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+iperf_port=$(free_port)
+kit_port=$(free_port)
 
 # iperf3, memory to memory: the receiver's rate.
 iperf=$(for _ in $(seq "$runs"); do
-  iperf3 --server --one-off --port 45201 >/dev/null 2>&1 &
+  iperf3 --server --one-off --port "$iperf_port" >/dev/null 2>&1 &
   sleep 0.5
-  iperf3 --client 127.0.0.1 --port 45201 --bytes "$bytes" --json |
+  iperf3 --client 127.0.0.1 --port "$iperf_port" --bytes "$bytes" --json |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6)'
   wait
 done | best)
 
 # The kit: a server, then the client's whole run, file written and checked.
-"$bin/proj_image_server" 45202 --dir "$work/served" >/dev/null 2>&1 &
+"$bin/proj_image_server" "$kit_port" --dir "$work/served" >/dev/null 2>&1 &
 sleep 0.5
 kit_rate=$(for _ in $(seq "$runs"); do
   rm -f "$work/out/big.bin"
   start=$(date +%s.%N)
-  "$bin/proj_image_client" --port 45202 --out "$work/out" --max-size 8GiB big.bin >/dev/null
+  "$bin/proj_image_client" --port "$kit_port" --out "$work/out" --max-size 8GiB big.bin >/dev/null
   end=$(date +%s.%N)
   cmp -s "$work/served/big.bin" "$work/out/big.bin" || { echo "the download differs" >&2; exit 1; }
   awk -v b="$bytes" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f\n", b / (e - s) / 1e6 }'
