@@ -7,25 +7,17 @@ use std::path::{Path, PathBuf};
 /// Every `.rs` file of `src/`, by its module path (`["image", "tcp", "client"]`).
 fn modules(src: &Path) -> BTreeMap<Vec<String>, PathBuf> {
     let mut found = BTreeMap::new();
-    let mut folders = vec![src.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-                continue;
-            }
-            let relative = path.strip_prefix(src).unwrap().with_extension("");
-            let mut module: Vec<String> = relative
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            if matches!(module.last().map(String::as_str), Some("mod" | "lib")) {
-                module.pop();
-            }
-            if path.extension().is_some_and(|e| e == "rs") && !module.contains(&"bin".into()) {
-                found.insert(module, path);
-            }
+    for path in crate::rust_files([src.to_path_buf()]) {
+        let relative = path.strip_prefix(src).unwrap().with_extension("");
+        let mut module: Vec<String> = relative
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        if matches!(module.last().map(String::as_str), Some("mod" | "lib")) {
+            module.pop();
+        }
+        if !module.contains(&"bin".into()) {
+            found.insert(module, path);
         }
     }
     found

@@ -14,7 +14,7 @@ mod mirrors;
 mod readme;
 mod words;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tp::samples;
 use tp_sockets::image::picture::file_dimensions;
@@ -218,33 +218,41 @@ fn every_file_is_short_enough_to_read() {
         folders.push(root.join("exercises"));
     }
     let mut too_long = Vec::new();
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let relative = path.strip_prefix(root).unwrap();
-            let lines = std::fs::read_to_string(&path).unwrap().lines().count();
-            let name = relative.file_name().unwrap().to_string_lossy();
-            let limit = match relative.components().next().unwrap().as_os_str().to_str() {
-                Some("solutions" | "exercises") if name.starts_with("ex") => 80,
-                Some("solutions" | "exercises") => 150,
-                _ => 350,
-            };
-            if lines > limit {
-                too_long.push(format!(
-                    "{} has {lines} lines, over {limit}: split it by job",
-                    relative.display()
-                ));
-            }
+    for path in rust_files(folders) {
+        let relative = path.strip_prefix(root).unwrap();
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        let name = relative.file_name().unwrap().to_string_lossy();
+        let limit = match relative.components().next().unwrap().as_os_str().to_str() {
+            Some("solutions" | "exercises") if name.starts_with("ex") => 80,
+            Some("solutions" | "exercises") => 150,
+            _ => 350,
+        };
+        if lines > limit {
+            too_long.push(format!(
+                "{} has {lines} lines, over {limit}: split it by job",
+                relative.display()
+            ));
         }
     }
     assert!(too_long.is_empty(), "{}", too_long.join("\n"));
+}
+
+/// Every `.rs` file below `folders` (a missing folder holds none), in order.
+pub fn rust_files(folders: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
+    let mut files = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// The text of the test module `test`: tests/programs/TEST.rs, or every file of
@@ -255,17 +263,8 @@ pub fn test_sources(root: &Path, test: &str) -> String {
     if let Ok(text) = std::fs::read_to_string(file) {
         return text;
     }
-    let mut text = String::new();
-    let mut folders = vec![tests.join(test)];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                text += &std::fs::read_to_string(path).unwrap_or_default();
-            }
-        }
-    }
-    text
+    rust_files([tests.join(test)])
+        .into_iter()
+        .map(|path| std::fs::read_to_string(path).unwrap_or_default())
+        .collect()
 }

@@ -87,18 +87,10 @@ fn every_helper_a_hint_names_exists() {
 #[test]
 fn every_test_the_answers_cite_exists() {
     let root = tp::kit_root();
-    let mut code = String::new();
-    let mut folders = vec![root.join("tests"), root.join("src")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                code += &std::fs::read_to_string(path).unwrap();
-            }
-        }
-    }
+    let code: String = crate::rust_files([root.join("tests"), root.join("src")])
+        .into_iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect();
     let mut problems = Vec::new();
     for answers in ["solutions/ANSWERS.md", "solutions/ANSWERS.fr.md"] {
         let text = std::fs::read_to_string(root.join(answers)).unwrap();
