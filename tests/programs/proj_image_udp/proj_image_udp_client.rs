@@ -23,10 +23,9 @@ fn through_loss_duplication_and_reordering_the_file_still_arrives_whole() {
         ];
         let (_proxy, port) = crate::common::start_proxy(server.address(), &options);
         let out = Scratch::new("udp-lossy");
-        let client = download(&port.to_string(), &out, "data.bin", &["--chunk", "4000"]);
-        client.assert_success();
         let what = format!("data.bin through a proxy that drops {drop} of the datagrams");
-        assert_file(CLIENT, &out.path.join("data.bin"), &bytes, &what);
+        let chunk = ["--chunk", "4000"];
+        let client = download_whole(&port.to_string(), &out, "data.bin", &bytes, &chunk, &what);
         assert!(
             out.names() == ["data.bin"],
             "expected {CLIENT} to leave data.bin alone in --out, but the folder holds {:?}",
@@ -158,12 +157,14 @@ fn metadata_out_of_bounds_is_refused_before_anything_is_written() {
     let bytes = generated(100_000, 8);
     let (server, _folder) = serve_reference_with("data.bin", &bytes);
     let port = server.address().port().to_string();
-    download(&port, &out, "data.bin", &["--max-size", "1MiB"]).assert_success();
-    assert_file(
-        CLIENT,
-        &out.path.join("data.bin"),
+    let what = "data.bin within --max-size";
+    download_whole(
+        &port,
+        &out,
+        "data.bin",
         &bytes,
-        "data.bin within --max-size",
+        &["--max-size", "1MiB"],
+        what,
     );
 }
 
