@@ -2,7 +2,7 @@
 //! costs only its own program, and is told in its feedback; the class gets the same grades
 //! twice, nothing is written outside the grading folders, and nothing outlives `tp grade`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -235,28 +235,41 @@ fn a_hostile_class_is_contained_and_graded_the_same_twice() {
             "run {run}: processes outlived tp grade:\n{}",
             leftovers().join("\n")
         );
-        tables.push((std::fs::read_to_string(&grades).unwrap(), out.stdout));
+        // Each student's feedback of this run, to show where a grade changed.
+        let texts: BTreeMap<String, String> = std::fs::read_dir(&feedback)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                (name.trim_end_matches(".md").to_string(), text)
+            })
+            .collect();
+        tables.push((std::fs::read_to_string(&grades).unwrap(), out.stdout, texts));
     }
-    let (csv, table) = &tables[0];
+    let (csv, table, _) = &tables[0];
     if tables[0].0 != tables[1].0 {
         let header: Vec<&str> = tables[0].0.lines().next().unwrap().split(',').collect();
         let mut changed = Vec::new();
+        let mut students = BTreeSet::new();
         for (first, second) in tables[0].0.lines().zip(tables[1].0.lines()).skip(1) {
             let cells = first.split(',').zip(second.split(','));
             for (i, (a, b)) in cells.enumerate().filter(|(_, (a, b))| a != b) {
                 let student = first.split(',').next().unwrap_or_default();
                 changed.push(format!("{student}, {}: {a} then {b}", header[i]));
+                students.insert(student.to_string());
             }
         }
-        let feedback = std::fs::read_dir(&feedback)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-            })
-            .map(|texts| texts.collect::<Vec<_>>().join("\n"))
-            .unwrap_or_default();
+        let mut feedback = String::new();
+        for student in &students {
+            for (run, (_, _, texts)) in tables.iter().enumerate() {
+                let text = texts.get(student).map_or("(none)", String::as_str);
+                feedback += &format!("\n--- run {}, {student}:\n{text}", run + 1);
+            }
+        }
         panic!(
-            "the same class got other grades the second time:\n{}\n\nthe second run's feedback:\n{feedback}",
+            "the same class got other grades the second time:\n{}\n\nthe feedback of each run:{feedback}",
             changed.join("\n")
         );
     }
