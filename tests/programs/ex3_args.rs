@@ -136,13 +136,14 @@ mod ex3_args_server {
         let _ = std::io::Read::read(&mut client, &mut [0u8; 8]);
         drop(client);
         drop(python);
-        // A process that another test forks at this moment holds the listener until it
-        // starts its program: wait until nothing listens there any more.
+        // A process that another test forks at this moment holds the listener, or the
+        // client's socket (whose FIN then waits: the server's end stays in FIN_WAIT2), until it
+        // starts its program: wait until nothing listens there and the server's end is in
+        // TIME_WAIT.
         crate::common::wait_until(std::time::Duration::from_secs(5), || {
             tp_sockets::net::netstat::sockets().is_ok_and(|rows| {
-                !rows
-                    .iter()
-                    .any(|r| r.local.port() == port && r.state == "LISTEN")
+                let here = || rows.iter().filter(|r| r.local.port() == port);
+                !here().any(|r| r.state == "LISTEN") && here().any(|r| r.state == "TIME_WAIT")
             })
         });
         let outcome = under_test(SERVER).args([&port.to_string()]).run();
