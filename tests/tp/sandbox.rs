@@ -237,14 +237,11 @@ fn a_hostile_class_is_contained_and_graded_the_same_twice() {
         );
         // Each student's feedback of this run, to show where a grade changed.
         let texts: BTreeMap<String, String> = std::fs::read_dir(&feedback)
-            .into_iter()
+            .unwrap()
             .flatten()
-            .flatten()
-            .map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                (name.trim_end_matches(".md").to_string(), text)
-            })
+            .map(|e| e.path())
+            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p))
+            .map(|(name, p)| (name, std::fs::read_to_string(p).unwrap_or_default()))
             .collect();
         tables.push((std::fs::read_to_string(&grades).unwrap(), out.stdout, texts));
     }
