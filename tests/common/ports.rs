@@ -220,6 +220,8 @@ fn bind_plainly(address: SocketAddr) -> bool {
 /// 32768-60999, macOS and Windows 49152-65535): a socket that another test binds to port 0
 /// meanwhile can never be handed the same port. Tests of one process get distinct candidates;
 /// a port still in TIME_WAIT from an earlier run fails the bind check and is skipped.
+/// A test that binds the port itself at once tries again for a moment: a process that another
+/// test forks meanwhile holds a copy of the probe socket until it starts its program.
 pub fn free_port() -> u16 {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     const FIRST: u32 = 20000;

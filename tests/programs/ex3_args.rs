@@ -125,10 +125,15 @@ mod ex3_args_server {
     fn a_port_held_by_connections_in_time_wait_is_explained_as_such() {
         let port = crate::common::free_port();
         let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        // A Python-like server: no SO_REUSEADDR, and it closes first.
+        // A Python-like server: no SO_REUSEADDR, and it closes first. A process that another
+        // test forks at this moment may hold a copy of free_port's probe of the port until it
+        // starts its program: the bind is tried again meanwhile.
         let python =
             socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        python.bind(&address.into()).unwrap();
+        crate::common::wait_until(std::time::Duration::from_secs(5), || {
+            python.bind(&address.into()).is_ok()
+        })
+        .unwrap_or_else(|| panic!("port {port} stayed taken for 5 s after it was found free"));
         python.listen(1).unwrap();
         let python = TcpListener::from(python);
         let mut client = std::net::TcpStream::connect(address).unwrap();
