@@ -2,17 +2,22 @@
 //! test that ran again in its own namespace, or `tp grade`'s and `tp check`'s sandbox), and
 //! told after a failure: drawn (`cargo test`, `cargo grade`), or as the lines `tp` reads and
 //! draws in its own ways (tp::wire::Conversation, between `DIAGRAM_START` and `DIAGRAM_END`)
-//! when tp runs the tests. The machine's own network is never recorded.
+//! when tp runs the tests; or, when tp runs the reference in a failing test's place, written
+//! to a file at the end of every test. The machine's own network is never recorded.
 //!
 //! A test's conversation is the packets to or from the ports it used (the handout's fixed
 //! ports, the free ports it took, the ports its servers announced), from its first port on.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use tp::netns::Network;
-use tp::results::{CONVERSATION_VAR, DIAGRAM_END, DIAGRAM_START};
+use tp::results::{
+    CONVERSATION_VAR, CONVERSATIONS_FOLDER, DIAGRAM_END, DIAGRAM_START, conversation_file,
+};
 use tp::wire::{self, Capture, Conversation};
 use tp_sockets::kit::lock;
 
@@ -51,6 +56,13 @@ fn note(add: impl FnOnce(&mut Seen)) {
     let Some(capture) = capture() else {
         return;
     };
+    if mode().as_deref() == Some("files") {
+        WRITTEN_AT_END.with(|at_end| {
+            at_end
+                .borrow_mut()
+                .get_or_insert_with(|| WrittenAtEnd(test.clone()));
+        });
+    }
     let mut seen = lock(&SEEN);
     let entry = seen
         .get_or_insert_with(HashMap::new)
@@ -91,8 +103,29 @@ pub fn client_ran(name: &str) {
 /// The conversation the current test saw, as the lines `tp` reads, if it was recorded.
 pub fn told() -> Option<String> {
     let test = std::thread::current().name()?.to_string();
+    let conversation = conversation_of(&test)?;
+    let lines = if mode().as_deref() == Some("lines") {
+        let mut lines = vec![DIAGRAM_START.to_string()];
+        lines.extend(conversation.lines());
+        lines.push(DIAGRAM_END.to_string());
+        lines
+    } else {
+        let mut lines = vec!["what crossed the wire:".to_string()];
+        lines.extend(conversation.terminal());
+        lines
+    };
+    Some(lines.join("\n"))
+}
+
+/// How `tp` asked the tests to tell their conversations ([`CONVERSATION_VAR`]), if it did.
+fn mode() -> Option<String> {
+    std::env::var(CONVERSATION_VAR).ok()
+}
+
+/// The conversation that the test `test` saw, if it was recorded (once: it is then forgotten).
+fn conversation_of(test: &str) -> Option<Conversation> {
     let capture = capture()?;
-    let seen = lock(&SEEN).as_mut()?.remove(&test)?;
+    let seen = lock(&SEEN).as_mut()?.remove(test)?;
     // The last packets of what failed may still be on their way.
     std::thread::sleep(Duration::from_millis(50));
     let packets = wire::about(&capture.heard(), seen.since, &seen.ports);
@@ -113,7 +146,7 @@ pub fn told() -> Option<String> {
             active.push(packet.from);
         }
     }
-    let conversation = Conversation::of(&packets, &|address| match seen
+    Some(Conversation::of(&packets, &|address| match seen
         .servers
         .iter()
         .find(|(port, _)| *port == address.port())
@@ -121,16 +154,28 @@ pub fn told() -> Option<String> {
         Some((_, name)) => name.clone(),
         None if active.contains(&address) => client.clone(),
         None => format!("port {}", address.port()),
-    });
-    let lines = if std::env::var(CONVERSATION_VAR).is_ok_and(|v| v == "lines") {
-        let mut lines = vec![DIAGRAM_START.to_string()];
-        lines.extend(conversation.lines());
-        lines.push(DIAGRAM_END.to_string());
-        lines
-    } else {
-        let mut lines = vec!["what crossed the wire:".to_string()];
-        lines.extend(conversation.terminal());
-        lines
-    };
-    Some(lines.join("\n"))
+    }))
+}
+
+/// In `files` mode, the test of this thread, whose conversation is written to its file when
+/// the thread ends, whether the test passed or not (tp runs the reference so, to show what
+/// a failing test expected).
+struct WrittenAtEnd(String);
+
+thread_local! {
+    static WRITTEN_AT_END: RefCell<Option<WrittenAtEnd>> = const { RefCell::new(None) };
+}
+
+impl Drop for WrittenAtEnd {
+    fn drop(&mut self) {
+        let Some(conversation) = conversation_of(&self.0) else {
+            return;
+        };
+        let folder = Path::new(CONVERSATIONS_FOLDER);
+        let _ = std::fs::create_dir_all(folder);
+        let _ = std::fs::write(
+            folder.join(conversation_file(&self.0)),
+            conversation.lines().join("\n"),
+        );
+    }
 }

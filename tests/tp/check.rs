@@ -193,9 +193,11 @@ fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
     let kit = Submission::new(&base, "student", "solutions");
     kit.write("exercises/ex1_tcp_server.rs", WRONG_LINE_SERVER);
     kit.write("exercises/ex2_getsockname.rs", PANICS);
+    kit.write("exercises/ex1_tcp_client.rs", super::trace::NEVER_READS);
     let out = tp(&[
         "check",
         "ex1_tcp_server",
+        "ex1_tcp_client",
         "ex2_getsockname",
         "--kit",
         &kit.0.to_string_lossy(),
@@ -211,6 +213,18 @@ fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
         printed.contains("exercises/ex2_getsockname.rs:3"),
         "where the program panicked:\n{printed}"
     );
+    // Where the exchange is recorded, the client that never reads is compared with the
+    // reference in the same test: it resets the connection, the reference does not.
+    let sandboxed = tp::sandbox::Sandbox::choose(tp::sandbox::Mode::Auto).is_ok_and(|s| s.is_on());
+    if sandboxed || tp::netns::own_networks().is_ok() {
+        let said =
+            "    expected: no RST; in this test: ex1_tcp_client resets the connection (RST).";
+        let drawn = "    What the reference did in the same test:";
+        assert!(
+            printed.contains(said) && printed.contains(drawn),
+            "the reference's exchange in the same test:\n{printed}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&base);
 }
 

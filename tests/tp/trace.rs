@@ -280,7 +280,7 @@ fn an_ipv4_client_of_a_dual_stack_server_is_ipv4_on_the_wire_and_mapped_in_the_s
 }
 
 /// A client that sends its message and leaves without reading the reply.
-const NEVER_READS: &str = "use std::io::Write;\n\
+pub(crate) const NEVER_READS: &str = "use std::io::Write;\n\
     pub fn main() -> std::process::ExitCode {\n\
     let mut stream = std::net::TcpStream::connect(\"127.0.0.1:60000\").unwrap();\n\
     stream.write_all(b\"hello\").unwrap();\n\
@@ -325,6 +325,21 @@ fn the_feedback_of_a_client_that_never_reads_the_reply_has_a_mermaid_diagram() {
             && diagram.contains(", SYN seq=0\n")
             && diagram.contains("5 bytes #34;hello#34;"),
         "{diagram}"
+    );
+    // Then what differs from the reference in the same test, and the reference's diagram. (The
+    // client resets: it leaves with the welcome unread, or before it came.)
+    let said = diagram
+        .find("- expected: no RST; in this test: ex1\\_tcp\\_client resets the connection (RST).")
+        .unwrap_or_else(|| panic!("what differs from the reference is said:\n{text}"));
+    let (_, reference) = diagram[said..]
+        .split_once("What the reference did in the same test:\n")
+        .unwrap_or_else(|| panic!("the reference's exchange follows:\n{text}"));
+    let reference = &reference[..reference.find("**").unwrap_or(reference.len())];
+    assert!(
+        reference.contains("P1->>P0: ")
+            && reference.contains("FIN-ACK")
+            && !reference.contains("RST"),
+        "{reference}"
     );
     let _ = std::fs::remove_dir_all(&base);
 }

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use tp::grade::{self, Score, Scores};
 use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
-use tp::results::TestReport;
+use tp::results::{Lang, TestReport};
 use tp::sandbox::Mode;
 use tp::workspace::Workspace;
 use tp_sockets::kit::lock;
@@ -54,7 +54,8 @@ pub fn run(
         grade::default_workers(),
         &|program| {
             let names = tests.get(program.name).map_or(&[][..], Vec::as_slice);
-            grade::grade_program(workspace, &submission, program, names)
+            // A verdict shows the first failing test: it alone is compared with the reference.
+            grade::grade_program(workspace, &submission, program, names, 1)
         },
         &|i, score| {
             let mut state = lock(&waiting);
@@ -102,7 +103,7 @@ pub fn verdict(program: &str, score: &Score) -> Vec<String> {
         return lines;
     };
     let name = programs::find(program).map_or("", |p| p.name);
-    let report = TestReport::of(name, first);
+    let report = TestReport::of(name, first).compared_with(score.expected.get(&first.name));
     lines.push(format!("    first failing test: {}", report.name));
     lines.extend(report.explanation.iter().map(|l| format!("    {l}")));
     let shown = report.details.iter().take(SHOWN_DETAILS);
@@ -117,6 +118,16 @@ pub fn verdict(program: &str, score: &Score) -> Vec<String> {
         lines.push("    what crossed the wire:".to_string());
         // The drawing is 80 columns wide: it is not indented.
         lines.extend(diagram.terminal());
+    }
+    // Where the reference did otherwise in the same test: what differs, a sentence each, then
+    // its drawing (not indented either).
+    let said = report.differences.len();
+    for (i, line) in report.comparison(Lang::En).into_iter().enumerate() {
+        lines.push(if i <= said {
+            format!("    {line}")
+        } else {
+            line
+        });
     }
     if !name.is_empty() && !report.does_not_compile {
         lines.push(format!(

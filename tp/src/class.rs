@@ -98,12 +98,20 @@ pub fn grade(
         let _ = writeln!(err, "{line}");
     };
     let how = workspace.sandbox.line();
-    let reports: Vec<Report> =
-        grade::grade_all(&workspace, &submissions, &columns, workers, &progress)
-            .iter()
-            .zip(&submissions)
-            .map(|(scores, submission)| Report::of(&grade::label(submission), Ok(scores), how))
-            .collect();
+    // Where failures are told in full, the first ones are compared with the reference.
+    let shown = out.feedback.is_some() || out.of_one();
+    let compared = if shown { grade::COMPARED } else { 0 };
+    let reports: Vec<Report> = grade::grade_all(
+        &workspace,
+        &submissions,
+        &columns,
+        (workers, compared),
+        &progress,
+    )
+    .iter()
+    .zip(&submissions)
+    .map(|(scores, submission)| Report::of(&grade::label(submission), Ok(scores), how))
+    .collect();
     print!("{}", table::table(&reports, &columns));
     files::write(&out.csv, table::csv(&reports, &columns).as_bytes())?;
     if let Some(dir) = &out.feedback {

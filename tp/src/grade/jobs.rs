@@ -45,12 +45,13 @@ pub fn run_jobs<J: Sync, R: Send>(
 }
 
 /// Grades the programs `programs` of every submission, a job per program of each, `workers`
-/// at a time; `progress` gets a line as each submission is done.
+/// at a time, the first `compared` failing tests of each compared with the reference;
+/// `progress` gets a line as each submission is done.
 pub fn grade_all(
     workspace: &Workspace,
     submissions: &[PathBuf],
     programs: &[&str],
-    workers: usize,
+    (workers, compared): (usize, usize),
     progress: &(dyn Fn(String) + Sync),
 ) -> Vec<Scores> {
     let tests = tests_by_program(workspace);
@@ -71,7 +72,7 @@ pub fn grade_all(
         workers,
         &|&(s, program)| {
             let names = tests.get(program.name).map_or(&[][..], Vec::as_slice);
-            grade_program(workspace, &files[s], program, names)
+            grade_program(workspace, &files[s], program, names, compared)
         },
         &|i, score| {
             let (s, program) = jobs[i];

@@ -19,11 +19,14 @@ use crate::netns::NETWORK_VAR;
 use crate::programs::{PROGRAM_TESTS, PROGRAMS, Program};
 use crate::results::CONVERSATION_VAR;
 use crate::sandbox::{Cell, Sandboxed};
+use crate::wire::Conversation;
 
+mod expected;
 mod jobs;
 mod submission;
 
 use crate::workspace::{JobFolder, Workspace, executable_at};
+pub use expected::COMPARED;
 pub use jobs::{default_workers, grade_all, run_jobs};
 pub use submission::{Files, LARGEST_FILE, Submission, files_of, label, not_a_submission};
 
@@ -37,6 +40,8 @@ pub struct Score {
     /// Every test, with what it printed if it failed, in the order of the test file; a test
     /// that could not run here (it said `skipped: ...`) is not counted.
     pub tests: Vec<TestResult>,
+    /// For some failing tests (by name), the reference's conversation in the same test.
+    pub expected: BTreeMap<String, Conversation>,
 }
 
 impl Score {
@@ -47,6 +52,7 @@ impl Score {
             passed: counted().filter(|r| r.passed).count() as u32,
             total: counted().count() as u32,
             tests,
+            expected: BTreeMap::new(),
         }
     }
 
@@ -122,29 +128,15 @@ pub fn tests_by_program(workspace: &Workspace) -> BTreeMap<&'static str, Vec<Str
 }
 
 /// Grades the program `program` of `submission`: its tests run in a sandbox, with the
-/// program under test (or why there is none) and the references.
+/// program under test (or why there is none) and the references. The first `compared` failing
+/// tests that saw a conversation get the reference's in the same test, to show beside it.
 pub fn grade_program(
     workspace: &Workspace,
     submission: &Submission,
     program: &Program,
     tests: &[String],
+    compared: usize,
 ) -> Score {
-    let under_test = submission.program(workspace, program.name);
-    let job = match workspace.job_folder() {
-        Ok(job) => job,
-        Err(why) => return failed_all(program, tests, &why),
-    };
-    let programs = job.path.join("programs");
-    let placed = match under_test {
-        Ok(executable) => link(&executable, &executable_at(&programs.join(program.name))),
-        Err(why) => write(
-            &programs.join(format!("{}.error", program.name)),
-            why.as_bytes(),
-        ),
-    };
-    if let Err(why) = placed {
-        return failed_all(program, tests, &why);
-    }
     if tests.is_empty() {
         return failed_all(
             program,
@@ -152,21 +144,62 @@ pub fn grade_program(
             "the kit's tests of this program were not found",
         );
     }
-    let mut command = test_command(workspace, &job, &programs);
-    let mut results = libtest::run(&mut command, tests);
+    let mut results = match run_tests(workspace, submission, program, tests, "lines") {
+        Ok((results, _job)) => results,
+        Err(why) => return failed_all(program, tests, &why),
+    };
     results.sort_by_cached_key(|r| place_in(&workspace.root, &r.name));
-    Score::of(results)
+    let mut score = Score::of(results);
+    score.expected = expected::conversations(workspace, program, &score.tests, compared);
+    score
+}
+
+/// Runs the tests `tests` of `program` of `submission` in a job's sandbox, the tests telling
+/// their conversations as `conversations` says ([`CONVERSATION_VAR`]; `files`: one test at a
+/// time, each writes its file as its thread ends, and libtest waits for that only so). Gives
+/// their results, and the job's folder, whose `tmp` holds what the tests wrote.
+fn run_tests(
+    workspace: &Workspace,
+    submission: &Submission,
+    program: &Program,
+    tests: &[String],
+    conversations: &str,
+) -> Result<(Vec<TestResult>, JobFolder), String> {
+    let under_test = submission.program(workspace, program.name);
+    let job = workspace.job_folder()?;
+    let programs = job.path.join("programs");
+    match under_test {
+        Ok(executable) => link(&executable, &executable_at(&programs.join(program.name)))?,
+        Err(why) => write(
+            &programs.join(format!("{}.error", program.name)),
+            why.as_bytes(),
+        )?,
+    }
+    let mut command = test_command(workspace, &job, &programs, conversations);
+    if conversations == "files" {
+        command.arg("--test-threads=1");
+    }
+    let results = libtest::run(&mut command, tests);
+    // The job's programs are all stopped with its cgroup before its folder is read or goes.
+    drop(command);
+    Ok((results, job))
 }
 
 /// The kit's test binary, ready to run the tests of the programs in `programs` in `job`'s
 /// sandbox: it sees the test binary, the references, the program under test, the pictures
-/// and PROTOCOL.md, read only, and its own `/tmp`.
-fn test_command(workspace: &Workspace, job: &JobFolder, programs: &Path) -> Sandboxed {
+/// and PROTOCOL.md, read only, and its own `/tmp`. The tests tell their conversations as
+/// `conversations` says ([`CONVERSATION_VAR`]).
+fn test_command(
+    workspace: &Workspace,
+    job: &JobFolder,
+    programs: &Path,
+    conversations: &str,
+) -> Sandboxed {
     let sandboxed = workspace.sandbox.is_on();
     let mut env: Vec<(String, OsString)> = vec![
         (PROGRAMS_VAR.into(), programs.into()),
         (REFERENCES_VAR.into(), workspace.references.clone().into()),
-        (CONVERSATION_VAR.into(), "lines".into()),
+        (CONVERSATION_VAR.into(), conversations.into()),
     ];
     if sandboxed {
         env.push((NETWORK_VAR.into(), "private".into()));

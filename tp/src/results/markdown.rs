@@ -136,6 +136,17 @@ fn failure(test: &TestReport, lang: Lang) -> (String, String) {
             mermaid(&diagram.mermaid())
         );
     }
+    if let Some(expected) = &test.expected {
+        full += "\n";
+        for difference in &test.differences {
+            full += &format!("- {}\n", inline(&difference.said(lang)));
+        }
+        full += &format!(
+            "\n{}\n{}",
+            lang.words().expected_on_the_wire,
+            mermaid(&expected.mermaid())
+        );
+    }
     (full, short)
 }
 
@@ -223,6 +234,17 @@ mod tests {
                 && text.contains("    P0->>P1: 0.000 ms, SYN seq=0\n"),
             "{text}"
         );
+        // What differs from the reference's exchange in the same test, then that exchange.
+        let compared = text
+            .split_once("\n- expected: ex1\\_tcp\\_server closes first (the first FIN); in this test: nobody closes (no FIN).\n")
+            .map(|(_, after)| after)
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            compared.contains(
+                "\nWhat the reference did in the same test:\n\n```mermaid\nsequenceDiagram\n"
+            ) && compared.contains("P1->>P0: 0.200 ms, FIN-ACK seq=23 ack=13\n"),
+            "{text}"
+        );
         // The compiler's words, once for the program.
         assert_eq!(
             text.matches("the file does not compile").count(),
@@ -238,6 +260,11 @@ mod tests {
         assert!(text.starts_with("# Retour pour alice\n"), "{text}");
         assert!(text.contains("2 tests réussis sur 5."), "{text}");
         assert!(text.contains("le fichier ne compile pas"), "{text}");
+        assert!(
+            text.contains("\n- attendu : aucun RST ; dans ce test : ex1\\_tcp\\_server réinitialise la connexion (RST).\n")
+                && text.contains("Ce qu'a fait le programme de référence dans le même test :"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! [`Report::of`] turns what the kit's tests gave for a submission (each test's name, whether
 //! it passed, what it printed) into the one model every writer reads: for each program its
 //! tests, each with its points, its outcome, why it failed in the harness's own sentences
-//! (escaped, bounded) and, when the test drew one, the conversation it saw on the wire. The
-//! writers are small and each knows only its format's rules: the terminal table and the CSV
-//! ([`table`]), the Markdown feedback ([`markdown`]), Gradescope's `results.json`
-//! ([`gradescope`]), Moodle VPL's `Grade :=>>` and comments ([`vpl`]), and Classroom 50's rows
-//! and Release body ([`classroom50`]).
+//! (escaped, bounded) and, when the test drew one, the conversation it saw on the wire (with
+//! the reference's in the same test, where they differ). The writers are small and each knows
+//! only its format's rules: the terminal table and the CSV ([`table`]), the Markdown feedback
+//! ([`markdown`]), Gradescope's `results.json` ([`gradescope`]), Moodle VPL's `Grade :=>>` and
+//! comments ([`vpl`]), and Classroom 50's rows and Release body ([`classroom50`]).
 
 pub mod classroom50;
 pub mod gradescope;
@@ -27,6 +27,7 @@ use tp_sockets::net::shown;
 use crate::grade::Scores;
 use crate::libtest::TestResult;
 use crate::wire::Conversation;
+use crate::wire::compare::{self, Difference};
 
 /// The most of what one failing test says that a report keeps: its first 40 lines, each cut
 /// at 2 KiB, 64 KiB in all. A program may print without end.
@@ -43,9 +44,20 @@ pub const EXCERPT: usize = 64 << 10;
 pub const DIAGRAM_START: &str = "--- what crossed the wire ---";
 /// The line that ends it.
 pub const DIAGRAM_END: &str = "--- end of what crossed the wire ---";
-/// Set (to `lines`) by `tp` for the test binaries it runs: a failing test then tells its
-/// conversation as lines for tp to read; otherwise (`cargo test`, `cargo grade`) it draws it.
+/// Set by `tp` for the test binaries it runs. `lines`: a failing test tells its conversation
+/// as lines for tp to read; `files`: every test, passed or not, writes it to a file of
+/// [`CONVERSATIONS_FOLDER`] (tp runs the reference in a failing test's place so, to show what
+/// was expected). Unset (`cargo test`, `cargo grade`), a failing test draws it.
 pub const CONVERSATION_VAR: &str = "TP_SOCKETS_CONVERSATION";
+/// The folder, in a test binary's working folder, of the conversations written in `files`
+/// mode, a file per test named by [`conversation_file`].
+pub const CONVERSATIONS_FOLDER: &str = "conversations";
+
+/// The name of the file of [`CONVERSATIONS_FOLDER`] where the test `test` writes its
+/// conversation.
+pub fn conversation_file(test: &str) -> String {
+    test.replace("::", "-")
+}
 
 /// How a test ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +91,11 @@ pub struct TestReport {
     pub details: Vec<String>,
     /// The conversation the test saw on the wire, when it recorded one.
     pub diagram: Option<Conversation>,
+    /// The reference's conversation in the same test, where it differs from [`Self::diagram`]
+    /// in what [`Self::differences`] says.
+    pub expected: Option<Conversation>,
+    /// What differs between the reference's conversation and the one the test saw.
+    pub differences: Vec<Difference>,
     /// It failed because the student's file does not compile.
     pub does_not_compile: bool,
 }
@@ -113,7 +130,34 @@ impl TestReport {
             explanation,
             details,
             diagram,
+            expected: None,
+            differences: Vec::new(),
         }
+    }
+
+    /// The report, with the reference's conversation in the same test (`expected`, where it
+    /// was recorded) beside the one the test saw, if they differ in something a diagram
+    /// shows (who closed first, a reset, ...).
+    pub fn compared_with(mut self, expected: Option<&Conversation>) -> TestReport {
+        if let (Some(diagram), Some(expected)) = (&self.diagram, expected) {
+            self.differences = compare::differences(expected, diagram);
+            if !self.differences.is_empty() {
+                self.expected = Some(expected.clone());
+            }
+        }
+        self
+    }
+
+    /// What differs from the reference, a sentence each, then the reference's conversation
+    /// drawn in the terminal (nothing when nothing differs).
+    pub fn comparison(&self, lang: Lang) -> Vec<String> {
+        let Some(expected) = &self.expected else {
+            return Vec::new();
+        };
+        let mut lines: Vec<String> = self.differences.iter().map(|d| d.said(lang)).collect();
+        lines.push(lang.words().expected_on_the_wire.to_string());
+        lines.extend(expected.terminal());
+        lines
     }
 
     /// It counts in the score (it was not skipped).
@@ -139,6 +183,7 @@ impl TestReport {
             lines.push("What crossed the wire:".to_string());
             lines.extend(diagram.terminal());
         }
+        lines.extend(self.comparison(Lang::En));
         lines.join("\n")
     }
 }
@@ -213,7 +258,9 @@ impl Report {
                     tests: score
                         .tests
                         .iter()
-                        .map(|t| TestReport::of(program, t))
+                        .map(|t| {
+                            TestReport::of(program, t).compared_with(score.expected.get(&t.name))
+                        })
                         .collect(),
                 })
                 .collect()

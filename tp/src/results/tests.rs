@@ -60,7 +60,7 @@ pub(crate) fn not_graded(why: &str) -> Report {
 /// conversation), the client passes, the netstat program does not compile, and one test
 /// was skipped.
 pub(crate) fn sample() -> Report {
-    let scores: Scores = vec![
+    let mut scores: Scores = vec![
         (
             "ex1_tcp_server",
             Score::of(vec![
@@ -104,6 +104,11 @@ pub(crate) fn sample() -> Report {
             ]),
         ),
     ];
+    // The reference, in the server's failing test, welcomed the client and closed first.
+    scores[0].1.expected.insert(
+        "ex1_tcp::ex1_tcp_server::welcomes_a_client".to_string(),
+        crate::wire::conversation::tests::exercise_1(),
+    );
     Report::of("alice", Ok(&scores), "sandbox: bubblewrap")
 }
 
@@ -133,6 +138,28 @@ fn a_report_counts_points_and_keeps_why_each_test_failed() {
     let labels: Vec<&str> = diagram.arrows.iter().map(|a| a.label.as_str()).collect();
     assert_eq!(labels, ["SYN seq=0", "RST-ACK seq=0 ack=1"]);
     assert!(failure.details.iter().all(|l| !l.contains("SYN")));
+    // Compared with the reference's exchange in the same test.
+    let said: Vec<String> = failure
+        .differences
+        .iter()
+        .map(|d| d.said(Lang::En))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "expected: ex1_tcp_server closes first (the first FIN); in this test: nobody closes \
+             (no FIN).",
+            "expected: no RST; in this test: ex1_tcp_server resets the connection (RST).",
+            "expected: ex1_tcp_client sends 12 bytes of data; in this test: ex1_tcp_client sends \
+             0 bytes of data.",
+        ]
+    );
+    let text = failure.text();
+    let reference = text
+        .split_once("What the reference did in the same test:\n")
+        .map(|(_, drawn)| drawn)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(reference.contains("FIN-ACK seq=23 ack=13"), "{text}");
     assert!(failure.details.iter().any(|l| l == "after"));
     let client = &programs[1];
     assert!(client.all_passed());

@@ -123,6 +123,12 @@ fn program_comments(program: &ProgramReport, lang: Lang) -> (Vec<String>, Vec<St
             full.push(comment_text(words.on_the_wire));
             full.extend(diagram.terminal().iter().map(|l| preformatted(l)));
         }
+        if let Some(expected) = &test.expected {
+            let said = test.differences.iter().map(|d| d.said(lang));
+            full.extend(said.map(|l| comment_text(&l)));
+            full.push(comment_text(words.expected_on_the_wire));
+            full.extend(expected.terminal().iter().map(|l| preformatted(l)));
+        }
     }
     (full, short)
 }
@@ -216,6 +222,19 @@ mod tests {
             "{comments:#?}"
         );
         assert!(comments.contains(&">ex1_tcp_client: over ipv6 (no IPv6 here)".to_string()));
+        // What differs from the reference in the same test, then the reference's drawing.
+        let said = "expected: no RST; in this test: ex1_tcp_server resets the connection (RST).";
+        let at = comments.iter().position(|c| c == said);
+        let drawn = comments
+            .iter()
+            .position(|c| c == "What the reference did in the same test:");
+        assert!(at.is_some() && at < drawn, "{comments:#?}");
+        assert!(
+            comments[drawn.unwrap_or_default()..]
+                .iter()
+                .any(|c| c.starts_with(">   0.200 ms |<") && c.contains("FIN-ACK seq=23")),
+            "{comments:#?}"
+        );
         assert_eq!(number(scaled(1, 3, (0.0, 20.0))), "6.67");
         assert_eq!(number(scaled(3, 4, (0.0, 10.0))), "7.5");
         assert_eq!(number(scaled(0, 0, (2.0, 10.0))), "2");

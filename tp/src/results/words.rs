@@ -3,6 +3,8 @@
 //! The tests explain each failure in English (the harness's sentences); what frames them (the
 //! titles, the totals, "does not compile") is said in the language the platform asks for.
 
+use crate::wire::compare::{Difference, Fact};
+
 /// The language of the feedback's frame (`--lang`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -48,6 +50,15 @@ pub struct Words {
     pub program_score: &'static str,
     pub failed_tests: &'static str,
     pub compiler_says: &'static str,
+    pub expected_on_the_wire: &'static str,
+    pub difference: &'static str,
+    pub closes_first: &'static str,
+    pub no_fin: &'static str,
+    pub resets: &'static str,
+    pub no_reset: &'static str,
+    pub unreachable: &'static str,
+    pub no_unreachable: &'static str,
+    pub sends: &'static str,
 }
 
 const EN: Words = Words {
@@ -65,6 +76,15 @@ const EN: Words = Words {
     program_score: "{program}: {passed}/{total} tests passed",
     failed_tests: "Failed tests",
     compiler_says: "{program}: the file does not compile",
+    expected_on_the_wire: "What the reference did in the same test:",
+    difference: "expected: {expected}; in this test: {actual}.",
+    closes_first: "{name} closes first (the first FIN)",
+    no_fin: "nobody closes (no FIN)",
+    resets: "{names} resets the connection (RST)",
+    no_reset: "no RST",
+    unreachable: "an ICMP \"port unreachable\" comes back",
+    no_unreachable: "no ICMP \"port unreachable\"",
+    sends: "{name} sends {bytes} bytes of data",
 };
 
 const FR: Words = Words {
@@ -82,6 +102,15 @@ const FR: Words = Words {
     program_score: "{program} : {passed}/{total} tests réussis",
     failed_tests: "Tests échoués",
     compiler_says: "{program} : le fichier ne compile pas",
+    expected_on_the_wire: "Ce qu'a fait le programme de référence dans le même test :",
+    difference: "attendu : {expected} ; dans ce test : {actual}.",
+    closes_first: "{name} ferme en premier (le premier FIN)",
+    no_fin: "personne ne ferme (aucun FIN)",
+    resets: "{names} réinitialise la connexion (RST)",
+    no_reset: "aucun RST",
+    unreachable: "un ICMP « port unreachable » revient",
+    no_unreachable: "aucun ICMP « port unreachable »",
+    sends: "{name} envoie {bytes} octets de données",
 };
 
 impl Lang {
@@ -91,6 +120,34 @@ impl Lang {
             Lang::En => &EN,
             Lang::Fr => &FR,
         }
+    }
+}
+
+/// A fact of a conversation in words.
+fn fact(words: &Words, fact: &Fact) -> String {
+    match fact {
+        Fact::ClosesFirst(Some(name)) => fill(words.closes_first, &[("name", name)]),
+        Fact::ClosesFirst(None) => words.no_fin.to_string(),
+        Fact::Resets(names) if names.is_empty() => words.no_reset.to_string(),
+        Fact::Resets(names) => fill(words.resets, &[("names", &names.join(", "))]),
+        Fact::Unreachable(true) => words.unreachable.to_string(),
+        Fact::Unreachable(false) => words.no_unreachable.to_string(),
+        Fact::Sends(name, bytes) => fill(words.sends, &[("name", name), ("bytes", bytes)]),
+    }
+}
+
+impl Difference {
+    /// The difference in one sentence: `expected: ex1_tcp_server closes first (the first
+    /// FIN); in this test: ex1_tcp_client closes first (the first FIN).`
+    pub fn said(&self, lang: Lang) -> String {
+        let words = lang.words();
+        fill(
+            words.difference,
+            &[
+                ("expected", &fact(words, &self.expected)),
+                ("actual", &fact(words, &self.actual)),
+            ],
+        )
     }
 }
 
@@ -142,6 +199,15 @@ mod tests {
                 w.program_score,
                 w.failed_tests,
                 w.compiler_says,
+                w.expected_on_the_wire,
+                w.difference,
+                w.closes_first,
+                w.no_fin,
+                w.resets,
+                w.no_reset,
+                w.unreachable,
+                w.no_unreachable,
+                w.sends,
             ]
         };
         for (en, fr) in pairs(Lang::En.words()).iter().zip(pairs(Lang::Fr.words())) {
@@ -153,6 +219,27 @@ mod tests {
                 &[("passed", &3), ("total", &5)]
             ),
             "3 tests réussis sur 5."
+        );
+    }
+
+    #[test]
+    fn a_difference_is_one_sentence_in_either_language() {
+        let difference = Difference {
+            expected: Fact::ClosesFirst(Some("ex1_tcp_server".into())),
+            actual: Fact::ClosesFirst(Some("ex1_tcp_client".into())),
+        };
+        assert_eq!(
+            difference.said(Lang::En),
+            "expected: ex1_tcp_server closes first (the first FIN); in this test: \
+             ex1_tcp_client closes first (the first FIN)."
+        );
+        let difference = Difference {
+            expected: Fact::Resets(vec![]),
+            actual: Fact::Resets(vec!["ex1_tcp_client".into()]),
+        };
+        assert_eq!(
+            difference.said(Lang::Fr),
+            "attendu : aucun RST ; dans ce test : ex1_tcp_client réinitialise la connexion (RST)."
         );
     }
 }

@@ -1,12 +1,14 @@
 //! What crossed the wire: the packets of a network of one's own recorded ([`capture`]), decoded
 //! ([`packet`]), told as a conversation between programs ([`conversation`]), drawn in the
-//! terminal or as a Mermaid diagram ([`draw`]), and written as a pcap file ([`pcap`]).
+//! terminal or as a Mermaid diagram ([`draw`]), compared with the reference's ([`compare`]),
+//! and written as a pcap file ([`pcap`]).
 //!
 //! `tp trace` records a program's exchange with its reference peer; the kit's tests record
 //! theirs where they have a network of their own, and a failing test ends its explanation with
 //! the conversation it saw.
 
 pub mod capture;
+pub mod compare;
 pub mod conversation;
 pub mod draw;
 mod label;
