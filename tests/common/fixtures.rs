@@ -23,6 +23,11 @@ impl Scratch {
         Scratch { path }
     }
 
+    /// The folder, as a program's command line takes it (`--out DIR`).
+    pub fn arg(&self) -> String {
+        self.path.to_string_lossy().into_owned()
+    }
+
     /// The files in the folder, by name (hidden temporary files included).
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(&self.path)

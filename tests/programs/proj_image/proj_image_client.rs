@@ -10,7 +10,7 @@ fn the_client_downloads_checks_and_describes_a_picture() {
     let (server, folder) = serve_reference(&[]);
     let out = Scratch::new("download");
     let port = server.address().port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let client = under_test(CLIENT)
         .args(["--port", &port, "--out", &out_dir, "car.png"])
         .run();
@@ -46,7 +46,7 @@ fn the_menu_lists_the_pictures_and_a_bad_choice_gets_the_not_found_picture() {
     let (server, _folder) = serve_reference(&[]);
     let out = Scratch::new("menu");
     let port = server.address().port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let args = ["--port", port.as_str(), "--out", out_dir.as_str()];
 
     let client = under_test(CLIENT)
@@ -92,7 +92,7 @@ fn the_client_does_not_overwrite_a_file_without_force() {
     let out = Scratch::new("overwrite");
     std::fs::write(out.path.join("car.png"), b"mine").unwrap();
     let port = server.address().port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let line = under_test(CLIENT)
         .args(["--port", &port, "--out", &out_dir, "car.png"])
         .run()
@@ -161,7 +161,7 @@ fn ctrl_c_during_a_download_removes_the_temporary_file() {
     });
     let out = Scratch::new("ctrl-c");
     let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let mut client = crate::common::under_test(CLIENT)
         .args([
             "--port",

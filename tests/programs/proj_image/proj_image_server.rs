@@ -96,7 +96,7 @@ fn twenty_clients_download_at_once_with_correct_checksums() {
             let port = port.clone();
             thread::spawn(move || {
                 let out = Scratch::new("twenty");
-                let out_dir = out.path.to_string_lossy().into_owned();
+                let out_dir = out.arg();
                 let client = reference(CLIENT)
                     .args(["--port", &port, "--out", &out_dir, "house.jpg"])
                     .run();

@@ -76,7 +76,7 @@ fn download_by_reference(port: &str, out: &Scratch, name: &str, extra: &[&str]) 
 }
 
 fn download_as(role: Role, port: &str, out: &Scratch, name: &str, extra: &[&str]) -> Outcome {
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let mut args = vec!["--port", port, "--out", &out_dir];
     if !extra.contains(&"--timeout") {
         args.extend(["--timeout", "5"]);

@@ -248,7 +248,7 @@ fn a_server_that_trickles_chunks_is_given_up_on_after_the_timeout() {
 fn ctrl_c_during_a_download_removes_the_temporary_file() {
     let port = scripted_server(meta(1 << 28, 60000, 0));
     let out = Scratch::new("udp-ctrl-c");
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let mut client = crate::common::under_test(CLIENT)
         .args([
             "--port",

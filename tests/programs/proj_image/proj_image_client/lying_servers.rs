@@ -11,7 +11,7 @@ fn still_downloads_from_an_honest_server(extra: &[&str]) {
     let (server, folder) = serve_reference(&[]);
     let out = Scratch::new("honest");
     let port = server.address().port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let mut args = vec!["--port", &port, "--out", &out_dir];
     args.extend_from_slice(extra);
     args.push("car.png");
@@ -30,7 +30,7 @@ fn still_downloads_from_an_honest_server(extra: &[&str]) {
 fn refused_download(address: SocketAddr, label: &str, extra: &[&str]) -> String {
     let out = Scratch::new(label);
     let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let mut args = vec!["--port", &port, "--out", &out_dir];
     args.extend_from_slice(extra);
     args.push("car.png");
@@ -82,7 +82,7 @@ fn the_client_reads_no_byte_past_the_announced_size() {
     });
     let out = Scratch::new("exact");
     let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     under_test(CLIENT)
         .args(["--port", &port, "--out", &out_dir, "car.png"])
         .deadline(Duration::from_secs(8))
@@ -206,7 +206,7 @@ fn a_server_that_trickles_bytes_is_given_up_on_after_the_timeout() {
     });
     let out = Scratch::new("trickle");
     let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let started = Instant::now();
     let client = under_test(CLIENT)
         .args([

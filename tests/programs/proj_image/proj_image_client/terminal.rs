@@ -10,7 +10,7 @@ fn preview_fits_the_terminal_and_honours_no_color() {
     let (server, _folder) = serve_reference(&[]);
     let out = Scratch::new("preview");
     let port = server.address().port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let client = under_test(CLIENT)
         .args([
             "--port",
@@ -108,7 +108,7 @@ fn a_slow_server_is_waited_for_visibly_and_the_bar_fits_a_narrow_terminal() {
     });
     let out = Scratch::new("slow-server");
     let port = address.port().to_string();
-    let out_dir = out.path.to_string_lossy().into_owned();
+    let out_dir = out.arg();
     let client = under_test(CLIENT).args(["--port", &port, "--out", &out_dir, "big.bin"]);
     let Some(shown) = crate::common::in_terminal(&client, 40, 20, Duration::from_secs(10)) else {
         return;
