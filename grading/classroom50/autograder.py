@@ -29,7 +29,7 @@ from pathlib import Path
 
 HERE = Path(os.environ.get("CLASSROOM50_BUNDLE_DIR") or Path(__file__).resolve().parent)
 ARCHIVE = "tp-sockets.tar.gz"
-# The language of the feedback's titles and totals: "en" or "fr".
+# The language of the feedback's titles, totals and comparisons with the reference: "en" or "fr".
 LANGUAGE = os.environ.get("TP_SOCKETS_LANG", "en")
 # The longest grading may take: the first build of the kit, then the tests.
 DEADLINE = 25 * 60

@@ -90,8 +90,8 @@ enum Command {
         /// Release body (release-body.md) in this folder
         #[arg(long, value_name = "DIR")]
         classroom50: Option<PathBuf>,
-        /// The language of the feedback's titles and totals: en or fr (the tests' own
-        /// sentences are in English)
+        /// The language of the feedback's titles, totals and comparisons with the reference:
+        /// en or fr (the tests' own sentences are in English)
         #[arg(long, default_value = "en", value_name = "LANG")]
         lang: Lang,
         /// Grade only these programs or exercises (e.g. ex1_tcp,ex2_netstat); all when absent
