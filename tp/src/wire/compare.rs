@@ -150,6 +150,7 @@ fn bytes(label: &str) -> usize {
 mod tests {
     use super::*;
     use crate::wire::conversation::tests::exercise_1;
+    use crate::wire::conversation::{Arrow, Participant};
 
     /// Exercise 1 as a client that closes without reading would have it: the client's FIN
     /// first, then the server's welcome reset by the client.
@@ -157,7 +158,7 @@ mod tests {
         let mut conversation = exercise_1();
         conversation.arrows.truncate(4);
         let (client, server) = (0, 1);
-        let arrow = |from, to, label: &str| crate::wire::conversation::Arrow {
+        let arrow = |from, to, label: &str| Arrow {
             from,
             to,
             at_us: 0,
@@ -213,6 +214,48 @@ mod tests {
         assert_eq!(differences(&elsewhere, &there), []);
         assert_eq!(bytes("UDP 1 byte \"x\""), 1);
         assert_eq!(bytes("ICMP port unreachable: nobody on port 9"), 0);
+    }
+
+    #[test]
+    fn an_icmp_port_unreachable_is_told() {
+        let udp = |server: &str, answer: &str| Conversation {
+            participants: vec![
+                Participant {
+                    address: "127.0.0.1:40000".parse().unwrap(),
+                    name: "ex4_udp_client".into(),
+                },
+                Participant {
+                    address: "127.0.0.1:60000".parse().unwrap(),
+                    name: server.into(),
+                },
+            ],
+            arrows: vec![
+                Arrow {
+                    from: 0,
+                    to: 1,
+                    at_us: 0,
+                    label: "UDP 5 bytes \"hello\"".into(),
+                },
+                Arrow {
+                    from: 1,
+                    to: 0,
+                    at_us: 9,
+                    label: answer.into(),
+                },
+            ],
+            notes: vec![],
+        };
+        let expected = udp("ex4_udp_server", "UDP 2 bytes \"OK\"");
+        let alone = udp("port 60000", "ICMP port unreachable: nobody on port 60000");
+        let found = differences(&expected, &alone);
+        assert_eq!(
+            found[0],
+            Difference {
+                expected: Fact::Unreachable(false),
+                actual: Fact::Unreachable(true),
+            }
+        );
+        assert_eq!(differences(&alone, &alone), []);
     }
 
     #[test]
