@@ -30,7 +30,7 @@ const LARGEST: u64 = 64 << 10;
 /// none, or did not pass).
 static KNOWN: Mutex<BTreeMap<String, Option<Conversation>>> = Mutex::new(BTreeMap::new());
 
-/// The reference's conversation in the first `how_many` of `tests` that failed after seeing
+/// The reference's conversation in those of the first `how_many` failures of `tests` that saw
 /// a conversation of their own (a test stopped at a `todo!()` aside: the student knows what is
 /// missing), by test name.
 pub fn conversations(
@@ -71,18 +71,19 @@ pub fn conversations(
         .collect()
 }
 
-/// The names of the first `how_many` of `tests` that failed after seeing a conversation of
-/// their own, but not at a `todo!()`.
+/// Among the first `how_many` failures of `tests` (those the feedback tells first), the names
+/// of those that saw a conversation of their own, but not at a `todo!()`.
 fn worth_comparing(tests: &[TestResult], how_many: usize) -> Vec<String> {
     tests
         .iter()
-        .filter(|t| !t.passed && t.output.contains(DIAGRAM_START))
+        .filter(|t| !t.passed)
+        .take(how_many)
+        .filter(|t| t.output.contains(DIAGRAM_START))
         .filter(|t| {
             let why = t.explanation();
             !why.iter()
                 .any(|l| l.ends_with("(the todo!() is still there)"))
         })
-        .take(how_many)
         .map(|t| t.name.clone())
         .collect()
 }
@@ -122,7 +123,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_failures_that_saw_a_conversation_and_passed_their_todos_are_compared() {
+    fn of_the_first_failures_those_that_saw_a_conversation_past_their_todos_are_compared() {
         let test = |name: &str, passed: bool, output: &str| TestResult {
             name: name.to_string(),
             passed,
@@ -140,7 +141,8 @@ mod tests {
             test("second", false, &drew),
             test("third", false, &drew),
         ];
-        assert_eq!(worth_comparing(&tests, 2), ["first", "second"]);
-        assert_eq!(worth_comparing(&tests, 0), Vec::<String>::new());
+        assert_eq!(worth_comparing(&tests, 2), Vec::<String>::new());
+        assert_eq!(worth_comparing(&tests, 3), ["first"]);
+        assert_eq!(worth_comparing(&tests, 4), ["first", "second"]);
     }
 }
