@@ -3,6 +3,7 @@
 use std::process::Command;
 
 use super::{Submission, root, tp};
+use crate::common::fixtures::Scratch;
 use tp::programs::PROGRAMS;
 
 /// What `tp check` printed: (program, mark, score) for each program line.
@@ -25,16 +26,9 @@ fn check_marks(out: &super::Ran) -> Vec<(String, String, String)> {
 /// A scratch copy of the skeletons under `label`, and `tp watch ex1_tcp_server` on it, past its
 /// first check (the skeleton's first failure and next TODO shown). Waiting for another tp to
 /// leave the grading workspace, and building it, may take minutes the first time.
-fn watching(
-    label: &str,
-) -> (
-    std::path::PathBuf,
-    Submission,
-    tp_sockets::kit::process::Supervised,
-) {
-    let base = std::env::temp_dir().join(format!("tp-{label}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
-    let kit = Submission::new(&base, "student", "exercises");
+fn watching(label: &str) -> (Scratch, Submission, tp_sockets::kit::process::Supervised) {
+    let base = Scratch::new(label);
+    let kit = Submission::new(&base.path, "student", "exercises");
     // stdin is a pipe, not a terminal: keys are the first letters of lines.
     let watch = tp_sockets::kit::process::Supervised::start(
         Command::new(env!("CARGO_BIN_EXE_tp"))
@@ -53,8 +47,8 @@ fn watching(
 #[test]
 #[ignore = "builds every program; run by CI with --ignored"]
 fn tp_check_fails_every_skeleton_and_passes_every_solution() {
-    let base = std::env::temp_dir().join(format!("tp-check-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let scratch = Scratch::new("check");
+    let base = scratch.path.clone();
     let pristine = Submission::new(&base, "pristine", "exercises");
     let solved = Submission::new(&base, "solved", "solutions");
     let programs: Vec<&str> = PROGRAMS
@@ -108,7 +102,6 @@ fn tp_check_fails_every_skeleton_and_passes_every_solution() {
         printed.contains("exercises/ex2_getsockname.rs:1:"),
         "{printed}"
     );
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 #[test]
@@ -118,7 +111,7 @@ fn tp_watch_checks_again_when_a_file_is_saved() {
     use std::time::{Duration, Instant};
     use tp_sockets::kit::process::Supervised;
 
-    let (base, kit, mut watch) = watching("watch");
+    let (_scratch, kit, mut watch) = watching("watch");
     let printed = |watch: &Supervised| format!("{}{}", watch.stdout(), watch.stderr());
     let checks = |watch: &Supervised| watch.stdout().matches("checking ex1_tcp_server...").count();
     let screen = watch.stdout();
@@ -162,7 +155,6 @@ fn tp_watch_checks_again_when_a_file_is_saved() {
         "{}",
         printed(&watch)
     );
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 /// A server that listens, takes one client, and prints the wrong line about it.
@@ -188,8 +180,8 @@ const PANICS: &str = "pub fn main() -> std::process::ExitCode {\n\
 #[test]
 #[ignore = "builds every program; run by CI with --ignored"]
 fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
-    let base = std::env::temp_dir().join(format!("tp-check-shows-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let scratch = Scratch::new("check-shows");
+    let base = scratch.path.clone();
     let kit = Submission::new(&base, "student", "solutions");
     kit.write("exercises/ex1_tcp_server.rs", WRONG_LINE_SERVER);
     kit.write("exercises/ex2_getsockname.rs", PANICS);
@@ -225,7 +217,6 @@ fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
             "the reference's exchange in the same test:\n{printed}"
         );
     }
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 /// `tp watch` holds nothing while it waits for a save: a `tp check` of another program, run
@@ -235,7 +226,7 @@ fn tp_check_shows_what_the_program_printed_and_where_it_panicked() {
 fn tp_check_runs_while_tp_watch_waits() {
     use std::time::Duration;
 
-    let (base, kit, mut watch) = watching("watch-check");
+    let (_scratch, kit, mut watch) = watching("watch-check");
     let started = std::time::Instant::now();
     let out = tp(&["check", "ex2_netstat", "--kit", &kit.0.to_string_lossy()]);
     assert!(
@@ -250,7 +241,6 @@ fn tp_check_runs_while_tp_watch_waits() {
     );
     watch.type_in(b"q\n");
     let _ = watch.wait(Duration::from_secs(5));
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 /// The six project programs have an open level: `tp reset NAME --open` writes it (only the
@@ -259,8 +249,8 @@ fn tp_check_runs_while_tp_watch_waits() {
 #[test]
 #[ignore = "builds every program; run by CI with --ignored"]
 fn the_open_level_of_each_project_program_compiles_and_is_not_done_yet() {
-    let base = std::env::temp_dir().join(format!("tp-reset-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let scratch = Scratch::new("reset");
+    let base = scratch.path.clone();
     let kit = Submission::new(&base, "student", "exercises");
     let dir = kit.0.to_string_lossy().into_owned();
     let projects: Vec<&str> = PROGRAMS
@@ -306,5 +296,4 @@ fn the_open_level_of_each_project_program_compiles_and_is_not_done_yet() {
         .unwrap()
         .count();
     assert_eq!(kept, 1, "the student's own file is kept");
-    let _ = std::fs::remove_dir_all(&base);
 }

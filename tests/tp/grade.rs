@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Submission, root, tp};
+use crate::common::fixtures::Scratch;
 use tp::programs::{PROGRAMS, graded_tests};
 
 /// A server that takes port 60000, says it listens, accepts every client and never answers.
@@ -43,8 +44,8 @@ fn programs() -> Vec<&'static str> {
 #[test]
 #[ignore = "builds every program; run by CI with --ignored"]
 fn tp_grade_scores_each_program_alone_and_writes_each_students_feedback() {
-    let base = std::env::temp_dir().join(format!("tp-grade-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let scratch = Scratch::new("grade");
+    let base = scratch.path.clone();
     let class = base.join("class");
     Submission::new(&class, "a_pristine", "exercises");
     Submission::new(&class, "b_solved", "solutions");
@@ -172,7 +173,6 @@ fn tp_grade_scores_each_program_alone_and_writes_each_students_feedback() {
     assert!(broken.contains("error"), "the compiler's error: {broken}");
     let solved = read("b_solved");
     assert!(!solved.contains("## "), "nothing failed: {solved}");
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 /// Gradescope: `run_autograder` grades `$AUTOGRADER_ROOT/submission` with the kit in

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{Submission, root, tp};
+use crate::common::fixtures::Scratch;
 use tp::sandbox::{Mode, Sandbox};
 
 /// A word that only the hostile programs of this test use: their processes are found by it.
@@ -182,8 +183,8 @@ fn a_hostile_class_is_contained_and_graded_the_same_twice() {
         println!("skipped: {}", sandbox.line());
         return;
     }
-    let base = std::env::temp_dir().join(format!("tp-hostile-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let scratch = Scratch::new("hostile");
+    let base = scratch.path.clone();
     let class = base.join("class");
     let secret = base.join("instructor/secret.txt");
     std::fs::create_dir_all(secret.parent().unwrap()).unwrap();
@@ -345,5 +346,4 @@ fn a_hostile_class_is_contained_and_graded_the_same_twice() {
     said("h_writes_files", "cannot write");
     said("h_kills_its_parent", "stopped by a signal");
     said("h_floods_its_output", "not kept");
-    let _ = std::fs::remove_dir_all(&base);
 }

@@ -8,6 +8,7 @@ use tp::netns::own_networks;
 use tp_sockets::kit::process::run_to_end;
 
 use super::{Ran, tp};
+use crate::common::fixtures::Scratch;
 
 /// Whether this machine lets tp make a network of its own; says so when it does not.
 fn traces_here() -> bool {
@@ -296,8 +297,8 @@ fn the_feedback_of_a_client_that_never_reads_the_reply_has_a_mermaid_diagram() {
         println!("skipped: no sandbox and no network of one's own to record in");
         return;
     }
-    let base = std::env::temp_dir().join(format!("tp-trace-feedback-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let scratch = Scratch::new("trace-feedback");
+    let base = scratch.path.clone();
     let student = super::Submission::new(&base.join("class"), "never_reads", "solutions");
     student.write("exercises/ex1_tcp_client.rs", NEVER_READS);
     let feedback = base.join("feedback");
@@ -341,5 +342,4 @@ fn the_feedback_of_a_client_that_never_reads_the_reply_has_a_mermaid_diagram() {
             && !reference.contains("RST"),
         "{reference}"
     );
-    let _ = std::fs::remove_dir_all(&base);
 }
