@@ -121,13 +121,11 @@ pub fn verdict(program: &str, score: &Score) -> Vec<String> {
     }
     // Where the reference did otherwise in the same test: what differs, a sentence each, then
     // its drawing (not indented either).
-    let said = report.differences.len();
-    for (i, line) in report.comparison(Lang::En).into_iter().enumerate() {
-        lines.push(if i <= said {
-            format!("    {line}")
-        } else {
-            line
-        });
+    if let Some(expected) = &report.expected {
+        let said = report.differences.iter().map(|d| d.said(Lang::En));
+        lines.extend(said.map(|l| format!("    {l}")));
+        lines.push(format!("    {}", Lang::En.words().expected_on_the_wire));
+        lines.extend(expected.terminal());
     }
     if !name.is_empty() && !report.does_not_compile {
         lines.push(format!(

@@ -148,18 +148,6 @@ impl TestReport {
         self
     }
 
-    /// What differs from the reference, a sentence each, then the reference's conversation
-    /// drawn in the terminal (nothing when nothing differs).
-    pub fn comparison(&self, lang: Lang) -> Vec<String> {
-        let Some(expected) = &self.expected else {
-            return Vec::new();
-        };
-        let mut lines: Vec<String> = self.differences.iter().map(|d| d.said(lang)).collect();
-        lines.push(lang.words().expected_on_the_wire.to_string());
-        lines.extend(expected.terminal());
-        lines
-    }
-
     /// It counts in the score (it was not skipped).
     pub fn counted(&self) -> bool {
         !matches!(self.outcome, Outcome::Skipped(_))
@@ -183,7 +171,11 @@ impl TestReport {
             lines.push("What crossed the wire:".to_string());
             lines.extend(diagram.terminal());
         }
-        lines.extend(self.comparison(Lang::En));
+        if let Some(expected) = &self.expected {
+            lines.extend(self.differences.iter().map(|d| d.said(Lang::En)));
+            lines.push(Lang::En.words().expected_on_the_wire.to_string());
+            lines.extend(expected.terminal());
+        }
         lines.join("\n")
     }
 }
