@@ -72,6 +72,10 @@ def main() -> int:
             "cargo", "run", "--quiet", "--manifest-path", str(root / "Cargo.toml"), "--",
             "grade", str(Path.cwd()), "--csv", str(scratch / "grades.csv"),
             "--classroom50", str(out), "--lang", LANGUAGE,
+            # On purpose: bubblewrap where the runner lets it make its namespaces; otherwise
+            # the runner holds this one submission, and tp still kills everything it starts
+            # before it writes. The mode is the last line of the Release body.
+            "--sandbox", "auto",
         ]
         try:
             # Cargo reads .cargo/config.toml from its working folder up: the kit's, never the

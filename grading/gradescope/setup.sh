@@ -20,4 +20,5 @@ source "$HOME/.cargo/env"
 cd "${AUTOGRADER_ROOT:-/autograder}/source"
 cargo build --bin tp
 # Grading the kit's own skeletons builds everything grading needs (target/tp-grade/).
-cargo run --quiet -- grade . --csv /tmp/tp-setup-grades.csv >/dev/null
+# The kit's own skeletons are trusted code: no sandbox is needed to build what grading needs.
+cargo run --quiet -- grade . --csv /tmp/tp-setup-grades.csv --sandbox off >/dev/null

@@ -29,8 +29,12 @@ max=${VPL_GRADEMAX:-10}
   cat <<'EXECUTION'
 export PATH=/usr/local/bin:/usr/bin:/bin
 work=$(mktemp -d) || { echo "Comment :=>>-No temporary folder to grade in"; echo "Grade :=>>$MIN"; exit 0; }
+# --sandbox auto, on purpose: bubblewrap where the jail lets it make its namespaces; otherwise
+# the jail holds this one evaluation, and tp still kills everything the student's programs
+# start before it writes the evaluation. Which of the two was used is a comment of the
+# evaluation (what tp says on stderr goes to a log that is deleted below).
 options=(--vpl "$work/evaluation.txt" --grade-min "$MIN" --grade-max "$MAX" --lang "$LANGUAGE"
-         --csv "$work/grades.csv")
+         --csv "$work/grades.csv" --sandbox auto)
 if [[ -n $PROGRAMS ]]; then
   options+=(--programs "$PROGRAMS")
 fi

@@ -1,13 +1,15 @@
 //! Programs run under supervision, for the tests, `tp` and `proj_bench`: their output is
 //! collected as it comes, line by line, every wait has a deadline, and the process is killed
-//! and reaped when its handle is dropped (also when a test panics). A program that hangs
-//! costs its deadline, never the caller's whole run.
+//! and reaped when its handle is dropped (also when a test panics), with everything it started
+//! ([`contain`](super::contain)). A program that hangs costs its deadline, never the caller's
+//! whole run.
 
 use std::io::{self, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 
 use super::capture::Captured;
+use super::contain::{self, Strays};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -31,12 +33,16 @@ impl Supervised {
     }
 
     /// [`Supervised::start`], keeping at most `kept` bytes of each output.
+    ///
+    /// The program leads a process group of its own, and this process adopts the orphans
+    /// among its descendants ([`contain`]): when the program is stopped, what it started is
+    /// stopped too.
     pub fn start_keeping(command: &mut Command, kept: usize) -> io::Result<Supervised> {
-        let mut child = command
+        command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
+            .stderr(Stdio::piped());
+        let mut child = spawn_contained(command)?;
         let stdout = child.stdout.take().ok_or(io::ErrorKind::BrokenPipe)?;
         let stderr = child.stderr.take().ok_or(io::ErrorKind::BrokenPipe)?;
         Ok(Supervised {
@@ -110,12 +116,23 @@ impl Supervised {
         }
     }
 
-    /// Kills the program (if it still runs) and waits for it; its output stays readable.
+    /// Kills the program (if it still runs) and everything it started, and waits for it; its
+    /// output stays readable.
     pub fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.end();
         self.stdout.wait_closed(Duration::from_secs(1));
         self.stderr.wait_closed(Duration::from_secs(1));
+    }
+
+    /// Kills the program's group and the program, reaps it, then kills the strays this process
+    /// adopted meanwhile (what the program started and left).
+    fn end(&mut self) {
+        let reaped = matches!(self.child.try_wait(), Ok(Some(_)));
+        contain::kill_group(self.child.id(), reaped);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        contain::supervised().remove(&self.child.id());
+        contain::kill_strays(Strays::Adopted);
     }
 
     /// The process id.
@@ -131,9 +148,19 @@ impl Supervised {
 
 impl Drop for Supervised {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.end();
     }
+}
+
+/// Starts `command` as a supervised program: in a process group of its own, recorded as
+/// supervised (never a stray), by a process that adopts orphans.
+fn spawn_contained(command: &mut Command) -> io::Result<Child> {
+    contain::adopt_orphans();
+    contain::own_group(command);
+    let mut supervised = contain::supervised();
+    let child = command.spawn()?;
+    supervised.insert(child.id());
+    Ok(child)
 }
 
 /// What a program run to its end (or to its deadline) did.
@@ -177,11 +204,11 @@ pub fn run_to_end_keeping(
 /// (as `program | head -1` does when `head` has what it wants), its stderr collected, for at
 /// most `timeout`.
 pub fn run_with_output_closed(command: &mut Command, timeout: Duration) -> io::Result<Finished> {
-    let mut child = command
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+        .stderr(Stdio::piped());
+    let mut child = spawn_contained(command)?;
     drop(child.stdout.take());
     let stderr = Captured::collect(child.stderr.take().ok_or(io::ErrorKind::BrokenPipe)?, KEPT);
     let mut program = Supervised {

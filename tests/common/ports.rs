@@ -1,6 +1,7 @@
 //! Ports for the tests: the handout's fixed ones (60000, 62000), taken in turns across every
 //! test binary; ports where nobody answers; free ports outside the ephemeral ranges.
 
+#[cfg(not(target_os = "linux"))]
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener};
 use std::thread;
@@ -14,7 +15,7 @@ use tp_sockets::kit::process::run_to_end;
 
 /// The handout's fixed ports, for the current test alone (see [`fixed_ports`]).
 pub struct FixedPorts {
-    _turn: Option<File>,
+    _turn: Option<Turn>,
 }
 
 /// The handout's ports (60000 for servers, 62000 for the bound client).
@@ -37,8 +38,10 @@ const OWN_NETWORK_DEADLINE: Duration = Duration::from_secs(150);
 ///   words;
 /// - in that child (or in `tp grade`'s sandbox, whose network is the submission's own), it
 ///   returns the ports at once; tests that share a sandbox take turns;
-/// - elsewhere (macOS, Windows), tests take turns across every test binary, and a program
-///   outside the tests that listens on one of the ports stops the test with a sentence.
+/// - elsewhere (macOS, Windows, or Linux without namespaces: a platform's jail, or
+///   `TP_SOCKETS_NO_NAMESPACES=1`), tests take turns across every test binary that shares the
+///   network ([`take_turn`]), and a program outside the tests that listens on one of the
+///   ports stops the test with a sentence.
 pub fn fixed_ports() -> Option<FixedPorts> {
     match Network::current() {
         Network::Own => {
@@ -118,12 +121,47 @@ fn run_in_own_network() {
     }
 }
 
+/// How long a test waits for its turn at the fixed ports.
+const TURN_WAIT: Duration = Duration::from_secs(120);
+
+/// A test's turn at the fixed ports, given back when dropped (or when its process dies).
+#[cfg(target_os = "linux")]
+pub type Turn = std::os::unix::net::UnixListener;
+#[cfg(not(target_os = "linux"))]
+pub type Turn = File;
+
 /// Waits for the turn of the current test among those that use the fixed ports in this
-/// network (a file lock: flock on Unix, LockFileEx on Windows, across test binaries too).
-fn take_turn() -> File {
+/// network, across test binaries, users and `/tmp` folders.
+///
+/// On Linux the turn is a Unix socket with an abstract name (`@tp-sockets-fixed-ports`): such
+/// a name belongs to the network namespace, as the ports do, so every process that shares the
+/// ports shares it (two Moodle VPL evaluations, each with a `/tmp` of its own, on the host's
+/// network), any user may hold it, and the system gives it back when its holder dies.
+#[cfg(target_os = "linux")]
+pub fn take_turn() -> Turn {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixListener};
+    let name = "tp-sockets-fixed-ports";
+    let address = SocketAddr::from_abstract_name(name).expect("an abstract socket name");
+    let deadline = Instant::now() + TURN_WAIT;
+    loop {
+        match UnixListener::bind_addr(&address) {
+            Ok(turn) => return turn,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot take the turn at the fixed ports (@{name}): {e}"),
+        }
+    }
+}
+
+/// Elsewhere (macOS, Windows), a file lock in the temporary folder: flock on Unix, LockFileEx
+/// on Windows, across test binaries too.
+#[cfg(not(target_os = "linux"))]
+pub fn take_turn() -> Turn {
     let path = std::env::temp_dir().join("tp-sockets-fixed-ports.lock");
     let file = shared_lock_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + TURN_WAIT;
     loop {
         match file.try_lock() {
             Ok(()) => return file,
@@ -139,6 +177,7 @@ fn take_turn() -> File {
 /// each evaluation may run as a user of its own): opened for reading when it is there (a lock
 /// needs no more, and a shared temporary folder lets no one create over another's file),
 /// made otherwise, readable by all.
+#[cfg(not(target_os = "linux"))]
 fn shared_lock_file(path: &std::path::Path) -> std::io::Result<File> {
     loop {
         match File::open(path) {

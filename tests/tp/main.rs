@@ -7,10 +7,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
 
+mod capture;
 mod check;
 mod classroom50;
 #[path = "../common/mod.rs"]
 mod common;
+mod contain;
 mod grade;
 mod sandbox;
 mod trace;
@@ -37,8 +39,15 @@ pub struct Ran {
 
 /// Runs `tp` with `args` to its end, or to its deadline.
 pub fn tp(args: &[&str]) -> Ran {
+    tp_with(args, &[])
+}
+
+/// Runs `tp` with `args` and the environment variables `env` added, to its end or deadline.
+pub fn tp_with(args: &[&str], env: &[(&str, &str)]) -> Ran {
     let finished = run_to_end(
-        Command::new(env!("CARGO_BIN_EXE_tp")).args(args),
+        Command::new(env!("CARGO_BIN_EXE_tp"))
+            .args(args)
+            .envs(env.iter().copied()),
         b"",
         TP_DEADLINE,
     )

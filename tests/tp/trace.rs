@@ -11,7 +11,7 @@ use super::{Ran, tp};
 use crate::common::fixtures::Scratch;
 
 /// Whether this machine lets tp make a network of its own; says so when it does not.
-fn traces_here() -> bool {
+pub fn traces_here() -> bool {
     match own_networks() {
         Ok(()) => true,
         Err(why) => {
@@ -178,80 +178,6 @@ fn without_a_network_of_its_own_tp_trace_says_what_to_use_instead() {
         assert_eq!(out.code, Some(1));
         assert!(out.stderr.contains("Wireshark"), "{}", out.stderr);
     }
-}
-
-/// The capture needs no root: an ordinary user records the packets of a network of its own
-/// (as root, this test runs it as the user `nobody`).
-#[test]
-fn an_ordinary_user_records_the_packets_of_a_network_of_its_own() {
-    const CHILD: &str = "TP_SOCKETS_CAPTURE_CHILD";
-    if std::env::var_os(CHILD).is_some() {
-        record_an_exchange();
-        return;
-    }
-    if !traces_here() {
-        return;
-    }
-    let binary = std::env::current_exe().unwrap();
-    let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
-    });
-    let mut command = if root {
-        let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "unshare",
-        ]);
-        c
-    } else {
-        Command::new("unshare")
-    };
-    command
-        .args(["--user", "--map-root-user", "--net", "--"])
-        .arg(binary)
-        .args([
-            "trace::an_ordinary_user_records_the_packets_of_a_network_of_its_own",
-            "--exact",
-            "--nocapture",
-        ])
-        .env(CHILD, "1");
-    let ran = run_to_end(&mut command, b"", Duration::from_secs(60)).unwrap();
-    assert!(
-        ran.status.is_some_and(|s| s.success()) && ran.stdout.contains("recorded: SYN, SYN-ACK"),
-        "{}\n{}",
-        ran.stdout,
-        ran.stderr
-    );
-}
-
-/// In a network of its own: an exchange on its loopback, recorded.
-fn record_an_exchange() {
-    use std::io::{Read, Write};
-    use tp::wire::{Capture, Transport, about};
-    tp::netns::loopback_up().expect("bring the loopback up");
-    let capture = Capture::start().expect("an ordinary user records its own network");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let (mut served, _) = listener.accept().unwrap();
-    client.write_all(b"hi").unwrap();
-    let mut buffer = [0; 2];
-    served.read_exact(&mut buffer).unwrap();
-    drop((client, served));
-    let heard = capture.finish();
-    let packets = about(&heard, Duration::ZERO, &[port].into());
-    let flags: Vec<String> = packets
-        .iter()
-        .map(|(_, p)| match &p.transport {
-            Transport::Tcp { flags, .. } if *flags == 0x02 => "SYN".to_string(),
-            Transport::Tcp { flags, .. } if *flags == 0x12 => "SYN-ACK".to_string(),
-            other => format!("{other:?}"),
-        })
-        .collect();
-    println!("recorded: {}", flags.join(", "));
 }
 
 #[test]

@@ -10,6 +10,7 @@ use tp::files;
 use tp::grade;
 use tp::results::{Lang, Report, classroom50, gradescope, markdown, table, vpl};
 use tp::sandbox::Mode;
+use tp_sockets::kit::contain::{self, Strays};
 use tp_sockets::kit::lock;
 
 use crate::check;
@@ -112,6 +113,8 @@ pub fn grade(
     .zip(&submissions)
     .map(|(scores, submission)| Report::of(&grade::label(submission), Ok(scores), how))
     .collect();
+    // Nothing a submission started may run while its results are written, nor after.
+    contain::kill_strays(Strays::All);
     print!("{}", table::table(&reports, &columns));
     files::write(&out.csv, table::csv(&reports, &columns).as_bytes())?;
     if let Some(dir) = &out.feedback {

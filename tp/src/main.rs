@@ -97,9 +97,9 @@ enum Command {
         /// Grade only these programs or exercises (e.g. ex1_tcp,ex2_netstat); all when absent
         #[arg(long, value_delimiter = ',', value_name = "NAMES")]
         programs: Vec<String>,
-        /// Run each submission in a sandbox (Linux, bubblewrap): auto (where one can be
-        /// made), required (refuse to grade without), off
-        #[arg(long, default_value = "auto", value_name = "MODE")]
+        /// Run each submission in a sandbox (Linux, bubblewrap): required (refuse to grade
+        /// without one), auto (where one can be made; the platforms' jails), off (your rights)
+        #[arg(long, default_value = "required", value_name = "MODE")]
         sandbox: Mode,
         /// Programs graded at once (default: four per core)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -160,6 +160,8 @@ enum Command {
 
 fn main() -> ExitCode {
     tp_sockets::kit::launcher::end_quietly_on_closed_output();
+    // What the programs under test start and leave is adopted by tp, and killed (Linux).
+    tp_sockets::kit::contain::adopt_orphans();
     let root = tp::kit_root();
     match Cli::parse().command {
         None => {

@@ -15,6 +15,16 @@ use std::sync::OnceLock;
 /// The environment variable that says which network a process of the kit is in.
 pub const NETWORK_VAR: &str = "TP_SOCKETS_NETWORK";
 
+/// The environment variable that makes the kit act as on a machine without namespaces
+/// (`TP_SOCKETS_NO_NAMESPACES=1`): no network of its own, no sandbox. It is how the kit's
+/// tests, and an instructor, try what happens on a platform whose jail has none.
+pub const NO_NAMESPACES_VAR: &str = "TP_SOCKETS_NO_NAMESPACES";
+
+/// Whether [`NO_NAMESPACES_VAR`] forbids namespaces to this process.
+pub fn namespaces_forbidden() -> bool {
+    std::env::var_os(NO_NAMESPACES_VAR).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// The network a process is in, as its parent said in [`NETWORK_VAR`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Network {
@@ -44,6 +54,9 @@ pub fn own_networks() -> Result<(), &'static str> {
     *PROBED.get_or_init(|| {
         if !cfg!(target_os = "linux") {
             return Err("network namespaces exist on Linux only");
+        }
+        if namespaces_forbidden() {
+            return Err("TP_SOCKETS_NO_NAMESPACES forbids namespaces");
         }
         let probe = Command::new("unshare")
             .args(UNSHARE)

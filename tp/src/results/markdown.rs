@@ -57,6 +57,10 @@ pub fn feedback(report: &Report, lang: Lang, limit: usize) -> String {
     if !skipped.is_empty() {
         text += &format!("\n{}\n\n{}\n", words.not_counted, skipped.join("\n"));
     }
+    // How it was graded, for the teacher (Classroom 50 shows this file as the Release body).
+    if !report.how.is_empty() {
+        text += &format!("\n_{}_\n", inline(&report.how));
+    }
     let failing = programs.iter().filter(|p| p.failures().next().is_some());
     let mut sections = Vec::new();
     for program in failing {
@@ -211,6 +215,8 @@ mod tests {
         assert!(text.starts_with("# Feedback for alice\n"), "{text}");
         assert!(text.contains("2 of 5 tests passed."), "{text}");
         assert!(text.contains("| ex1_tcp_client | 1/1 |"), "{text}");
+        // How it was graded, for the teacher (Classroom 50's Release body).
+        assert!(text.contains("\n_sandbox: bubblewrap_\n"), "{text}");
         assert!(text.contains("## ex1_tcp_server: 1/2"), "{text}");
         assert!(
             text.contains("**welcomes a client**: expected the reference"),

@@ -50,6 +50,10 @@ pub fn evaluation(report: &Report, lang: Lang, (min, max): (f64, f64)) -> String
             program.max_score()
         ));
     }
+    // How it was graded, for the teacher: stderr goes to a log that VPL deletes.
+    if !report.how.is_empty() {
+        out.push(comment_text(&report.how));
+    }
     let skipped: Vec<String> = report
         .skipped()
         .map(|(program, test, why)| format!("{program}: {} ({why})", test.name))
@@ -201,6 +205,11 @@ mod tests {
         assert_eq!(comments[0], "-Summary");
         assert!(
             comments.contains(&">ex1_tcp_server            1/2".to_string()),
+            "{comments:#?}"
+        );
+        // The teacher sees how it was graded: VPL deletes what tp said on stderr.
+        assert!(
+            comments.contains(&"sandbox: bubblewrap".to_string()),
             "{comments:#?}"
         );
         assert!(comments.contains(&"-ex1_tcp_server: 1/2 tests passed".to_string()));

@@ -20,28 +20,9 @@ use std::process::{Command, Stdio};
 
 use crate::cgroup::Group;
 
-/// What the instructor asked for (`--sandbox`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// A sandbox where one can be made; otherwise say so in one line and grade without.
-    Auto,
-    /// Refuse to grade without a sandbox.
-    Required,
-    /// No sandbox, and say so.
-    Off,
-}
+mod mode;
 
-impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(text: &str) -> Result<Mode, String> {
-        match text {
-            "auto" => Ok(Mode::Auto),
-            "required" => Ok(Mode::Required),
-            "off" => Ok(Mode::Off),
-            _ => Err(format!("`{text}`: the sandbox is auto, required or off")),
-        }
-    }
-}
+pub use mode::{Mode, NoSandbox};
 
 /// How commands are run: in bubblewrap, or as they are (and why).
 #[derive(Debug, Clone)]
@@ -145,7 +126,7 @@ impl Sandbox {
     /// The sandbox `mode` asks for, on this machine: bubblewrap if it is installed and works
     /// here (tried once, with the options used for real), else none, with the reason. With
     /// [`Mode::Required`], no sandbox is an error.
-    pub fn choose(mode: Mode) -> Result<Sandbox, String> {
+    pub fn choose(mode: Mode) -> Result<Sandbox, NoSandbox> {
         let mut sandbox = Sandbox {
             bwrap: None,
             root: is_root(),
@@ -170,12 +151,16 @@ impl Sandbox {
                 );
                 Ok(sandbox)
             }
-            Some(why) if mode == Mode::Required => Err(format!(
-                "no sandbox can be made here ({why}), and --sandbox required asks for one"
-            )),
+            Some(why) if mode == Mode::Required => Err(NoSandbox { why }),
             Some(why) => {
+                let contained = if tp_sockets::kit::contain::adopt_orphans() {
+                    "nothing they start outlives their tests"
+                } else {
+                    "what they start in a session of its own may outlive their tests here"
+                };
                 sandbox.line = format!(
-                    "no sandbox ({why}): submissions run with your rights, on your network"
+                    "no sandbox ({why}): submissions run with your rights, on your network; \
+                     {contained}"
                 );
                 Ok(sandbox)
             }
@@ -190,6 +175,9 @@ impl Sandbox {
                 "there is none on {}: grade on Linux with bubblewrap for one",
                 std::env::consts::OS
             ));
+        }
+        if crate::netns::namespaces_forbidden() {
+            return Err("TP_SOCKETS_NO_NAMESPACES forbids namespaces".to_string());
         }
         let bwrap = find_program("bwrap").ok_or(
             "bubblewrap is not installed: apt-get install bubblewrap, or dnf install bubblewrap",
