@@ -3,13 +3,11 @@
 //! sandbox and without any namespace; and `tp grade` refuses to grade without a sandbox
 //! unless told `--sandbox off`.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
-use super::{Submission, root, tp_with};
+use super::{root, tp_with};
 use crate::common::fixtures::Scratch;
 use tp::netns::NO_NAMESPACES_VAR;
-use tp::sandbox::{Mode, Sandbox};
 
 /// A word that only the forger's daemon carries in its command line: it is found by it.
 pub const MARK: &str = "forger-2346";
@@ -124,6 +122,10 @@ fn without_a_sandbox_tp_grade_refuses_to_grade_unless_told_off() {
 #[test]
 #[ignore = "grades a submission once or twice; run by CI with --ignored"]
 fn a_daemon_left_by_a_submission_changes_no_result_with_or_without_a_sandbox() {
+    use super::Submission;
+    use std::path::Path;
+    use std::time::Duration;
+    use tp::sandbox::{Mode, Sandbox};
     let scratch = Scratch::new("forger");
     let base = scratch.path.clone();
     let out = base.join("out");

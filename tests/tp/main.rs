@@ -7,6 +7,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // in a test, a failed unwrap is a failed test
 
+#[cfg(target_os = "linux")]
 mod capture;
 mod check;
 mod classroom50;
