@@ -244,7 +244,8 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(alive(daemon));
-        assert!(kill_strays(Strays::Adopted) >= 1);
+        // (Another test's supervised program, ending meanwhile, may kill it first.)
+        kill_strays(Strays::Adopted);
         assert!(!alive(daemon), "the daemon still runs");
         assert!(read_process(daemon).is_none(), "the daemon was not reaped");
     }
