@@ -221,7 +221,7 @@ fn reap(pid: i32) {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     /// Whether the process `pid` is alive (not a zombie).
     fn alive(pid: i32) -> bool {
@@ -229,24 +229,30 @@ mod tests {
     }
 
     #[test]
-    fn a_daemon_in_a_session_of_its_own_is_adopted_and_killed() {
+    fn a_daemon_left_by_a_supervised_program_is_killed_when_it_is_stopped() {
         assert!(adopt_orphans(), "Linux lets a process be a subreaper");
-        // A double fork and setsid, as a daemon does: the shell prints the daemon's number,
-        // then ends, leaving it an orphan in a session of its own.
-        let out = Command::new("sh")
-            .args(["-c", "setsid sh -c 'sleep 2346' >/dev/null 2>&1 & echo $!"])
-            .output()
+        // A program that starts a daemon (a fork, then a session of its own), prints its
+        // number and ends at once: the daemon is an orphan, adopted by this process.
+        let daemon = {
+            let mut program = super::super::process::Supervised::start(
+                Command::new("sh")
+                    .args(["-c", "setsid sh -c 'sleep 2346' >/dev/null 2>&1 & echo $!"]),
+            )
             .unwrap();
-        let daemon: i32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while read_process(daemon).is_none_or(|p| p.parent != own().pid) {
-            assert!(Instant::now() < deadline, "the daemon was not adopted");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(alive(daemon));
-        // (Another test's supervised program, ending meanwhile, may kill it first.)
-        kill_strays(Strays::Adopted);
-        assert!(!alive(daemon), "the daemon still runs");
+            let line = program.wait_for_stdout(|_| true, Duration::from_secs(5));
+            assert!(program.wait(Duration::from_secs(5)).is_some());
+            let daemon: i32 = line.unwrap().trim().parse().unwrap();
+            assert!(
+                alive(daemon),
+                "the daemon runs until its program is stopped"
+            );
+            daemon
+        };
+        assert!(
+            !alive(daemon),
+            "the daemon still runs: {:?}",
+            read_process(daemon)
+        );
         assert!(read_process(daemon).is_none(), "the daemon was not reaped");
     }
 }
