@@ -10,6 +10,7 @@ use std::net::UdpSocket;
 use std::process::ExitCode;
 
 use clap::Parser;
+use tp_sockets::net::reflection::ReplyLimit;
 use tp_sockets::net::welcome::{BUFFER, WELCOME};
 use tp_sockets::net::{finish, sock};
 
@@ -42,6 +43,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("receiving on {address}");
 
     let mut buffer = [0u8; BUFFER];
+    let mut limit = ReplyLimit::new();
     loop {
         // d) recv_from (recvfrom) returns one whole datagram and who sent it. A datagram longer
         // than the buffer is cut: the rest is lost, not kept for the next call as TCP would.
@@ -50,6 +52,16 @@ fn run(args: &Args) -> Result<(), String> {
         // bytes and the sender's address. On an error, print it with eprintln! and `continue`:
         // one bad datagram must not stop the server.
         let (received, sender): (usize, std::net::SocketAddr) = todo!("d: recvfrom");
+        // Anyone can write any source address on a datagram: a server that answers everything
+        // would flood whoever an attacker names (reflection). Each sender gets a few answers
+        // at once, then a few per second; an empty datagram, none. What is refused is told in
+        // one line per second at most.
+        if !limit.allows(sender, received) {
+            if let Some(line) = limit.report() {
+                eprintln!("{line}");
+            }
+            continue;
+        }
         let message = String::from_utf8_lossy(&buffer[..received]);
         println!("from {sender}: {message:?}");
 

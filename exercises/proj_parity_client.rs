@@ -17,8 +17,8 @@ use tp_sockets::net::{finish, shown, sock, udp};
 /// Ask the parity server whether a picture's width and height are even or odd.
 #[derive(Parser)]
 struct Args {
-    /// The picture's name (none: the server's default picture)
-    #[arg(default_value = "")]
+    /// The picture's name (an empty request would get no answer)
+    #[arg(default_value = "car.png")]
     name: String,
     /// The server's address or name
     #[arg(long, default_value = "127.0.0.1")]
@@ -48,12 +48,7 @@ fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("cannot receive from {server}: {e}"))?
         .ok_or_else(|| udp::no_answer(server, timeout, "cargo run --example proj_parity_server"))?;
     let reply = String::from_utf8_lossy(&buffer[..received]);
-    let name = if args.name.is_empty() {
-        "the default picture"
-    } else {
-        &args.name
-    };
-    println!("{name}: {}", in_words(reply.trim_end())?);
+    println!("{}: {}", args.name, in_words(reply.trim_end())?);
     Ok(())
 }
 

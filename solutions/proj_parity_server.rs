@@ -1,7 +1,8 @@
 //! Project: are a picture's width and height even ("pair") or odd ("impair")? Over UDP.
 //!
-//! Follows Exercise 4. The request datagram is a picture name (empty: car.png); the answer is
-//! one line: `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`.
+//! Follows Exercise 4. The request datagram is a picture name (blank: car.png; empty: no
+//! answer); the answer is one line: `OK <width> <height> <pair|impair> <pair|impair>` or
+//! `ERR <reason>`.
 //!
 //! Terminal 1: `cargo run --example proj_parity_server`
 //! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`
@@ -15,6 +16,7 @@ use tp_sockets::image::parity::{self, DEFAULT_PORT, MAX_DATAGRAM};
 use tp_sockets::image::picture::dimensions;
 use tp_sockets::image::serve::ServedFolder;
 use tp_sockets::net::finish;
+use tp_sockets::net::reflection::ReplyLimit;
 
 /// The picture asked for by an empty request.
 const DEFAULT_PICTURE: &str = "car.png";
@@ -37,6 +39,7 @@ fn run(args: &Args) -> Result<(), String> {
     let (folder, socket) = args.served.bind_udp(args.port)?;
 
     let mut buffer = [0u8; MAX_DATAGRAM];
+    let mut limit = ReplyLimit::new();
     loop {
         let (received, sender) = match socket.recv_from(&mut buffer) {
             Ok(datagram) => datagram,
@@ -45,6 +48,15 @@ fn run(args: &Args) -> Result<(), String> {
                 continue;
             }
         };
+        // A reply to anyone who asks would make this server a loudspeaker for floods
+        // (reflection): each sender gets a few at once, then a few per second; an empty
+        // datagram, none. One line per second at most tells what was refused.
+        if !limit.allows(sender, received) {
+            if let Some(line) = limit.report() {
+                eprintln!("{line}");
+            }
+            continue;
+        }
         let request = String::from_utf8_lossy(&buffer[..received]);
         let reply = answer(&folder, request.trim());
         println!("from {sender}: {request:?} -> {reply}");

@@ -19,8 +19,8 @@ use tp_sockets::image::parity::DEFAULT_PORT;
 /// Ask the parity server whether a picture's width and height are even or odd.
 #[derive(Parser)]
 struct Args {
-    /// The picture's name (none: the server's default picture)
-    #[arg(default_value = "")]
+    /// The picture's name (an empty request would get no answer)
+    #[arg(default_value = "car.png")]
     name: String,
     /// The server's address or name
     #[arg(long, default_value = "127.0.0.1")]

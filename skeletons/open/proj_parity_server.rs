@@ -1,7 +1,8 @@
 //! Project: are a picture's width and height even ("pair") or odd ("impair")? Over UDP.
 //!
-//! Follows Exercise 4. The request datagram is a picture name (empty: car.png); the answer is
-//! one line: `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`.
+//! Follows Exercise 4. The request datagram is a picture name (blank: car.png; empty: no
+//! answer); the answer is one line: `OK <width> <height> <pair|impair> <pair|impair>` or
+//! `ERR <reason>`.
 //!
 //! Terminal 1: `cargo ex proj_parity_server`
 //! Terminal 2: `cargo run --example proj_parity_client -- house.jpg`

@@ -5,6 +5,7 @@ pub mod errors;
 pub mod io;
 pub mod netstat;
 pub mod prompt;
+pub mod reflection;
 pub mod sock;
 pub mod text;
 pub mod udp;

@@ -6,8 +6,10 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use crate::kit::lock;
 use crate::net::errors::REPLY_TIMEOUT;
 use crate::net::io::{is_peer_gone, is_timeout};
 use crate::net::text::shown;
@@ -32,13 +34,21 @@ pub fn answer(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
     Ok(buffer[..received].to_vec())
 }
 
-/// How long a server waits for a client's message before it moves on to the next client.
-pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a server waits for a client's message before it moves on to the next client:
+/// shorter than a client's patience ([`REPLY_TIMEOUT`], 5 s), so that a client queued behind
+/// a silent connection is still answered in time.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The time that the clients who said nothing, one after the other, have cost the server so
+/// far: together they get [`CLIENT_TIMEOUT`], not each; the first client that speaks resets it.
+static SILENT_STREAK: Mutex<Duration> = Mutex::new(Duration::ZERO);
 
 /// Accepts the next client of `listener`, answers it, and prints one line about it:
 /// `client N from ADDRESS: received "MESSAGE"`. Whatever that client does (sends nothing,
 /// waits forever, resets the connection), it costs at most [`CLIENT_TIMEOUT`] and a line on
-/// stderr: the server goes on with the next one.
+/// stderr: the server goes on with the next one. Silent clients in a row share that time: once
+/// they have used it, the next silent one is closed at once, so that a crowd of them cannot
+/// keep a client who spoke waiting (its message is already there when its turn comes).
 pub fn welcome_next(listener: &TcpListener, count: u64) {
     let (mut client, address) = match listener.accept() {
         Ok(accepted) => accepted,
@@ -48,9 +58,19 @@ pub fn welcome_next(listener: &TcpListener, count: u64) {
         }
     };
     // A client that connects and then says nothing must not block the others for ever.
-    let _ = client.set_read_timeout(Some(CLIENT_TIMEOUT));
+    let spent = *lock(&SILENT_STREAK);
+    let patience = CLIENT_TIMEOUT
+        .saturating_sub(spent)
+        .max(Duration::from_millis(1));
+    let _ = client.set_read_timeout(Some(patience));
     let _ = client.set_write_timeout(Some(CLIENT_TIMEOUT));
-    match answer(&mut client) {
+    let waited = Instant::now();
+    let answered = answer(&mut client);
+    *lock(&SILENT_STREAK) = match &answered {
+        Err(e) if is_timeout(e) => spent + waited.elapsed(),
+        _ => Duration::ZERO,
+    };
+    match answered {
         Ok(message) if message.is_empty() => {
             println!("client {count} from {address}: closed without sending anything");
         }
@@ -58,9 +78,10 @@ pub fn welcome_next(listener: &TcpListener, count: u64) {
             "client {count} from {address}: received {:?}",
             String::from_utf8_lossy(&message)
         ),
-        Err(e) if is_timeout(&e) => {
-            eprintln!("client {count} from {address}: sent nothing in {CLIENT_TIMEOUT:?}; closed");
-        }
+        Err(e) if is_timeout(&e) => eprintln!(
+            "client {count} from {address}: sent nothing in {:.1} s; closed",
+            waited.elapsed().as_secs_f64()
+        ),
         Err(e) => eprintln!("client {count} from {address}: connection lost: {e}"),
     }
 }

@@ -83,6 +83,45 @@ pub fn assert_file(program: &str, path: &Path, expected: &[u8], what: &str) {
     }
 }
 
+/// What the file a planted link leads to holds: a file of the user's, outside `--out`.
+pub const USERS_OWN: &[u8] = b"the user's own file";
+
+/// A symbolic link planted at `out/name` by someone who may write to `--out` (`--out /tmp`),
+/// leading to a file of the user's in a folder of its own (returned: it lives as long as it).
+#[cfg(unix)]
+pub fn plant_link(out: &Scratch, name: &str) -> Scratch {
+    let users = Scratch::new("users-own");
+    std::fs::write(users.path.join("own.txt"), USERS_OWN).unwrap();
+    std::os::unix::fs::symlink(users.path.join("own.txt"), out.path.join(name)).unwrap();
+    users
+}
+
+/// Panics unless `program` left the file behind the planted link alone and replaced the link
+/// at `out/name` with the download, `body`.
+#[track_caller]
+pub fn assert_link_replaced(
+    program: &str,
+    out: &Scratch,
+    name: &str,
+    body: &[u8],
+    users: &Scratch,
+) {
+    let own = users.path.join("own.txt");
+    assert_file(
+        program,
+        &own,
+        USERS_OWN,
+        "nothing: the file the planted link led to",
+    );
+    let kind = std::fs::symlink_metadata(out.path.join(name)).map(|m| m.file_type());
+    assert!(
+        kind.as_ref().is_ok_and(|k| k.is_file()),
+        "expected {program} to replace the link planted at {name} with the download, but it is \
+         {kind:?}"
+    );
+    assert_file(program, &out.path.join(name), body, name);
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.path);

@@ -127,6 +127,95 @@ pub fn ask(name: &str, address: SocketAddr, message: &str) -> String {
     said(asking, name, "waiting for its reply")
 }
 
+/// Three connections to the server `name` at `address` that say nothing and stay open, then a
+/// client that speaks: it must be answered within a client's patience (5 s, as the kit's
+/// clients wait): a sequential server gives the silent ones less than that, all together.
+#[track_caller]
+pub fn assert_silent_clients_do_not_hold_the_next(name: &str, server: &mut Running) {
+    let address = server.address();
+    let silent: Vec<std::net::TcpStream> = (0..3)
+        .map(|_| {
+            said(
+                std::net::TcpStream::connect(address),
+                name,
+                "connecting to it",
+            )
+        })
+        .collect();
+    let reply = ask(name, address, "after three silent clients");
+    super::fixtures::assert_answer(
+        name,
+        "a client behind three silent connections, within its 5 s",
+        &reply,
+        tp_sockets::net::welcome::WELCOME,
+    );
+    drop(silent);
+    server.assert_running("three silent connections");
+}
+
+/// A UDP server is no loudspeaker for floods: from one address (which an attacker may have
+/// written as a victim's), 256 one-byte datagrams sent as fast as they go get at most 3 times
+/// their bytes back, and write a bounded log (at most 16 lines); an empty datagram gets no
+/// answer; another sender asking `request` still gets one.
+#[track_caller]
+pub fn assert_no_reflection(name: &str, server: &mut Running, request: &[u8]) {
+    use std::net::UdpSocket;
+    let address = server.address();
+    let socket = || UdpSocket::bind(SocketAddr::new(address.ip(), 0)).unwrap();
+    let lines =
+        |server: &Running| server.stdout().lines().count() + server.stderr().lines().count();
+    let empty = socket();
+    empty.send_to(b"", address).unwrap();
+    empty
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut buffer = [0u8; 65536];
+    if let Ok((n, _)) = empty.recv_from(&mut buffer) {
+        panic!(
+            "expected {name} to answer nothing to an empty datagram (it asks nothing, and an \
+             answer would be all amplification), but it answered {n} bytes\n{}",
+            server.transcript()
+        );
+    }
+    let before = lines(server);
+    let flooder = socket();
+    for _ in 0..256 {
+        flooder.send_to(b"x", address).unwrap();
+    }
+    // What comes back, until nothing more comes for a second.
+    flooder
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let (mut back, mut count) = (0, 0);
+    while let Ok((n, _)) = flooder.recv_from(&mut buffer) {
+        back += n;
+        count += 1;
+    }
+    assert!(
+        back <= 3 * 256,
+        "expected {name} to send at most 768 bytes (3 times the 256 bytes received) back to an \
+         address that sent 256 one-byte datagrams, but it sent {back} bytes in {count} \
+         datagrams: anyone can write a victim's address as a datagram's source, and the server \
+         then floods the victim (reflection)\n{}",
+        server.transcript()
+    );
+    let written = lines(server) - before;
+    assert!(
+        written <= 16,
+        "expected {name}'s log to stay bounded during a flood of 256 datagrams (16 lines at \
+         most), but it wrote {written} lines"
+    );
+    let other = socket();
+    other.set_read_timeout(Some(RUN_DEADLINE)).unwrap();
+    other.send_to(request, address).unwrap();
+    said(
+        other.recv_from(&mut buffer),
+        name,
+        "waiting for its answer to another sender",
+    );
+    server.assert_running("a flood from one address");
+}
+
 /// Terminal codes a hostile peer sends as its reply (clear the screen, retitle the window), and
 /// the way a client must show them: escaped, never raw.
 pub const TERMINAL_CODES: &[u8] = b"Hi\x1b[2J\x1b]0;owned\x07";

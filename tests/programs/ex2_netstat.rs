@@ -135,6 +135,39 @@ fn when_nothing_uses_the_port_it_says_so() {
     outcome.expect_stdout(&format!("no TCP or UDP socket uses port {port}"));
 }
 
+/// Any user may rename a process of theirs, control characters included (`ESC ] 0 ;` retitles
+/// a terminal, `ESC [ 2 J` clears it): the owner's name is printed escaped, never raw.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_process_name_with_terminal_codes_is_printed_escaped() {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).unwrap();
+    let address: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&address.into()).unwrap();
+    let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+    // A child holds the socket (inherited) and gives itself that name.
+    socket.set_cloexec(false).unwrap();
+    let renamed = tp_sockets::kit::process::Supervised::start(std::process::Command::new("sh").args([
+        "-c",
+        r"printf '\033]0;pwn\007\033[2J' > /proc/$$/comm; echo renamed; while :; do sleep 1; done",
+    ]))
+    .unwrap();
+    socket.set_cloexec(true).unwrap();
+    assert!(
+        renamed
+            .wait_for_stdout(|l| l == "renamed", START_DEADLINE)
+            .is_some(),
+        "{}",
+        renamed.stderr()
+    );
+    let outcome = view(port);
+    assert!(
+        !outcome.stdout.contains('\x1b') && !outcome.stdout.contains('\x07'),
+        "expected {VIEWER} to escape the terminal codes in a process name, but it printed them \
+         raw\n{outcome}"
+    );
+    outcome.expect_stdout("\\u{1b}]0;pwn\\u{7}\\u{1b}[2J");
+}
+
 #[test]
 fn udp_sockets_are_listed_too() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -88,6 +88,17 @@ fn survives_a_client_that_leaves_without_sending_and_one_that_resets() {
     server.assert_running("a client that left and one that reset");
 }
 
+/// A connection that says nothing costs the next client less than its patience, and several
+/// of them do not add up.
+#[test]
+fn silent_connections_do_not_keep_the_next_client_waiting() {
+    let Some(_ports) = fixed_ports() else {
+        return;
+    };
+    let mut server = under_test(SERVER).serve();
+    assert_silent_clients_do_not_hold_the_next(SERVER, &mut server);
+}
+
 #[test]
 fn answers_the_exercise_1_client() {
     let Some(_ports) = fixed_ports() else {

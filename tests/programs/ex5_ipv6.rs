@@ -124,6 +124,17 @@ mod ex5_ipv6_server {
         super::q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(SERVER_UNDER_TEST);
     }
 
+    /// A connection that says nothing costs the next client less than its patience, and
+    /// several of them do not add up.
+    #[test]
+    fn silent_connections_do_not_keep_the_next_client_waiting() {
+        if crate::common::no_ipv6_here() {
+            return;
+        }
+        let mut server = under_test(SERVER).args(["0"]).serve();
+        crate::common::assert_silent_clients_do_not_hold_the_next(SERVER, &mut server);
+    }
+
     #[test]
     fn a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped() {
         super::a_dual_stack_server_accepts_an_ipv4_client_seen_as_ipv4_mapped(SERVER_UNDER_TEST);

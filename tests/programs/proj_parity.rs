@@ -53,7 +53,7 @@ mod proj_parity_server {
     fn each_side_gets_its_own_parity() {
         let (server, _folder) = serve(Role::UnderTest);
         let address = server.address();
-        answers(address, b"", "OK 640 427 pair impair\n");
+        answers(address, b" \n", "OK 640 427 pair impair\n");
         answers(address, b"car.png", "OK 640 427 pair impair\n");
         answers(address, b"house.jpg", "OK 481 320 impair pair\n");
         answers(address, b"dog.jpg", "OK 360 243 pair impair\n");
@@ -92,6 +92,14 @@ mod proj_parity_server {
             b"link-out.png",
             "ERR that name leads outside the folder\n",
         );
+    }
+
+    /// PROTOCOL.md: a few answers at once to one address, then a few per second; an empty
+    /// datagram gets none.
+    #[test]
+    fn a_flood_from_one_address_is_not_reflected() {
+        let (mut server, _folder) = serve(Role::UnderTest);
+        crate::common::assert_no_reflection(SERVER, &mut server, b"car.png");
     }
 
     #[test]

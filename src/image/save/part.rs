@@ -2,6 +2,12 @@
 //! which becomes the real file only once complete and verified (a rename in the same folder is
 //! all or nothing). Dropped, it is deleted; Ctrl-C deletes it too, and the program exits with
 //! code 130.
+//!
+//! Anyone who may write to the folder (`--out /tmp`) could plant a symbolic link where the
+//! download is about to write, to make the user overwrite a file of theirs: the temporary file
+//! has a name no one can predict, and is created new and exclusively (`O_CREAT | O_EXCL`, which
+//! never opens through an existing path or link); the rename that puts it in place replaces a
+//! link at the final name, never follows it.
 
 use std::fs::File;
 use std::io;
@@ -26,18 +32,12 @@ pub struct PartFile {
 }
 
 impl PartFile {
-    /// Creates `.<name>.part-<pid>` in `dir` (and `dir` itself if needed), open for writing and
-    /// reading back, and deleted on Ctrl-C.
+    /// Creates `.<name>.part-<random>` in `dir` (and `dir` itself if needed), new, open for
+    /// writing and reading back, and deleted on Ctrl-C.
     pub fn create(dir: &Path, name: &str) -> io::Result<PartFile> {
         delete_parts_on_ctrl_c();
         std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!(".{name}.part-{}", std::process::id()));
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)?;
+        let (path, file) = create_new(dir, name)?;
         lock_parts().push(path.clone());
         Ok(PartFile {
             path,
@@ -59,7 +59,8 @@ impl PartFile {
         // machine in the next seconds could lose the file (the cost of fsync was half the
         // download's speed).
         self.file = None;
-        if !force && destination.exists() {
+        // A link at the destination counts as a file there, even one that leads nowhere.
+        if !force && destination.symlink_metadata().is_ok() {
             return Err(SaveError::Exists(destination.to_path_buf()));
         }
         std::fs::rename(&self.path, destination).map_err(|error| SaveError::File {
@@ -76,6 +77,37 @@ impl Drop for PartFile {
         let _ = std::fs::remove_file(&self.path);
         lock_parts().retain(|p| *p != self.path);
     }
+}
+
+/// A new file `.<name>.part-<random>` in `dir`, created exclusively: a name that exists, as a
+/// file or a link, is never opened; another random name is tried instead.
+fn create_new(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+    let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
+    for _ in 0..16 {
+        let path = dir.join(format!(".{name}.part-{:016x}", unpredictable()));
+        match File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
+}
+
+/// 64 bits no one can predict: std's SipHash keys, drawn from the OS's random source for each
+/// process, hashing a counter.
+fn unpredictable() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNT.fetch_add(1, Ordering::Relaxed));
+    hasher.finish()
 }
 
 fn lock_parts() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
@@ -123,6 +155,44 @@ mod tests {
         drop(part);
         assert!(!lock_parts().contains(&path));
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A link planted at a name the download could use (the old `.car.png.part-<pid>`) or at
+    /// the final name is never followed: the file it leads to is left alone.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_never_followed() {
+        let dir = scratch("links");
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "the user's own file").unwrap();
+        let out = dir.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let old_name = out.join(format!(".car.png.part-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &old_name).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("car.png")).unwrap();
+        let mut part = PartFile::create(&out, "car.png").unwrap();
+        assert!(
+            !part.path.ends_with(old_name.file_name().unwrap()),
+            "the temporary name is not predictable: {}",
+            part.path.display()
+        );
+        part.file().write_all(b"download").unwrap();
+        let err = part.commit(&out.join("car.png"), false).unwrap_err();
+        assert!(err.to_string().contains("--force"), "{err}");
+        let mut part = PartFile::create(&out, "car.png").unwrap();
+        part.file().write_all(b"download").unwrap();
+        part.commit(&out.join("car.png"), true).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "the user's own file"
+        );
+        let placed = std::fs::symlink_metadata(out.join("car.png")).unwrap();
+        assert!(placed.is_file(), "the link was replaced by the download");
+        assert_eq!(std::fs::read(out.join("car.png")).unwrap(), b"download");
+        // An existing name, file or link, is never opened: another name is drawn.
+        let (path, _) = create_new(&out, "car.png").unwrap();
+        assert!(path.symlink_metadata().unwrap().is_file());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -42,11 +42,12 @@ impl SocketRow {
     }
 }
 
-/// The name of process `pid`, where the OS lets any program read it (Linux: /proc/PID/comm).
+/// The name of process `pid`, where the OS lets any program read it (Linux: /proc/PID/comm),
+/// escaped for a terminal: any user may rename a process of theirs, control characters
+/// included (`ESC ] 0 ;` retitles a terminal, `ESC [ 2 J` clears it).
 pub fn process_name(pid: u32) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .ok()
-        .map(|name| name.trim().to_string())
+    let name = std::fs::read(format!("/proc/{pid}/comm")).ok()?;
+    Some(crate::net::shown(name.strip_suffix(b"\n").unwrap_or(&name)))
 }
 
 /// An address as netstat writes it, with `*:*` for "no remote end".

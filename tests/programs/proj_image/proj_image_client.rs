@@ -118,6 +118,28 @@ fn the_client_does_not_overwrite_a_file_without_force() {
     );
 }
 
+/// A link planted at the file's name (anyone may write to `--out /tmp`) is never followed:
+/// refused without `--force`, replaced by the download with it; the file it led to is left alone.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_files_name_is_replaced_never_followed() {
+    let (server, _folder) = serve_reference(&[]);
+    let out = Scratch::new("planted");
+    let users = crate::common::plant_link(&out, "car.png");
+    let port = server.address().port().to_string();
+    let out_dir = out.arg();
+    under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "car.png"])
+        .run()
+        .assert_clean_failure(1);
+    under_test(CLIENT)
+        .args(["--port", &port, "--out", &out_dir, "--force", "car.png"])
+        .run()
+        .assert_success();
+    let car = std::fs::read(crate::common::images().join("car.png")).unwrap();
+    crate::common::assert_link_replaced(CLIENT, &out, "car.png", &car, &users);
+}
+
 /// A large download through a pipe: no progress bar (that is for terminals), a verified file.
 #[test]
 fn a_large_download_through_a_pipe_shows_no_progress_bar() {

@@ -105,6 +105,20 @@ fn an_unknown_name_gets_the_not_found_picture_and_a_path_is_refused_at_home() {
     line_says(line, "cannot save a picture named");
 }
 
+/// A link planted at the file's name (anyone may write to `--out /tmp`) is never followed:
+/// refused without `--force`, replaced by the download with it; the file it led to is left alone.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_files_name_is_replaced_never_followed() {
+    let (server, _folder) = serve_reference_with("data.bin", b"the download");
+    let port = server.address().port().to_string();
+    let out = Scratch::new("udp-planted");
+    let users = crate::common::plant_link(&out, "data.bin");
+    download(&port, &out, "data.bin", &[]).assert_clean_failure(1);
+    download(&port, &out, "data.bin", &["--force"]).assert_success();
+    crate::common::assert_link_replaced(CLIENT, &out, "data.bin", b"the download", &users);
+}
+
 /// Kind 1 and 0 bytes: the server has neither the picture nor a not-found picture.
 #[test]
 fn a_not_found_answer_of_0_bytes_saves_nothing() {
