@@ -222,6 +222,29 @@ pub const TERMINAL_CODES: &[u8] = b"Hi\x1b[2J\x1b]0;owned\x07";
 /// See [`TERMINAL_CODES`].
 pub const TERMINAL_CODES_SHOWN: &str = "Hi\\u{1b}[2J\\u{1b}]0;owned\\u{7}";
 
+/// Sends [`TERMINAL_CODES`] as a client's message to the server `server` (named `name`), as a
+/// hostile client would, and panics unless it printed them escaped ([`TERMINAL_CODES_SHOWN`]),
+/// never raw.
+#[track_caller]
+pub fn assert_message_shown_escaped(name: &str, server: &Running) {
+    let address = server.address();
+    let mut stream = said(
+        std::net::TcpStream::connect(address),
+        name,
+        "connecting to it",
+    );
+    said(stream.write_all(TERMINAL_CODES), name, "sending to it");
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(RUN_DEADLINE));
+    let _ = stream.read_to_end(&mut Vec::new());
+    server.expect_line_containing(TERMINAL_CODES_SHOWN, START_DEADLINE);
+    assert!(
+        !server.stdout().contains('\x1b') && !server.stderr().contains('\x1b'),
+        "expected {name} to print a client's terminal codes escaped, never raw\n{}",
+        server.transcript()
+    );
+}
+
 /// Panics unless the client printed the reply [`TERMINAL_CODES`] escaped, with no raw ESC.
 #[track_caller]
 pub fn assert_reply_escaped(client: &Outcome) {

@@ -105,6 +105,16 @@ mod ex1_tcp_server {
         server.expect_printed("received \"caf\u{fffd}\"");
     }
 
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn a_message_with_terminal_codes_is_printed_escaped() {
+        let Some(_ports) = fixed_ports() else {
+            return;
+        };
+        let server = under_test(SERVER).serve();
+        crate::common::assert_message_shown_escaped(SERVER, &server);
+    }
+
     /// The server reads once, with a 1024-byte buffer: the rest of a longer message stays in the
     /// socket's receive queue and is never read.
     #[test]

@@ -36,6 +36,15 @@ mod ex2_dynamic_server {
         super::server_listens_on_the_typed_port_and_welcomes_the_typed_message(SERVER_UNDER_TEST);
     }
 
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn a_message_with_terminal_codes_is_printed_escaped() {
+        let mut server = under_test(SERVER).start();
+        server.type_in(&format!("{}\n", free_port()));
+        server.expect_to_announce(SERVER);
+        assert_message_shown_escaped(SERVER, &server);
+    }
+
     #[test]
     fn server_explains_and_asks_again_after_each_kind_of_bad_port() {
         let taken = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -129,6 +138,15 @@ mod ex2_dynamic_client {
     #[test]
     fn server_listens_on_the_typed_port_and_welcomes_the_typed_message() {
         super::server_listens_on_the_typed_port_and_welcomes_the_typed_message(CLIENT_UNDER_TEST);
+    }
+
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn the_client_shows_terminal_codes_from_the_server_escaped() {
+        let server = TestServer::replying("127.0.0.1:0", Some(TERMINAL_CODES));
+        let port = server.address.port();
+        let client = under_test(CLIENT).stdin(&format!("{port}\nhello\n")).run();
+        assert_reply_escaped(&client);
     }
 
     #[test]

@@ -43,6 +43,16 @@ fn the_printed_local_port_is_the_one_the_server_saw() {
     client.expect_stdout("server replied: Welcome to this server");
 }
 
+/// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+#[test]
+fn the_client_shows_terminal_codes_from_the_server_escaped() {
+    let Some(_ports) = fixed_ports() else {
+        return;
+    };
+    let _server = TestServer::replying("127.0.0.1:60000", Some(TERMINAL_CODES));
+    assert_reply_escaped(&under_test(CLIENT).run());
+}
+
 #[test]
 fn each_run_gets_a_port_chosen_by_the_os() {
     let Some(_ports) = fixed_ports() else {

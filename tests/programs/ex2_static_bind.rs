@@ -38,6 +38,13 @@ fn the_server_sees_the_port_the_client_bound() {
     assert_came_from(&server, port);
 }
 
+/// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+#[test]
+fn the_client_shows_terminal_codes_from_the_server_escaped() {
+    let server = TestServer::replying("127.0.0.1:0", Some(TERMINAL_CODES));
+    assert_reply_escaped(&run_from(free_port(), &server, false));
+}
+
 /// Panics unless every connection the server saw came from `port`.
 #[track_caller]
 fn assert_came_from(server: &TestServer, port: u16) {

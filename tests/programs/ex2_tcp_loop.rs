@@ -99,6 +99,16 @@ fn silent_connections_do_not_keep_the_next_client_waiting() {
     assert_silent_clients_do_not_hold_the_next(SERVER, &mut server);
 }
 
+/// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+#[test]
+fn a_message_with_terminal_codes_is_printed_escaped() {
+    let Some(_ports) = fixed_ports() else {
+        return;
+    };
+    let server = under_test(SERVER).serve();
+    assert_message_shown_escaped(SERVER, &server);
+}
+
 #[test]
 fn answers_the_exercise_1_client() {
     let Some(_ports) = fixed_ports() else {

@@ -81,6 +81,13 @@ mod ex3_args_server {
         server.assert_running("3 clients");
     }
 
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn a_message_with_terminal_codes_is_printed_escaped() {
+        let server = under_test(SERVER).args(["0"]).serve();
+        crate::common::assert_message_shown_escaped(SERVER, &server);
+    }
+
     #[test]
     fn the_server_needs_a_port() {
         under_test(SERVER)
@@ -175,6 +182,15 @@ mod ex3_args_client {
         super::a_message_of_several_words_goes_from_the_command_line_to_the_server(
             CLIENT_UNDER_TEST,
         );
+    }
+
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn the_client_shows_terminal_codes_from_the_server_escaped() {
+        let server =
+            crate::common::TestServer::replying("127.0.0.1:0", Some(crate::common::TERMINAL_CODES));
+        let port = server.address.port().to_string();
+        crate::common::assert_reply_escaped(&under_test(CLIENT).args([&port, "hello"]).run());
     }
 
     #[test]

@@ -124,6 +124,16 @@ mod ex5_ipv6_server {
         super::q7_an_ipv6_client_gets_through_and_both_sides_show_ipv6_addresses(SERVER_UNDER_TEST);
     }
 
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn a_message_with_terminal_codes_is_printed_escaped() {
+        if crate::common::no_ipv6_here() {
+            return;
+        }
+        let server = under_test(SERVER).args(["0"]).serve();
+        crate::common::assert_message_shown_escaped(SERVER, &server);
+    }
+
     /// A connection that says nothing costs the next client less than its patience, and
     /// several of them do not add up.
     #[test]
@@ -223,5 +233,17 @@ mod ex5_ipv6_client {
             !line.contains("IPv6 is not available") && !line.contains("over IPv4"),
             "expected {CLIENT} to say only that nothing listens on [::1]:{port}, but it said: {line}"
         );
+    }
+
+    /// Bytes from the network are not text to print as they are: ESC starts a terminal command.
+    #[test]
+    fn the_client_shows_terminal_codes_from_the_server_escaped() {
+        if crate::common::no_ipv6_here() {
+            return;
+        }
+        let server =
+            crate::common::TestServer::replying("[::1]:0", Some(crate::common::TERMINAL_CODES));
+        let port = server.address.port().to_string();
+        crate::common::assert_reply_escaped(&under_test(CLIENT).args([&port, "hello"]).run());
     }
 }

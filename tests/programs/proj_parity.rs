@@ -94,6 +94,19 @@ mod proj_parity_server {
         );
     }
 
+    /// What a client asks for is printed escaped in the server's log, never raw.
+    #[test]
+    fn a_request_with_terminal_codes_is_printed_escaped() {
+        let (server, _folder) = serve(Role::UnderTest);
+        let _ = ask(server.address(), TERMINAL_CODES);
+        server.expect_line_containing(TERMINAL_CODES_SHOWN, START_DEADLINE);
+        assert!(
+            !server.stdout().contains('\x1b') && !server.stderr().contains('\x1b'),
+            "expected {SERVER} to print a client's terminal codes escaped, never raw\n{}",
+            server.transcript()
+        );
+    }
+
     /// PROTOCOL.md: a few answers at once to one address, then a few per second; an empty
     /// datagram gets none.
     #[test]
