@@ -1,8 +1,9 @@
 //! Project: pictures over UDP, with reliability built by the application.
 //!
 //! Follows the TCP image project. A file travels as numbered chunks, one per datagram; the
-//! client asks for the chunks it lacks. The server remembers nothing about its clients: each
-//! datagram is answered on its own (PROTOCOL.md, "Pictures over UDP").
+//! client asks for the chunks it lacks. The server remembers nothing about its clients but the
+//! chunks they still wait for, which go out client by client, a few at a time: one greedy
+//! client cannot starve the others (PROTOCOL.md, "Pictures over UDP").
 //!
 //! Terminal 1: `cargo run --example proj_image_udp_server` (serves images/ on UDP port 40675)
 //! Terminal 2: `cargo run --example proj_image_udp_client -- car.png`
@@ -14,8 +15,8 @@ use clap::Parser;
 use tp_sockets::image::serve::ServedFolder;
 use tp_sockets::image::source::Source;
 use tp_sockets::image::udp::server::{Replies, Server};
-use tp_sockets::image::udp::{self, DEFAULT_PORT, MAX_CHUNK, MIN_CHUNK, Message};
-use tp_sockets::net::finish;
+use tp_sockets::image::udp::{self, DEFAULT_PORT, Message, fair::Fair};
+use tp_sockets::net::{finish, reflection::Drops};
 
 /// Serve the pictures of a folder over UDP, chunk by chunk.
 #[derive(Parser)]
@@ -38,19 +39,28 @@ fn run(args: &Args) -> Result<(), String> {
     let mut server = Server::new(folder);
     let mut replies = Replies::new(&socket);
     let mut request = [0u8; udp::MAX_REQUEST];
+    // The chunks asked for wait here, and go out client by client, a few at a time.
+    let mut fair = Fair::new();
+    let mut ignored = Drops::default();
     loop {
-        let (received, client) = match socket.recv_from(&mut request) {
-            Ok(datagram) => datagram,
+        let (received, client) = match fair.receive(&socket, &mut request) {
+            Ok(Some(datagram)) => datagram,
+            // Nothing has arrived meanwhile, or a turn is due: the next client gets its chunks.
+            Ok(None) => {
+                send_turn(&mut fair, &mut server, &mut replies);
+                continue;
+            }
             Err(e) => {
                 eprintln!("a datagram could not be received: {e}");
                 continue;
             }
         };
-        // Anything that is not exactly a request of the protocol is dropped, with a line.
+        // Anything that is not exactly a request of the protocol is dropped, with a line (one
+        // per second at most: a flood of them cannot fill the log).
         let message = match Message::decode(&request[..received]) {
             Ok(message) => message,
             Err(why) => {
-                eprintln!("{client}: ignored a datagram of {received} bytes: {why}");
+                ignored.tell(|| format!("{client}: ignored a datagram of {received} bytes: {why}"));
                 continue;
             }
         };
@@ -81,28 +91,25 @@ fn run(args: &Args) -> Result<(), String> {
                     continue;
                 }
 
-                if !(MIN_CHUNK..=MAX_CHUNK).contains(&chunk) {
-                    continue;
-                }
-                match server.source(name) {
-                    Ok(source) => {
-                        send_chunks(&mut replies, client, (transfer, chunk), source, &ranges)
-                    }
-                    Err(why) => {
-                        let reason = why.to_string();
-                        let _ = replies.send(
-                            client,
-                            &Message::Error {
-                                transfer,
-                                reason: &reason,
-                            },
-                        );
-                    }
-                }
+                // The chunks wait their turn (a chunk size out of range is ignored, a name that
+                // is not served refused with `e`).
+                let request = (transfer, chunk, name);
+                server.queue_data((&mut fair, &mut replies), client, request, &ranges);
             }
             // Replies sent to a server are not for it.
             _ => eprintln!("{client}: ignored a reply-type datagram"),
         }
+    }
+}
+
+/// Sends the next client in line its turn of chunks.
+fn send_turn(fair: &mut Fair, server: &mut Server, replies: &mut Replies) {
+    let Some(turn) = fair.next_turn() else {
+        return;
+    };
+    if let Ok(source) = server.source(&turn.name) {
+        let (client, request) = (turn.client, (turn.transfer, turn.chunk));
+        send_chunks(replies, client, request, source, &turn.ranges);
     }
 }
 

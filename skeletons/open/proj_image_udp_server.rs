@@ -1,8 +1,9 @@
 //! Project: pictures over UDP, with reliability built by the application.
 //!
 //! Follows the TCP image project. A file travels as numbered chunks, one per datagram; the
-//! client asks for the chunks it lacks. The server remembers nothing about its clients: each
-//! datagram is answered on its own (PROTOCOL.md, "Pictures over UDP").
+//! client asks for the chunks it lacks. The server remembers nothing about its clients but the
+//! chunks they still wait for, which go out client by client, a few at a time: one greedy
+//! client cannot starve the others (PROTOCOL.md, "Pictures over UDP").
 //!
 //! Terminal 1: `cargo ex proj_image_udp_server` (serves images/ on UDP port 40675)
 //! Terminal 2: `cargo run --example proj_image_udp_client -- car.png`

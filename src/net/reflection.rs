@@ -25,8 +25,59 @@ const REPORT_EVERY: Duration = Duration::from_secs(1);
 #[derive(Debug, Default)]
 pub struct ReplyLimit {
     senders: HashMap<SocketAddr, Bucket>,
-    refused: u64,
-    last_report: Option<Instant>,
+    refused: Drops,
+}
+
+/// Datagrams a server drops, told in one line per second at most, whatever their number: a
+/// flood cannot fill the log.
+#[derive(Debug, Default)]
+pub struct Drops {
+    count: u64,
+    last: Option<String>,
+    told: Option<Instant>,
+}
+
+impl Drops {
+    /// Counts one more dropped datagram, and why (`why` is kept for the next line).
+    pub fn note(&mut self, why: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.count == 1 {
+            self.last = Some(why());
+        }
+    }
+
+    /// Counts one more dropped datagram ([`note`](Self::note)), and prints the line on
+    /// stderr if one is due ([`report`](Self::report)).
+    pub fn tell(&mut self, why: impl FnOnce() -> String) {
+        self.note(why);
+        if let Some(line) = self.report() {
+            eprintln!("{line}");
+        }
+    }
+
+    /// The line to print now, if one is due: at once for the first drop, then at most one per
+    /// second, counting the drops since the last line and telling the first of them.
+    pub fn report(&mut self) -> Option<String> {
+        let now = Instant::now();
+        if self.count == 0
+            || self
+                .told
+                .is_some_and(|at| now.duration_since(at) < REPORT_EVERY)
+        {
+            return None;
+        }
+        let count = std::mem::take(&mut self.count);
+        self.told = Some(now);
+        let why = self.last.take().unwrap_or_default();
+        Some(if count == 1 {
+            why
+        } else {
+            format!(
+                "{why} (and {} more datagrams dropped since the last line)",
+                count - 1
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +106,13 @@ impl ReplyLimit {
         let now = Instant::now();
         let allowed = received > 0 && self.take(sender, now);
         if !allowed {
-            self.refused += 1;
+            self.refused.note(|| {
+                format!(
+                    "{sender}: a datagram of {received} bytes not answered: empty, or past the \
+                     limit of {BURST} replies at once and {PER_SECOND} per second to one address \
+                     (a server that answers everything can be used to flood someone else)"
+                )
+            });
         }
         allowed
     }
@@ -63,22 +120,7 @@ impl ReplyLimit {
     /// One line about the datagrams refused since the last line, at most one per second (the
     /// first one at once); `None` when there is nothing to say yet.
     pub fn report(&mut self) -> Option<String> {
-        let now = Instant::now();
-        if self.refused == 0
-            || self
-                .last_report
-                .is_some_and(|at| now.duration_since(at) < REPORT_EVERY)
-        {
-            return None;
-        }
-        let count = std::mem::take(&mut self.refused);
-        self.last_report = Some(now);
-        let datagrams = if count == 1 { "datagram" } else { "datagrams" };
-        Some(format!(
-            "{count} {datagrams} not answered: empty, or past the limit of {BURST} replies at once \
-             and {PER_SECOND} per second to one address (a server that answers everything can \
-             be used to flood someone else)"
-        ))
+        self.refused.report()
     }
 
     /// Takes one reply from `sender`'s bucket, if it holds one.
@@ -129,7 +171,11 @@ mod tests {
         assert!(limit.allows(other, 7), "another sender is not held back");
         assert!(!limit.allows(other, 0), "an empty datagram gets no reply");
         let line = limit.report().expect("a line about the refused datagrams");
-        assert!(line.starts_with("253 datagrams not answered"), "{line}");
+        assert!(
+            line.starts_with("127.0.0.1:4000: a datagram of 1 bytes not answered")
+                && line.ends_with("(and 252 more datagrams dropped since the last line)"),
+            "{line}"
+        );
         assert!(!limit.allows(flooder, 1));
         assert_eq!(limit.report(), None, "one line per second at most");
         std::thread::sleep(Duration::from_millis(600));

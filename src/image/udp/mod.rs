@@ -22,6 +22,7 @@
 //! this (the key, the 3x limit) is in [`server`].
 
 pub mod client;
+pub mod fair;
 mod fields;
 pub mod server;
 

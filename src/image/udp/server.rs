@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::image::folder::{Folder, Lookup, Refusal};
 use crate::image::source::Source;
+use crate::image::udp::fair::Fair;
 use crate::image::udp::{
     AMPLIFICATION_LIMIT, DATA_HEADER, MAX_CHUNK, MAX_DATAGRAM, MIN_CHUNK, Message,
 };
@@ -82,6 +83,37 @@ impl Server {
             }
         };
         let _ = replies.send_unvalidated(client, received, &reply);
+    }
+
+    /// Puts the chunks that a data request of `client` (its token checked) asks for in line in
+    /// `fair`; ignores it when its chunk size is outside 512 to 65000; answers `e` when the
+    /// name is not served.
+    pub fn queue_data(
+        &mut self,
+        (fair, replies): (&mut Fair, &mut Replies),
+        client: SocketAddr,
+        (transfer, chunk, name): (u32, u16, &str),
+        ranges: &[(u32, u16)],
+    ) {
+        if !(MIN_CHUNK..=MAX_CHUNK).contains(&chunk) {
+            return;
+        }
+        match self.source(name) {
+            Ok(source) => {
+                let count = super::chunk_count(source.bytes, chunk);
+                fair.push(client, (transfer, chunk, name), ranges, count);
+            }
+            Err(why) => {
+                let reason = why.to_string();
+                let _ = replies.send(
+                    client,
+                    &Message::Error {
+                        transfer,
+                        reason: &reason,
+                    },
+                );
+            }
+        }
     }
 
     /// What `name` is served from (the file, or the not-found picture), or why it is refused.
@@ -187,6 +219,22 @@ impl Tokens {
     }
 }
 
+/// Sends `datagram` to `client`. While the server only looks at its socket (chunks wait to be
+/// sent, [`Fair`](super::fair::Fair)), the socket does not block: a send that finds the
+/// system's queue full is tried again for a few milliseconds, as a blocking send would wait.
+fn send_to(socket: &UdpSocket, datagram: &[u8], client: SocketAddr) -> io::Result<usize> {
+    let mut tries = 0;
+    loop {
+        match socket.send_to(datagram, client) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_micros(50));
+            }
+            sent => return sent,
+        }
+    }
+}
+
 /// The server's way of sending datagrams: to a validated address, anything; to an address not
 /// yet validated, at most [`AMPLIFICATION_LIMIT`] times the bytes of the request it answers (an
 /// `e` reason is shortened to fit, and anything else that does not fit is not sent).
@@ -209,7 +257,7 @@ impl<'a> Replies<'a> {
     pub fn send(&mut self, client: SocketAddr, message: &Message<'_>) -> io::Result<()> {
         self.out.clear();
         message.encode(&mut self.out);
-        self.socket.send_to(&self.out, client).map(drop)
+        send_to(self.socket, &self.out, client).map(drop)
     }
 
     /// Sends `message` to `client`, not validated, in answer to a request of `request` bytes.
@@ -240,7 +288,7 @@ impl<'a> Replies<'a> {
         if self.out.len() > limit {
             return Ok(0);
         }
-        self.socket.send_to(&self.out, client)
+        send_to(self.socket, &self.out, client)
     }
 }
 

@@ -147,9 +147,14 @@ impl RawUdp {
     }
 
     fn meta(&mut self, name: &str) -> Reply {
+        self.meta_in(name, 1000)
+    }
+
+    /// The metadata of `name`, asked for in chunks of `chunk` bytes.
+    fn meta_in(&mut self, name: &str, chunk: u16) -> Reply {
         self.send(&Message::MetaRequest {
             transfer: 9,
-            chunk: 1000,
+            chunk,
             name,
         });
         let datagrams = self.received();

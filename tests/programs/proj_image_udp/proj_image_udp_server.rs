@@ -2,6 +2,8 @@
 
 use super::*;
 
+mod crowd;
+
 #[test]
 fn a_generated_file_arrives_byte_for_byte() {
     let bytes = generated(3 << 20, 1);
@@ -41,31 +43,6 @@ fn a_server_fed_random_datagrams_keeps_serving() {
     let what = format!("data.bin served by {SERVER} after 600 random datagrams");
     assert_file(CLIENT, &out.path.join("data.bin"), &bytes, &what);
     server.assert_running("600 random datagrams");
-}
-
-#[test]
-fn two_clients_download_at_once() {
-    let bytes = generated(2 << 20, 5);
-    let (server, _folder) = serve_with("data.bin", &bytes);
-    let port = server.address().port().to_string();
-    let clients: Vec<_> = (0..2)
-        .map(|_| {
-            let port = port.clone();
-            thread::spawn(move || {
-                let out = Scratch::new("udp-two");
-                download_by_reference(&port, &out, "data.bin", &["--chunk", "4000"])
-                    .assert_success();
-                std::fs::read(out.path.join("data.bin")).unwrap_or_default()
-            })
-        })
-        .collect();
-    for client in clients {
-        assert!(
-            crate::common::joined(client) == bytes,
-            "expected two clients at once to get data.bin whole from {SERVER}, but one saved \
-             something else"
-        );
-    }
 }
 
 /// Amplification: a `D` sent from another address than the one the token was made for (as a
