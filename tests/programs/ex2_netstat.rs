@@ -136,30 +136,33 @@ fn when_nothing_uses_the_port_it_says_so() {
 }
 
 /// Any user may rename a process of theirs, control characters included (`ESC ] 0 ;` retitles
-/// a terminal, `ESC [ 2 J` clears it): the owner's name is printed escaped, never raw.
+/// a terminal, `ESC [ 2 J` clears it): the owner's name is printed escaped, never raw. The
+/// owner is this test binary run again (as this test alone), which holds a UDP socket and gives
+/// itself that name.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_process_name_with_terminal_codes_is_printed_escaped() {
-    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).unwrap();
-    let address: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-    socket.bind(&address.into()).unwrap();
-    let port = socket.local_addr().unwrap().as_socket().unwrap().port();
-    // A child holds the socket (inherited) and gives itself that name.
-    socket.set_cloexec(false).unwrap();
-    let renamed = tp_sockets::kit::process::Supervised::start(std::process::Command::new("sh").args([
-        "-c",
-        r"printf '\033]0;pwn\007\033[2J' > /proc/$$/comm; echo renamed; while :; do sleep 1; done",
-    ]))
-    .unwrap();
-    socket.set_cloexec(true).unwrap();
-    assert!(
-        renamed
-            .wait_for_stdout(|l| l == "renamed", START_DEADLINE)
-            .is_some(),
-        "{}",
-        renamed.stderr()
-    );
-    let outcome = view(port);
+    const CHILD: &str = "TP_SOCKETS_RENAMED_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        std::fs::write("/proc/self/comm", b"\x1b]0;pwn\x07\x1b[2J").unwrap();
+        println!("renamed, port {}", socket.local_addr().unwrap().port());
+        std::thread::sleep(Duration::from_secs(30));
+        return;
+    }
+    let test = "ex2_netstat::a_process_name_with_terminal_codes_is_printed_escaped";
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args([test, "--exact", "--nocapture"])
+        .env(CHILD, "1");
+    let renamed = tp_sockets::kit::process::Supervised::start(&mut command).unwrap();
+    let line = renamed
+        .wait_for_stdout(|l| l.contains("renamed, port "), START_DEADLINE)
+        .unwrap_or_else(|| panic!("the renamed process did not start\n{}", renamed.stderr()));
+    let port: u16 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    // (An escaped name is long: the row may pass 80 columns.)
+    let outcome = under_test(VIEWER).args(["--port", &port.to_string()]).run();
+    outcome.assert_success();
     assert!(
         !outcome.stdout.contains('\x1b') && !outcome.stdout.contains('\x07'),
         "expected {VIEWER} to escape the terminal codes in a process name, but it printed them \
