@@ -119,12 +119,13 @@ fn one_data_request_gets_at_most_256_chunks() {
             })
             .collect()
     };
+    // PROTOCOL.md says how many, not which: any 256 of the 257 chunks asked for will do.
     let chunks = chunks_for(vec![(0, 256), (1000, 1)]);
-    let past = chunks.iter().filter(|&&i| i >= 256).count();
+    let strays = chunks.iter().filter(|&&i| i >= 256 && i != 1000).count();
     assert!(
-        !chunks.is_empty() && chunks.len() <= 256 && past == 0,
-        "expected {SERVER} to send at most 256 chunks for one request of 257 (chunks 0 to 255), \
-         but it sent {} datagrams, {past} of them for chunks past the 256th",
+        !chunks.is_empty() && chunks.len() <= 256 && strays == 0,
+        "expected {SERVER} to send at most 256 of the 257 chunks one request asks for (0 to 255, \
+         and 1000), but it sent {} datagrams, {strays} of them for chunks not asked for",
         chunks.len()
     );
     let next = chunks_for(vec![(1000, 1)]);
@@ -133,6 +134,37 @@ fn one_data_request_gets_at_most_256_chunks() {
         "expected {SERVER} to answer the next request, for chunk 1000 alone, with that chunk \
          (the budget of 256 chunks is per request), but it sent the chunks {next:?}"
     );
+    // PROTOCOL.md: ranges past the end of the file are ignored (data.bin has 2098 chunks).
+    owner.send(&Message::DataRequest {
+        transfer: 9,
+        token,
+        chunk: 1000,
+        name: "data.bin",
+        ranges: vec![(2098, 3), (5000, 1)],
+    });
+    let past = owner.received_within(Duration::from_secs(1)).len();
+    assert!(
+        past == 0,
+        "expected {SERVER} to ignore a request for chunks past the end of the file (2098 and \
+         later, of 2098), but it sent {past} datagrams"
+    );
+    // A chunk size outside 512 to 65000 makes the `D` ignored: no chunk, no error.
+    for chunk in [100, 65001] {
+        owner.send(&Message::DataRequest {
+            transfer: 9,
+            token,
+            chunk,
+            name: "data.bin",
+            ranges: vec![(0, 1)],
+        });
+        let answers = owner.received_within(Duration::from_secs(1));
+        assert!(
+            answers.is_empty(),
+            "expected {SERVER} to ignore a `D` for chunks of {chunk} bytes (outside 512 to \
+             65000), but it answered {} datagrams",
+            answers.len()
+        );
+    }
 }
 
 /// An `M` shorter than 64 bytes (not padded) and a datagram of version 1 get nothing at all.
@@ -159,6 +191,13 @@ fn unpadded_and_old_version_requests_get_nothing() {
              but it answered {answers:?}"
         );
     }
+    // PROTOCOL.md: dropped, with a line on its standard error (in any words).
+    assert!(
+        !server.stderr().trim().is_empty(),
+        "expected {SERVER} to say on its standard error that it dropped a datagram, but it \
+         said nothing there\n{}",
+        server.transcript()
+    );
     // Padded, it gets its metadata, and the token opens the way to the chunks.
     raw.socket.send_to(&padded, raw.server).unwrap();
     let reply = raw.received();

@@ -53,6 +53,15 @@ fn a_corrupted_transfer_is_refused_and_leaves_no_file() {
     line_says(&line, "damaged");
 }
 
+/// PROTOCOL.md: a client keeps a file, the not-found picture too, only if its checksum matches.
+#[test]
+fn a_not_found_picture_with_a_wrong_checksum_is_refused_and_leaves_no_file() {
+    let body = b"a not-found picture changed on the way".to_vec();
+    let wrong = fletcher32(&body) ^ 1;
+    let address = lying_server(format!("NOTFOUND {} {wrong:08x}\n", body.len()), body);
+    refused_download(address, "notfound-corrupt", &[]);
+}
+
 #[test]
 fn an_interrupted_transfer_is_refused_and_leaves_no_file() {
     let address = lying_server("OK 100000 0badf00d\n".to_string(), vec![1; 5000]);
