@@ -43,6 +43,8 @@ const OWN_NETWORK_DEADLINE: Duration = Duration::from_secs(150);
 ///   network ([`take_turn`]), and a program outside the tests that listens on one of the
 ///   ports stops the test with a sentence.
 pub fn fixed_ports() -> Option<FixedPorts> {
+    // A failure here tells the test's own words, without a backtrace.
+    super::verdict::explain_unfinished_steps_first();
     match Network::current() {
         Network::Own => {
             tp::netns::loopback_up().expect("bring up the loopback of the test's own network");

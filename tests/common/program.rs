@@ -44,6 +44,7 @@ pub fn reference(name: &str) -> Program {
 
 /// The program `name` in `role`.
 pub fn program(name: &str, role: Role) -> Program {
+    super::verdict::explain_unfinished_steps_first();
     Program {
         name: name.to_string(),
         role,

@@ -75,15 +75,30 @@ pub fn unfinished_in_this_test() -> Option<String> {
 }
 
 /// From now on, a test that fails after a program under test stopped at a `todo!()` reports
-/// that step, in one sentence, instead of what followed from it.
-fn explain_unfinished_steps_first() {
+/// that step, in one sentence, instead of what followed from it; any other failure says the
+/// kit's sentence and where, without a backtrace (`TP_SOCKETS_BACKTRACE=1` brings it back).
+pub fn explain_unfinished_steps_first() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             match unfinished_in_this_test() {
                 Some(sentence) => eprintln!("{sentence}"),
-                None => default(info),
+                // A developer of the kit may want the backtrace of the test itself.
+                None if std::env::var_os("TP_SOCKETS_BACKTRACE").is_some() => default(info),
+                // The kit's sentence and where the test said it: a backtrace of the test says
+                // nothing of the student's program, whatever RUST_BACKTRACE asks.
+                None => {
+                    let thread = std::thread::current();
+                    let place = info.location().map_or_else(String::new, |at| {
+                        format!(" at {}:{}:{}", at.file(), at.line(), at.column())
+                    });
+                    eprintln!(
+                        "thread '{}' panicked{place}:\n{}",
+                        thread.name().unwrap_or("<unnamed>"),
+                        info.payload_as_str().unwrap_or("(no message)")
+                    );
+                }
             }
             // What crossed the wire, where it was recorded: tp draws it after the failure.
             if let Some(conversation) = super::wire::told() {

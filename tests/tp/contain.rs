@@ -227,3 +227,34 @@ fn a_daemon_left_by_a_submission_changes_no_result_with_or_without_a_sandbox() {
         assert!((grade - expected).abs() < 0.006, "{evaluation}");
     }
 }
+
+/// A failing test of the kit says its sentence and where, never a backtrace, even with
+/// RUST_BACKTRACE=1 (as `cargo grade` shows a student): this test binary, run again, fails one.
+#[test]
+fn a_failing_test_says_its_sentence_without_a_backtrace() {
+    const CHILD: &str = "TP_SOCKETS_FAILING_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        crate::common::verdict::explain_unfinished_steps_first();
+        panic!("expected the kit's sentence here");
+    }
+    let test = "contain::a_failing_test_says_its_sentence_without_a_backtrace";
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args([test, "--exact"])
+        .env(CHILD, "1")
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("TP_SOCKETS_BACKTRACE");
+    let ran = tp_sockets::kit::process::run_to_end(&mut command, b"", TP_TEST_DEADLINE).unwrap();
+    assert!(
+        ran.stdout.contains("expected the kit's sentence here")
+            && ran.stdout.contains("tests/tp/contain.rs:")
+            && !ran.stdout.contains("stack backtrace")
+            && !ran.stderr.contains("stack backtrace"),
+        "{}\n{}",
+        ran.stdout,
+        ran.stderr
+    );
+}
+
+/// How long this test binary, run again for one test, may take.
+const TP_TEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
