@@ -93,10 +93,15 @@ pub fn explain_unfinished_steps_first() {
                     let place = info.location().map_or_else(String::new, |at| {
                         format!(" at {}:{}:{}", at.file(), at.line(), at.column())
                     });
+                    let payload = info.payload();
+                    let message = payload
+                        .downcast_ref::<&str>()
+                        .copied()
+                        .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
                     eprintln!(
                         "thread '{}' panicked{place}:\n{}",
                         thread.name().unwrap_or("<unnamed>"),
-                        info.payload_as_str().unwrap_or("(no message)")
+                        message.unwrap_or("(no message)")
                     );
                 }
             }
