@@ -8,6 +8,7 @@
 mod answers;
 #[path = "../common/mod.rs"]
 mod common;
+mod contract;
 mod harness;
 mod layers;
 mod mirrors;
