@@ -47,7 +47,9 @@ fn run(args: &Args) -> Result<(), String> {
             Ok(Some(datagram)) => datagram,
             // Nothing has arrived meanwhile, or a turn is due: the next client gets its chunks.
             Ok(None) => {
-                send_turn(&mut fair, &mut server, &mut replies);
+                server.send_turn(&mut fair, |client, request, source, chunks| {
+                    send_chunks(&mut replies, client, request, source, chunks)
+                });
                 continue;
             }
             Err(e) => {
@@ -94,7 +96,8 @@ fn run(args: &Args) -> Result<(), String> {
                 // The chunks wait their turn (a chunk size out of range is ignored, a name that
                 // is not served refused with `e`).
                 let request = (transfer, chunk, name);
-                server.queue_data((&mut fair, &mut replies), client, request, &ranges);
+                let asked = |count| chunks_asked(&ranges, count);
+                server.queue_data((&mut fair, &mut replies), client, request, asked);
             }
             // Replies sent to a server are not for it.
             _ => eprintln!("{client}: ignored a reply-type datagram"),
@@ -102,49 +105,46 @@ fn run(args: &Args) -> Result<(), String> {
     }
 }
 
-/// Sends the next client in line its turn of chunks.
-fn send_turn(fair: &mut Fair, server: &mut Server, replies: &mut Replies) {
-    let Some(turn) = fair.next_turn() else {
-        return;
-    };
-    if let Ok(source) = server.source(&turn.name) {
-        let (client, request) = (turn.client, (turn.transfer, turn.chunk));
-        send_chunks(replies, client, request, source, &turn.ranges);
-    }
-}
-
-/// Sends the chunks a data request lists (at most 256, and only chunks that exist). A failure
-/// is reported and forgotten: UDP promises nothing anyway, and the client will ask again.
-fn send_chunks(
-    replies: &mut Replies,
-    client: SocketAddr,
-    (transfer, chunk): (u32, u16),
-    source: &mut Source,
-    ranges: &[(u32, u16)],
-) {
-    let count = udp::chunk_count(source.bytes, chunk);
-    let mut payload = vec![0u8; usize::from(chunk)];
+/// The chunks a data request gets, in its order: at most 256, and only chunks that exist (the
+/// file has `count`).
+fn chunks_asked(ranges: &[(u32, u16)], count: u64) -> Vec<u32> {
+    let mut chunks = Vec::new();
     let mut budget = udp::MAX_CHUNKS_PER_REQUEST;
-
     for &(first, n) in ranges {
         for index in first..first.saturating_add(u32::from(n)) {
             if u64::from(index) >= count || budget == 0 {
                 break;
             }
             budget -= 1;
-            let (start, len) = udp::chunk_span(source.bytes, chunk, index);
-            if let Err(e) = source.read_at(start, &mut payload[..len]) {
-                eprintln!("{client}: cannot read chunk {index}: {e}");
-                return;
-            }
-            let data = Message::Data {
-                transfer,
-                index,
-                payload: &payload[..len],
-            };
-            if let Err(e) = replies.send(client, &data) {
-                eprintln!("{client}: cannot send: {e}");
-            }
+            chunks.push(index);
+        }
+    }
+    chunks
+}
+
+/// Sends the chunks `chunks` of `source`. A failure is reported and forgotten: UDP promises
+/// nothing anyway, and the client will ask again.
+fn send_chunks(
+    replies: &mut Replies,
+    client: SocketAddr,
+    (transfer, chunk): (u32, u16),
+    source: &mut Source,
+    chunks: &[u32],
+) {
+    let mut payload = vec![0u8; usize::from(chunk)];
+    for &index in chunks {
+        let (start, len) = udp::chunk_span(source.bytes, chunk, index);
+        if let Err(e) = source.read_at(start, &mut payload[..len]) {
+            eprintln!("{client}: cannot read chunk {index}: {e}");
+            return;
+        }
+        let data = Message::Data {
+            transfer,
+            index,
+            payload: &payload[..len],
+        };
+        if let Err(e) = replies.send(client, &data) {
+            eprintln!("{client}: cannot send: {e}");
         }
     }
 }

@@ -48,7 +48,9 @@ fn run(args: &Args) -> Result<(), String> {
             Ok(Some(datagram)) => datagram,
             // Nothing has arrived meanwhile, or a turn is due: the next client gets its chunks.
             Ok(None) => {
-                send_turn(&mut fair, &mut server, &mut replies);
+                server.send_turn(&mut fair, |client, request, source, chunks| {
+                    send_chunks(&mut replies, client, request, source, chunks)
+                });
                 continue;
             }
             Err(e) => {
@@ -93,7 +95,8 @@ fn run(args: &Args) -> Result<(), String> {
                 // The chunks wait their turn (a chunk size out of range is ignored, a name that
                 // is not served refused with `e`).
                 let request = (transfer, chunk, name);
-                server.queue_data((&mut fair, &mut replies), client, request, &ranges);
+                let asked = |count| chunks_asked(&ranges, count);
+                server.queue_data((&mut fair, &mut replies), client, request, asked);
             }
             // Replies sent to a server are not for it.
             _ => eprintln!("{client}: ignored a reply-type datagram"),
@@ -101,37 +104,32 @@ fn run(args: &Args) -> Result<(), String> {
     }
 }
 
-/// Sends the next client in line its turn of chunks.
-fn send_turn(fair: &mut Fair, server: &mut Server, replies: &mut Replies) {
-    let Some(turn) = fair.next_turn() else {
-        return;
-    };
-    if let Ok(source) = server.source(&turn.name) {
-        let (client, request) = (turn.client, (turn.transfer, turn.chunk));
-        send_chunks(replies, client, request, source, &turn.ranges);
-    }
+/// The chunks a data request gets, in its order: at most 256, and only chunks that exist (the
+/// file has `count`).
+fn chunks_asked(ranges: &[(u32, u16)], count: u64) -> Vec<u32> {
+    let mut chunks: Vec<u32> = Vec::new();
+    let mut budget = udp::MAX_CHUNKS_PER_REQUEST;
+    // TODO (project): the header's numbers are unsigned and of fixed sizes: a range is
+    // (first: u32, n: u16), a chunk's number a u32 (u32::from(n) widens n to add it to first),
+    // `count` a u64 (compare with u64::from(index)), `budget` a u32. For each range (first, n),
+    // for each chunk index in first..first + n: stop at the last chunk that exists
+    // (index < count) and after `budget` chunks in all; push the others onto `chunks`.
+    todo!("project: the chunks a request gets")
 }
 
-/// Sends the chunks a data request lists (at most 256, and only chunks that exist). A failure
-/// is reported and forgotten: UDP promises nothing anyway, and the client will ask again.
+/// Sends the chunks `chunks` of `source`. A failure is reported and forgotten: UDP promises
+/// nothing anyway, and the client will ask again.
 fn send_chunks(
     replies: &mut Replies,
     client: SocketAddr,
     (transfer, chunk): (u32, u16),
     source: &mut Source,
-    ranges: &[(u32, u16)],
+    chunks: &[u32],
 ) {
-    let count = udp::chunk_count(source.bytes, chunk);
     let mut payload = vec![0u8; usize::from(chunk)];
-    let mut budget = udp::MAX_CHUNKS_PER_REQUEST;
-
-    // TODO (project): the header's numbers are unsigned and of fixed sizes: a range is
-    // (first: u32, n: u16), a chunk's number a u32 (u32::from(n) widens n to add it to first),
-    // `count` a u64 (compare with u64::from(index)), `budget` a u32. For each range (first, n),
-    // for each chunk index in first..first + n:
-    // stop at the last chunk that exists (index < count) and after `budget` chunks in all; find
-    // where the chunk is with udp::chunk_span(source.bytes, chunk, index) -> (start, len); read
-    // its bytes with source.read_at(start, &mut payload[..len]) (on an error, print it and
-    // return); and send them: replies.send(client, &Message::Data { transfer, index, payload }).
+    // TODO (project): for each chunk number `index` of `chunks`, find where the chunk is with
+    // udp::chunk_span(source.bytes, chunk, index) -> (start, len); read its bytes with
+    // source.read_at(start, &mut payload[..len]) (on an error, print it and return); and send
+    // them: replies.send(client, &Message::Data { transfer, index, payload }).
     todo!("project: send the chunks asked for");
 }

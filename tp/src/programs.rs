@@ -217,7 +217,7 @@ pub static PROGRAMS: &[Program] = &[
         "Project: pictures over UDP, server",
         "proj_image_udp",
         &[
-            "Address validation: a D whose token is not the one `udp::server::Tokens::for_client` gives gets only an error, through `udp::server::Replies::send_unvalidated`, which never sends more than 3 x the request.",
+            "Address validation: a D whose token is not the one `udp::server::Tokens::for_client` gives gets only an error, through `udp::replies::Replies::send_unvalidated`, which never sends more than 3 x the request.",
             "`udp::chunk_span` says where a chunk starts and how long it is; `source::Source::read_at` reads it there.",
             "Send only chunks that exist, and no more than the budget per request.",
         ],

@@ -37,7 +37,7 @@ struct Pending {
     chunks: VecDeque<u32>,
 }
 
-/// One turn: chunks to send to one client, as ranges, as a data request lists them.
+/// One turn: chunks to send to one client.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Turn {
     /// Who gets them.
@@ -48,8 +48,8 @@ pub struct Turn {
     pub chunk: u16,
     /// The name it asked for.
     pub name: String,
-    /// The chunks, as (first, count) runs.
-    pub ranges: Vec<(u32, u16)>,
+    /// The chunks' numbers, in the order they were asked for.
+    pub chunks: Vec<u32>,
 }
 
 /// The clients with chunks to get, in turn order.
@@ -98,22 +98,16 @@ impl Fair {
         }
     }
 
-    /// Adds the chunks of a data request of `client` (at most 256, only those below `count`,
-    /// the number of chunks of the file) to what it waits for. A request of another transfer,
-    /// name or chunk size replaces what it waited for; chunks past [`PENDING`], or of a client
-    /// past [`CLIENTS`], are dropped.
+    /// Adds the chunks a data request of `client` gets (the server program decides which: at
+    /// most 256, and only chunks that exist) to what it waits for. A request of another
+    /// transfer, name or chunk size replaces what it waited for; chunks past [`PENDING`], or of
+    /// a client past [`CLIENTS`], are dropped.
     pub fn push(
         &mut self,
         client: SocketAddr,
         (transfer, chunk, name): (u32, u16, &str),
-        ranges: &[(u32, u16)],
-        count: u64,
+        wanted: Vec<u32>,
     ) {
-        let wanted = ranges
-            .iter()
-            .flat_map(|&(first, n)| first..first.saturating_add(u32::from(n)))
-            .take_while(|&index| u64::from(index) < count)
-            .take(MAX_CHUNKS_PER_REQUEST as usize);
         let at = self.waiting.iter().position(|p| p.client == client);
         let same = |p: &Pending| p.transfer == transfer && p.chunk == chunk && p.name == name;
         let pending = match at {
@@ -133,7 +127,7 @@ impl Fair {
             }
         };
         let room = PENDING.saturating_sub(pending.chunks.len());
-        pending.chunks.extend(wanted.take(room));
+        pending.chunks.extend(wanted.into_iter().take(room));
         if pending.chunks.is_empty() {
             self.waiting.retain(|p| !p.chunks.is_empty());
         }
@@ -146,14 +140,12 @@ impl Fair {
         let mut pending = self.waiting.pop_front()?;
         let per_turn = (TURN_BYTES / usize::from(pending.chunk.max(1))).clamp(1, 256);
         let n = pending.chunks.len().min(per_turn);
-        let mut chunks: Vec<u32> = pending.chunks.drain(..n).collect();
-        chunks.sort_unstable();
         let turn = Turn {
             client: pending.client,
             transfer: pending.transfer,
             chunk: pending.chunk,
             name: pending.name.clone(),
-            ranges: super::ranges(&chunks),
+            chunks: pending.chunks.drain(..n).collect(),
         };
         if !pending.chunks.is_empty() {
             self.waiting.push_back(pending);
@@ -185,43 +177,43 @@ mod tests {
         let mut fair = Fair::new();
         let greedy = client(1);
         for _ in 0..100 {
-            fair.push(greedy, (1, 65000, "big"), &[(0, 256)], 1000);
+            fair.push(greedy, (1, 65000, "big"), (0..256).collect());
         }
-        fair.push(client(2), (7, 1000, "car.png"), &[(0, 10)], 10);
+        fair.push(client(2), (7, 1000, "car.png"), (0..10).collect());
         let first = fair.next_turn().unwrap();
-        assert_eq!((first.client, first.ranges), (greedy, vec![(0, 4)]));
+        assert_eq!((first.client, first.chunks), (greedy, vec![0, 1, 2, 3]));
         let second = fair.next_turn().unwrap();
-        assert_eq!((second.client, second.ranges), (client(2), vec![(0, 10)]));
+        assert_eq!(
+            (second.client, second.chunks),
+            (client(2), (0..10).collect::<Vec<u32>>())
+        );
         // The greedy client's requests were capped: four of them, no more.
         let mut sent = 4;
         while let Some(turn) = fair.next_turn() {
             assert_eq!(turn.client, greedy);
-            sent += turn.ranges.iter().map(|r| usize::from(r.1)).sum::<usize>();
+            sent += turn.chunks.len();
         }
         assert_eq!(sent, PENDING);
         assert!(fair.is_empty());
     }
 
     #[test]
-    fn a_request_gets_at_most_256_chunks_that_exist_and_a_new_transfer_replaces_the_old() {
+    fn a_new_transfer_replaces_the_old_and_an_empty_request_waits_for_nothing() {
         let mut fair = Fair::new();
-        fair.push(client(1), (1, 512, "a"), &[(0, 300)], 1000);
-        fair.push(client(1), (1, 512, "a"), &[(5, 10)], 8);
+        fair.push(client(1), (1, 512, "a"), (0..300).collect());
+        fair.push(client(1), (1, 512, "a"), vec![5, 6, 7]);
         let mut total = 0;
         while let Some(turn) = fair.next_turn() {
-            total += turn.ranges.iter().map(|r| usize::from(r.1)).sum::<usize>();
+            assert!(turn.chunks.len() <= 256, "a turn of 256 KiB at most");
+            total += turn.chunks.len();
         }
-        assert_eq!(
-            total,
-            256 + 3,
-            "256 of the first, chunks 5 to 7 of the second"
-        );
-        fair.push(client(1), (1, 512, "a"), &[(0, 5)], 10);
-        fair.push(client(1), (2, 512, "b"), &[(0, 2)], 10);
+        assert_eq!(total, 303, "both requests of the same transfer");
+        fair.push(client(1), (1, 512, "a"), (0..5).collect());
+        fair.push(client(1), (2, 512, "b"), vec![0, 1]);
         let turn = fair.next_turn().unwrap();
-        assert_eq!((turn.transfer, turn.ranges), (2, vec![(0, 2)]));
+        assert_eq!((turn.transfer, turn.chunks), (2, vec![0, 1]));
         assert!(fair.next_turn().is_none());
-        fair.push(client(1), (3, 512, "c"), &[(50, 2)], 10);
-        assert!(fair.is_empty(), "nothing past the end waits");
+        fair.push(client(1), (3, 512, "c"), Vec::new());
+        assert!(fair.is_empty(), "nothing to send, nothing waits");
     }
 }

@@ -24,6 +24,7 @@
 pub mod client;
 pub mod fair;
 mod fields;
+pub mod replies;
 pub mod server;
 
 pub use fields::Malformed;

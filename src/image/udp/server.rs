@@ -1,8 +1,9 @@
 //! The UDP image server's machinery: its folder and open files, its key for address tokens,
-//! its replies (never more than 3 x the request to an address not validated), and its answer
-//! to metadata requests. What it does with a data request is the server program's own.
+//! its replies ([`Replies`]: never more than 3 x the request to an address not validated), its
+//! answer to metadata requests, and the line of chunks waiting to be sent ([`Fair`]). Which
+//! chunks a data request gets, and how they are read and sent, is the server program's own.
 //!
-//! The server remembers nothing about its clients, but reopening (and checking) a file for
+//! The server remembers nothing about its clients but the chunks they wait for; reopening (and checking) a file for
 //! every data request would cost a lot: files opened for recent requests stay open. This is a
 //! cache, not a memory of clients: an entry unused for 30 s is closed, at most 32 stay open,
 //! and a request whose entry is gone simply opens the file again.
@@ -11,15 +12,15 @@ use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::io;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use crate::image::folder::{Folder, Lookup, Refusal};
 use crate::image::source::Source;
 use crate::image::udp::fair::Fair;
-use crate::image::udp::{
-    AMPLIFICATION_LIMIT, DATA_HEADER, MAX_CHUNK, MAX_DATAGRAM, MIN_CHUNK, Message,
-};
+use crate::image::udp::{MAX_CHUNK, MIN_CHUNK, Message};
+
+pub use super::replies::Replies;
 use crate::net::shown;
 
 /// A UDP image server's state: nothing about its clients, only its own.
@@ -85,15 +86,15 @@ impl Server {
         let _ = replies.send_unvalidated(client, received, &reply);
     }
 
-    /// Puts the chunks that a data request of `client` (its token checked) asks for in line in
-    /// `fair`; ignores it when its chunk size is outside 512 to 65000; answers `e` when the
-    /// name is not served.
+    /// Puts the chunks that a data request of `client` (its token checked) gets in line in
+    /// `fair`: those `asked` gives for the file's number of chunks. Ignores the request when its
+    /// chunk size is outside 512 to 65000; answers `e` when the name is not served.
     pub fn queue_data(
         &mut self,
         (fair, replies): (&mut Fair, &mut Replies),
         client: SocketAddr,
         (transfer, chunk, name): (u32, u16, &str),
-        ranges: &[(u32, u16)],
+        asked: impl FnOnce(u64) -> Vec<u32>,
     ) {
         if !(MIN_CHUNK..=MAX_CHUNK).contains(&chunk) {
             return;
@@ -101,7 +102,7 @@ impl Server {
         match self.source(name) {
             Ok(source) => {
                 let count = super::chunk_count(source.bytes, chunk);
-                fair.push(client, (transfer, chunk, name), ranges, count);
+                fair.push(client, (transfer, chunk, name), asked(count));
             }
             Err(why) => {
                 let reason = why.to_string();
@@ -113,6 +114,26 @@ impl Server {
                     },
                 );
             }
+        }
+    }
+
+    /// Sends the client at the head of `fair`'s line its turn of chunks, with `send` (given the
+    /// client, the transfer and chunk size, the file, the chunks' numbers).
+    pub fn send_turn(
+        &mut self,
+        fair: &mut Fair,
+        send: impl FnOnce(SocketAddr, (u32, u16), &mut Source, &[u32]),
+    ) {
+        let Some(turn) = fair.next_turn() else {
+            return;
+        };
+        if let Ok(source) = self.source(&turn.name) {
+            send(
+                turn.client,
+                (turn.transfer, turn.chunk),
+                source,
+                &turn.chunks,
+            );
         }
     }
 
@@ -219,79 +240,6 @@ impl Tokens {
     }
 }
 
-/// Sends `datagram` to `client`. While the server only looks at its socket (chunks wait to be
-/// sent, [`Fair`](super::fair::Fair)), the socket does not block: a send that finds the
-/// system's queue full is tried again for a few milliseconds, as a blocking send would wait.
-fn send_to(socket: &UdpSocket, datagram: &[u8], client: SocketAddr) -> io::Result<usize> {
-    let mut tries = 0;
-    loop {
-        match socket.send_to(datagram, client) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && tries < 100 => {
-                tries += 1;
-                std::thread::sleep(Duration::from_micros(50));
-            }
-            sent => return sent,
-        }
-    }
-}
-
-/// The server's way of sending datagrams: to a validated address, anything; to an address not
-/// yet validated, at most [`AMPLIFICATION_LIMIT`] times the bytes of the request it answers (an
-/// `e` reason is shortened to fit, and anything else that does not fit is not sent).
-#[derive(Debug)]
-pub struct Replies<'a> {
-    socket: &'a UdpSocket,
-    out: Vec<u8>,
-}
-
-impl<'a> Replies<'a> {
-    /// Replies sent from `socket`.
-    pub fn new(socket: &'a UdpSocket) -> Replies<'a> {
-        Replies {
-            socket,
-            out: Vec::with_capacity(MAX_DATAGRAM),
-        }
-    }
-
-    /// Sends `message` to `client`, whose token was checked.
-    pub fn send(&mut self, client: SocketAddr, message: &Message<'_>) -> io::Result<()> {
-        self.out.clear();
-        message.encode(&mut self.out);
-        send_to(self.socket, &self.out, client).map(drop)
-    }
-
-    /// Sends `message` to `client`, not validated, in answer to a request of `request` bytes.
-    /// Returns how many bytes were sent: never more than 3 × `request`.
-    pub fn send_unvalidated(
-        &mut self,
-        client: SocketAddr,
-        request: usize,
-        message: &Message<'_>,
-    ) -> io::Result<usize> {
-        let limit = AMPLIFICATION_LIMIT * request;
-        self.out.clear();
-        match message {
-            Message::Error { transfer, reason } => {
-                let mut room = limit.saturating_sub(DATA_HEADER - 4).min(reason.len());
-                while !reason.is_char_boundary(room) {
-                    room -= 1;
-                }
-                let reason = &reason[..room];
-                Message::Error {
-                    transfer: *transfer,
-                    reason,
-                }
-                .encode(&mut self.out);
-            }
-            other => other.encode(&mut self.out),
-        }
-        if self.out.len() > limit {
-            return Ok(0);
-        }
-        send_to(self.socket, &self.out, client)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,37 +252,5 @@ mod tests {
         assert_eq!(tokens.for_client(a), tokens.for_client(a));
         assert_ne!(tokens.for_client(a), tokens.for_client(b));
         assert_ne!(tokens.for_client(a), Tokens::new().for_client(a));
-    }
-
-    /// An unvalidated address gets at most 3 × the request: a long reason is cut to fit.
-    #[test]
-    fn replies_to_an_unvalidated_address_stay_within_three_times_the_request() {
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-        client
-            .set_read_timeout(Some(std::time::Duration::from_secs(2)))
-            .unwrap();
-        let to = client.local_addr().unwrap();
-        let mut replies = Replies::new(&server);
-        let reason = "é".repeat(100);
-        let error = Message::Error {
-            transfer: 1,
-            reason: &reason,
-        };
-        let sent = replies.send_unvalidated(to, 26, &error).unwrap();
-        assert!(sent <= 78 && sent > 8, "{sent}");
-        let mut buffer = [0u8; 512];
-        let n = client.recv(&mut buffer).unwrap();
-        assert_eq!(n, sent);
-        assert!(
-            Message::decode(&buffer[..n]).is_ok(),
-            "cut on a character boundary"
-        );
-        let data = Message::Data {
-            transfer: 1,
-            index: 0,
-            payload: &[0u8; 100],
-        };
-        assert_eq!(replies.send_unvalidated(to, 26, &data).unwrap(), 0);
     }
 }
