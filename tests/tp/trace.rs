@@ -93,6 +93,38 @@ fn a_tcp_exchange_shows_the_handshake_the_data_and_the_server_closing_first() {
     assert!(out.stdout.lines().all(|l| l.chars().count() <= 80));
 }
 
+/// The image protocol over UDP is drawn by field: each datagram's type and fields, as
+/// PROTOCOL.md names them, and the token of the `m` is the one the `D` carries back.
+#[test]
+#[ignore = "builds the reference programs; run by CI with --ignored"]
+fn the_udp_image_protocol_is_shown_field_by_field() {
+    let Some(out) = trace(&["proj_image_udp_client", "--reference", "--", "car.png"]) else {
+        return;
+    };
+    let text = &out.stdout;
+    let fields: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("The datagrams of PROTOCOL.md, field by field:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    let line = |start: &str| -> &str {
+        fields
+            .iter()
+            .find(|l| l.contains(start))
+            .unwrap_or_else(|| panic!("no datagram `{start}...`:\n{text}"))
+    };
+    let meta = line(": m transfer=");
+    let data = line(": D transfer=");
+    assert!(
+        line(": M transfer=").ends_with("name=car.png") && meta.contains(" size=9501 "),
+        "{text}"
+    );
+    let token = meta.split("token=").nth(1).unwrap().trim();
+    assert!(data.contains(&format!("token={token} ")), "{text}");
+    assert!(line(": d transfer=").contains("chunk 0 ("), "{text}");
+}
+
 #[test]
 #[ignore = "builds the reference programs; run by CI with --ignored"]
 fn a_datagram_to_nobody_comes_back_as_icmp_port_unreachable_and_the_pcap_holds_it() {

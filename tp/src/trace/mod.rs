@@ -218,6 +218,22 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     for line in conversation.terminal() {
         println!("{line}");
     }
+    let fields = protocol_fields(&packets, &|address| {
+        if address.port() == scenario.port {
+            server_name.as_str()
+        } else {
+            client_name.as_str()
+        }
+    });
+    if !fields.is_empty() {
+        println!("\nThe datagrams of PROTOCOL.md, field by field:");
+        for line in fields.iter().take(SHOWN_DATAGRAMS) {
+            println!("{line}");
+        }
+        if fields.len() > SHOWN_DATAGRAMS {
+            println!("  ... ({} more)", fields.len() - SHOWN_DATAGRAMS);
+        }
+    }
     println!("\nThe sockets left behind (as ex2_netstat lists them):");
     if sockets.is_empty() {
         println!("  none on ports {}", join(&ports));
@@ -237,4 +253,27 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
         println!("\n{} packets written to {}", frames.len(), path.display());
     }
     Ok(())
+}
+
+/// The most datagrams of the image protocol listed field by field.
+const SHOWN_DATAGRAMS: usize = 24;
+
+/// A line per datagram of the image protocol over UDP among `packets`: its time from the first
+/// packet, who sent it (`name`), and its fields.
+fn protocol_fields<'a>(
+    packets: &[(Duration, wire::Packet)],
+    name: &dyn Fn(std::net::SocketAddr) -> &'a str,
+) -> Vec<String> {
+    let start = packets.first().map_or(Duration::ZERO, |(at, _)| *at);
+    packets
+        .iter()
+        .filter_map(|(at, packet)| {
+            let wire::Transport::Udp { payload } = &packet.transport else {
+                return None;
+            };
+            let fields = wire::image_datagram(payload)?;
+            let ms = at.saturating_sub(start).as_secs_f64() * 1000.0;
+            Some(format!("  {ms:9.3} ms  {}: {fields}", name(packet.from)))
+        })
+        .collect()
 }

@@ -45,7 +45,10 @@ pub(super) fn label(
             }
             text
         }
-        Transport::Udp { payload } => format!("UDP {}", data(payload)),
+        Transport::Udp { payload } => match image_datagram(payload) {
+            Some(fields) => format!("UDP {} bytes: {fields}", payload.len()),
+            None => format!("UDP {}", data(payload)),
+        },
         Transport::PortUnreachable => format!(
             "ICMP port unreachable: nobody on port {}",
             packet.from.port()
@@ -72,6 +75,62 @@ fn tcp_flags(flags: u8) -> String {
     } else {
         names.join("-")
     }
+}
+
+/// A datagram of the image protocol over UDP (PROTOCOL.md), by field: `M transfer=7
+/// chunk=1400 name=car.png`, `d transfer=7 chunk 17 (1400 bytes)`, ...; `None` for any other.
+pub fn image_datagram(payload: &[u8]) -> Option<String> {
+    use tp_sockets::image::udp::Message;
+    Some(match Message::decode(payload).ok()? {
+        Message::MetaRequest {
+            transfer,
+            chunk,
+            name,
+        } => format!("M transfer={transfer} chunk={chunk} name={}", shown(name)),
+        Message::DataRequest {
+            transfer,
+            token,
+            chunk,
+            name,
+            ranges,
+        } => {
+            let ranges: Vec<String> = ranges
+                .iter()
+                .map(|(first, n)| match n {
+                    1 => first.to_string(),
+                    _ => format!("{first}-{}", u64::from(*first) + u64::from(*n) - 1),
+                })
+                .collect();
+            format!(
+                "D transfer={transfer} token={token:016x} chunk={chunk} name={} ranges={}",
+                shown(name),
+                ranges.join(",")
+            )
+        }
+        Message::Meta {
+            transfer,
+            not_found,
+            size,
+            checksum,
+            chunk,
+            token,
+        } => format!(
+            "m transfer={transfer} {}size={size} checksum={checksum:08x} chunk={chunk} \
+             token={token:016x}",
+            if not_found { "not-found " } else { "" }
+        ),
+        Message::Data {
+            transfer,
+            index,
+            payload,
+        } => format!(
+            "d transfer={transfer} chunk {index} ({} bytes)",
+            payload.len()
+        ),
+        Message::Error { transfer, reason } => {
+            format!("e transfer={transfer} \"{}\"", shown(reason))
+        }
+    })
 }
 
 /// `bytes`' length and first bytes, escaped.

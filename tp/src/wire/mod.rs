@@ -21,6 +21,7 @@ use std::time::Duration;
 
 pub use capture::{Capture, CaptureError, Heard};
 pub use conversation::Conversation;
+pub use label::image_datagram;
 pub use packet::{Packet, Transport, decode};
 
 /// The packets of `heard` from `since` on that go to or come from one of `ports`, decoded.
