@@ -94,11 +94,22 @@ fn a_tcp_exchange_shows_the_handshake_the_data_and_the_server_closing_first() {
 }
 
 /// The image protocol over UDP is drawn by field: each datagram's type and fields, as
-/// PROTOCOL.md names them, and the token of the `m` is the one the `D` carries back.
+/// PROTOCOL.md names them, and the token of the `m` is the one the `D` carries back. The kit's
+/// Wireshark dissector (tools/tp_sockets.lua), in tshark, reads the same fields in the pcap.
 #[test]
 #[ignore = "builds the reference programs; run by CI with --ignored"]
 fn the_udp_image_protocol_is_shown_field_by_field() {
-    let Some(out) = trace(&["proj_image_udp_client", "--reference", "--", "car.png"]) else {
+    let scratch = Scratch::new("trace-fields");
+    let pcap = scratch.path.join("udp.pcap").to_string_lossy().into_owned();
+    let args = [
+        "proj_image_udp_client",
+        "--reference",
+        "--pcap",
+        &pcap,
+        "--",
+        "car.png",
+    ];
+    let Some(out) = trace(&args) else {
         return;
     };
     let text = &out.stdout;
@@ -123,6 +134,27 @@ fn the_udp_image_protocol_is_shown_field_by_field() {
     let token = meta.split("token=").nth(1).unwrap().trim();
     assert!(data.contains(&format!("token={token} ")), "{text}");
     assert!(line(": d transfer=").contains("chunk 0 ("), "{text}");
+    let dissector = super::root().join("tools/tp_sockets.lua");
+    let mut tshark = Command::new("tshark");
+    tshark
+        .arg("-X")
+        .arg(format!("lua_script:{}", dissector.display()))
+        .args(["-r", &pcap, "-T", "fields", "-e", "_ws.col.Info"]);
+    match run_to_end(&mut tshark, b"", Duration::from_secs(60)) {
+        Ok(read) if read.status.is_some_and(|s| s.success()) => {
+            let decoded: Vec<&str> = read.stdout.lines().collect();
+            let drawn: Vec<&str> = fields
+                .iter()
+                .filter_map(|l| l.split_once(": ").map(|(_, f)| f))
+                .collect();
+            assert_eq!(
+                decoded, drawn,
+                "tshark with the dissector:\n{}",
+                read.stderr
+            );
+        }
+        _ => println!("tshark is not installed here: the dissector is not tried"),
+    }
 }
 
 #[test]
