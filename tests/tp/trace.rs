@@ -134,6 +134,12 @@ fn the_udp_image_protocol_is_shown_field_by_field() {
     let token = meta.split("token=").nth(1).unwrap().trim();
     assert!(data.contains(&format!("token={token} ")), "{text}");
     assert!(line(": d transfer=").contains("chunk 0 ("), "{text}");
+    // The socket table names the server's program (Linux cuts a name at 15 characters).
+    let table = text
+        .split("The sockets left behind")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(table.contains("/proj_image_udp"), "{text}");
     let dissector = super::root().join("tools/tp_sockets.lua");
     let mut tshark = Command::new("tshark");
     tshark

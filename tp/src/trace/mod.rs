@@ -168,10 +168,17 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     // The last packets (FIN, ACK) and the states they leave.
     std::thread::sleep(Duration::from_millis(300));
     let ports = BTreeSet::from([scenario.port, 62000]);
-    let sockets: Vec<netstat::SocketRow> = netstat::sockets()
+    // Written now, while their owners run: a row names its program, as ex2_netstat does.
+    let sockets: Vec<(String, Option<std::net::SocketAddr>)> = netstat::sockets()
         .map_err(|e| format!("cannot read the socket table: {e}"))?
         .into_iter()
         .filter(|row| ports.iter().any(|&port| row.uses_port(port)))
+        .map(|row| {
+            (
+                row.to_string(),
+                (row.state == "TIME_WAIT").then_some(row.local),
+            )
+        })
         .collect();
     if let (Some(mut process), Some(run)) = (listening.take(), &server) {
         process.stop();
@@ -238,13 +245,10 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     if sockets.is_empty() {
         println!("  none on ports {}", join(&ports));
     }
-    for row in &sockets {
+    for (row, time_wait) in &sockets {
         println!("  {row}");
-        if row.state == "TIME_WAIT" {
-            println!(
-                "    the side of {} closed first: it holds the port in TIME_WAIT",
-                row.local
-            );
+        if let Some(local) = time_wait {
+            println!("    the side of {local} closed first: it holds the port in TIME_WAIT");
         }
     }
     if let Some(path) = &request.pcap {
