@@ -142,6 +142,87 @@ fn matches(pieces: &[Piece], phrase: &str, own: bool) -> bool {
     }
 }
 
+/// The tests of the project programs (their names), by file (relative to tests/programs).
+fn project_tests() -> Vec<(String, String)> {
+    let tests = tp::kit_root().join("tests/programs");
+    let mut found = Vec::new();
+    for path in crate::rust_files([tests.clone()]) {
+        let relative = path.strip_prefix(&tests).unwrap();
+        let first = relative
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str());
+        if !first.is_some_and(|c| c.starts_with("proj_") && !c.starts_with("proj_lossy")) {
+            continue;
+        }
+        let code = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in code.match_indices("#[test]") {
+            let after = &code[at..];
+            let Some(start) = after.find("fn ") else {
+                continue;
+            };
+            let name: String = after[start + 3..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            found.push((shown(relative), name));
+        }
+    }
+    found
+}
+
+/// The rules of PROTOCOL.md's last section: (identifier, the tests it names).
+fn rules(spec: &str) -> Vec<(String, Vec<String>)> {
+    let section = spec
+        .split("## The rules, and the tests that hold them")
+        .nth(1)
+        .expect("PROTOCOL.md has a section of rules");
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| rule") && !l.starts_with("| ---"))
+        .map(|row| {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let id = cells[0].trim_start_matches("| ").to_string();
+            let tests = cells
+                .last()
+                .unwrap()
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            (id, tests)
+        })
+        .collect()
+}
+
+/// Every rule of PROTOCOL.md names tests that exist, and every test of the project programs is
+/// named by a rule: nothing tested that PROTOCOL.md does not say, no rule without a test.
+#[test]
+fn every_rule_has_its_tests_and_every_project_test_its_rule() {
+    let spec = std::fs::read_to_string(tp::kit_root().join("PROTOCOL.md")).unwrap();
+    let rules = rules(&spec);
+    assert!(rules.len() >= 20, "{} rules", rules.len());
+    let tests = project_tests();
+    let mut problems = Vec::new();
+    for (id, named) in &rules {
+        if named.is_empty() {
+            problems.push(format!("rule {id} names no test"));
+        }
+        for test in named {
+            if !tests.iter().any(|(_, name)| name == test) {
+                problems.push(format!("rule {id} names {test}, which is not a test"));
+            }
+        }
+    }
+    for (file, test) in &tests {
+        if !rules.iter().any(|(_, named)| named.contains(test)) {
+            problems.push(format!("{file}: {test} is named by no rule of PROTOCOL.md"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn every_phrase_the_project_tests_require_is_given_by_protocol_md() {
     let root = tp::kit_root();
