@@ -90,23 +90,6 @@ impl Running {
         self.program.type_in(text.as_bytes());
     }
 
-    /// Waits for the program to exit and returns its exit code; panics if it does not exit in
-    /// time or was killed by a signal (a crash).
-    #[track_caller]
-    pub fn exit_code(&mut self, timeout: Duration) -> i32 {
-        let status = self.wait(timeout);
-        self.refuse_wrong_build(status);
-        match status.and_then(|s| s.code()) {
-            Some(code) => code,
-            None => panic!(
-                "expected {} to finish, but it {}\n{}",
-                self.name,
-                explain_exit(status, &self.stderr(), timeout),
-                self.transcript()
-            ),
-        }
-    }
-
     /// Waits for the program to finish with exit code `code` (0: normally), within `timeout`;
     /// panics otherwise, saying how it ended instead.
     #[track_caller]

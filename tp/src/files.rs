@@ -55,15 +55,6 @@ fn fingerprint_folder(folder: &Path) -> Result<u64, String> {
     Ok(fingerprint)
 }
 
-/// Writes `bytes` to `path` unless it holds them already (so that its date, which cargo
-/// looks at, only changes with its content).
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
-        return Ok(());
-    }
-    write(path, bytes)
-}
-
 /// Writes `bytes` to `path`, creating its folder first, and puts the file in place by a
 /// rename: a reader never sees half of it. The error names the file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

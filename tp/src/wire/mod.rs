@@ -16,7 +16,6 @@ pub mod packet;
 pub mod pcap;
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use capture::{Capture, CaptureError, Heard};
@@ -34,13 +33,3 @@ pub fn about(heard: &[Heard], since: Duration, ports: &BTreeSet<u16>) -> Vec<(Du
         .collect()
 }
 
-/// A side's name when all that is known is which ports are servers' (`servers`: port, name):
-/// a server by its name, any other side as `client`.
-pub fn named_by_ports(servers: &[(u16, String)]) -> impl Fn(SocketAddr) -> String + '_ {
-    move |address| {
-        servers
-            .iter()
-            .find(|(port, _)| *port == address.port())
-            .map_or_else(|| "client".to_string(), |(_, name)| name.clone())
-    }
-}
