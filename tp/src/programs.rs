@@ -13,12 +13,26 @@ pub struct Program {
     pub test: &'static str,
     /// A tool of the kit (no skeleton, not graded).
     pub tool: bool,
+    /// What it is on the network: a server (its peers come to it), a client, or neither.
+    pub kind: Kind,
     /// Hints, one per step, that point the way without giving the code.
     pub hints: &'static [&'static str],
 }
 
+/// What a program is on the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// It waits for its peers: it binds a port, and they come to it.
+    Server,
+    /// It goes to a server.
+    Client,
+    /// Neither (a viewer of the socket table, the kit's tools).
+    Other,
+}
+
 const fn exercise(
     name: &'static str,
+    kind: Kind,
     step: &'static str,
     test: &'static str,
     hints: &'static [&'static str],
@@ -28,6 +42,7 @@ const fn exercise(
         step,
         test,
         tool: false,
+        kind,
         hints,
     }
 }
@@ -36,6 +51,7 @@ const fn exercise(
 pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex1_tcp_server",
+        Kind::Server,
         "Ex 1, server, steps 4-11",
         "ex1_tcp",
         &[
@@ -51,6 +67,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex1_tcp_client",
+        Kind::Client,
         "Ex 1, client, steps 3-7; Ex 2, step 1",
         "ex1_tcp",
         &[
@@ -63,6 +80,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex2_netstat",
+        Kind::Other,
         "Ex 2, steps 2-3 (netstat)",
         "ex2_netstat",
         &[
@@ -74,6 +92,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex2_dynamic_server",
+        Kind::Server,
         "Ex 2, step 4, server (port typed in)",
         "ex2_dynamic",
         &[
@@ -84,6 +103,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex2_dynamic_client",
+        Kind::Client,
         "Ex 2, step 4, client (port and message typed in)",
         "ex2_dynamic",
         &[
@@ -92,6 +112,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex2_getsockname",
+        Kind::Client,
         "Ex 2, step 5 (getsockname)",
         "ex2_getsockname",
         &[
@@ -100,6 +121,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex2_static_bind",
+        Kind::Client,
         "Ex 2, step 6 (client bound to 62000)",
         "ex2_static_bind",
         &[
@@ -109,6 +131,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex2_tcp_loop",
+        Kind::Server,
         "Ex 2, step 7 (looping server)",
         "ex2_tcp_loop",
         &[
@@ -117,6 +140,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex3_args_server",
+        Kind::Server,
         "Ex 3 (command-line arguments), server",
         "ex3_args",
         &[
@@ -127,6 +151,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex3_args_client",
+        Kind::Client,
         "Ex 3 (command-line arguments), client",
         "ex3_args",
         &[
@@ -137,6 +162,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex4_udp_server",
+        Kind::Server,
         "Ex 4 (UDP), server",
         "ex4_udp",
         &[
@@ -147,6 +173,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex4_udp_client",
+        Kind::Client,
         "Ex 4 (UDP), client",
         "ex4_udp",
         &[
@@ -158,6 +185,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex5_ipv6_server",
+        Kind::Server,
         "Advanced (IPv6), server",
         "ex5_ipv6",
         &[
@@ -167,6 +195,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "ex5_ipv6_client",
+        Kind::Client,
         "Advanced (IPv6), client",
         "ex5_ipv6",
         &[
@@ -175,6 +204,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "proj_parity_server",
+        Kind::Server,
         "Project: picture parity over UDP, server",
         "proj_parity",
         &[
@@ -184,6 +214,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "proj_parity_client",
+        Kind::Client,
         "Project: picture parity over UDP, client",
         "proj_parity",
         &[
@@ -193,6 +224,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "proj_image_server",
+        Kind::Server,
         "Project: pictures over TCP, server",
         "proj_image",
         &[
@@ -203,6 +235,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "proj_image_client",
+        Kind::Client,
         "Project: pictures over TCP, client",
         "proj_image",
         &[
@@ -214,6 +247,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "proj_image_udp_server",
+        Kind::Server,
         "Project: pictures over UDP, server",
         "proj_image_udp",
         &[
@@ -224,6 +258,7 @@ pub static PROGRAMS: &[Program] = &[
     ),
     exercise(
         "proj_image_udp_client",
+        Kind::Client,
         "Project: pictures over UDP, client",
         "proj_image_udp",
         &[
@@ -238,6 +273,7 @@ pub static PROGRAMS: &[Program] = &[
         step: "Tool: a UDP relay that loses datagrams on purpose",
         test: "proj_lossy_proxy",
         tool: true,
+        kind: Kind::Other,
         hints: &[],
     },
     Program {
@@ -245,6 +281,7 @@ pub static PROGRAMS: &[Program] = &[
         step: "Tool: measurements (cargo run --release --example proj_bench)",
         test: "",
         tool: true,
+        kind: Kind::Other,
         hints: &[],
     },
 ];

@@ -162,8 +162,8 @@ mod tests {
             if let Some(Peer::Reference(peer)) = scenario.peer {
                 assert!(tp::programs::find(peer).is_some(), "{peer}");
             }
-            let server_named = program.name.ends_with("_server") || program.name == "ex2_tcp_loop";
-            assert_eq!(scenario.server, server_named, "{}", program.name);
+            let server = program.kind == tp::programs::Kind::Server;
+            assert_eq!(scenario.server, server, "{}", program.name);
             assert!(scenario.runs >= 1);
         }
         assert!(of("ex2_netstat").is_err());

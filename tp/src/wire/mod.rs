@@ -32,4 +32,3 @@ pub fn about(heard: &[Heard], since: Duration, ports: &BTreeSet<u16>) -> Vec<(Du
         .filter(|(_, p)| ports.contains(&p.from.port()) || ports.contains(&p.to.port()))
         .collect()
 }
-
