@@ -59,7 +59,8 @@ fn a_not_found_picture_with_a_wrong_checksum_is_refused_and_leaves_no_file() {
     let body = b"a not-found picture changed on the way".to_vec();
     let wrong = fletcher32(&body) ^ 1;
     let address = lying_server(format!("NOTFOUND {} {wrong:08x}\n", body.len()), body);
-    refused_download(address, "notfound-corrupt", &[]);
+    let line = refused_download(address, "notfound-corrupt", &[]);
+    line_says(&line, "damaged");
 }
 
 #[test]
