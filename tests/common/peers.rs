@@ -237,7 +237,14 @@ pub fn assert_message_shown_escaped(name: &str, server: &Running) {
     let _ = stream.shutdown(std::net::Shutdown::Write);
     let _ = stream.set_read_timeout(Some(RUN_DEADLINE));
     let _ = stream.read_to_end(&mut Vec::new());
-    server.expect_line_containing(TERMINAL_CODES_SHOWN, START_DEADLINE);
+    assert_logged_escaped(name, server, TERMINAL_CODES_SHOWN);
+}
+
+/// Panics unless the server `name` logged a client's terminal codes as `shown` (escaped), and
+/// nowhere raw, on stdout or stderr.
+#[track_caller]
+pub fn assert_logged_escaped(name: &str, server: &Running, shown: &str) {
+    server.expect_line_containing(shown, START_DEADLINE);
     assert!(
         !server.stdout().contains('\x1b') && !server.stderr().contains('\x1b'),
         "expected {name} to print a client's terminal codes escaped, never raw\n{}",

@@ -99,12 +99,7 @@ mod proj_parity_server {
     fn a_request_with_terminal_codes_is_printed_escaped() {
         let (server, _folder) = serve(Role::UnderTest);
         let _ = ask(server.address(), TERMINAL_CODES);
-        server.expect_line_containing(TERMINAL_CODES_SHOWN, START_DEADLINE);
-        assert!(
-            !server.stdout().contains('\x1b') && !server.stderr().contains('\x1b'),
-            "expected {SERVER} to print a client's terminal codes escaped, never raw\n{}",
-            server.transcript()
-        );
+        crate::common::assert_logged_escaped(SERVER, &server, TERMINAL_CODES_SHOWN);
     }
 
     /// PROTOCOL.md: a few answers at once to one address, then a few per second; an empty

@@ -85,12 +85,7 @@ fn malformed_requests_get_err_and_the_connection_goes_on() {
     raw.send("LIST\n");
     raw.expect("OK 4");
     // What a client sent is printed escaped in the server's log, never raw.
-    server.expect_line_containing("\\u{1b}[2J", START_DEADLINE);
-    assert!(
-        !server.stdout().contains('\x1b') && !server.stderr().contains('\x1b'),
-        "expected {SERVER} to print a client's terminal codes escaped, never raw\n{}",
-        server.transcript()
-    );
+    crate::common::assert_logged_escaped(SERVER, &server, "\\u{1b}[2J");
 }
 
 #[test]
