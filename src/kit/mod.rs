@@ -1,6 +1,7 @@
 //! The kit itself, as the programs see it: what every launcher does ([`launcher`]), and the
 //! machinery the tests, `tp` and `proj_bench` share to run programs under supervision
-//! ([`process`]) and to stop everything they started ([`contain`]). The list of programs, grading and the `tp` command are in the `tp` package.
+//! ([`process`]) and to stop everything they started ([`contain`]). The list of programs,
+//! grading and the `tp` command are in the `tp` package.
 
 mod capture;
 pub mod contain;

@@ -138,7 +138,8 @@ impl Fair {
     pub fn next_turn(&mut self) -> Option<Turn> {
         self.reads = 0;
         let mut pending = self.waiting.pop_front()?;
-        let per_turn = (TURN_BYTES / usize::from(pending.chunk.max(1))).clamp(1, 256);
+        let most = MAX_CHUNKS_PER_REQUEST as usize;
+        let per_turn = (TURN_BYTES / usize::from(pending.chunk.max(1))).clamp(1, most);
         let n = pending.chunks.len().min(per_turn);
         let turn = Turn {
             client: pending.client,

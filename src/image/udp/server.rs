@@ -3,10 +3,10 @@
 //! answer to metadata requests, and the line of chunks waiting to be sent ([`Fair`]). Which
 //! chunks a data request gets, and how they are read and sent, is the server program's own.
 //!
-//! The server remembers nothing about its clients but the chunks they wait for; reopening (and checking) a file for
-//! every data request would cost a lot: files opened for recent requests stay open. This is a
-//! cache, not a memory of clients: an entry unused for 30 s is closed, at most 32 stay open,
-//! and a request whose entry is gone simply opens the file again.
+//! The server remembers nothing about its clients but the chunks they wait for; reopening
+//! (and checking) a file for every data request would cost a lot: files opened for recent
+//! requests stay open. This is a cache, not a memory of clients: an entry unused for 30 s is
+//! closed, at most 32 stay open, and a request whose entry is gone simply opens the file again.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
@@ -19,9 +19,9 @@ use crate::image::folder::{Folder, Lookup, Refusal};
 use crate::image::source::Source;
 use crate::image::udp::fair::Fair;
 use crate::image::udp::{MAX_CHUNK, MIN_CHUNK, Message};
+use crate::net::shown;
 
 pub use super::replies::Replies;
-use crate::net::shown;
 
 /// A UDP image server's state: nothing about its clients, only its own.
 #[derive(Debug)]

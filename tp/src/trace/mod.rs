@@ -195,13 +195,15 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     }
     .to_string();
     let client_name = client.as_ref().map_or("client", |c| c.name).to_string();
-    let conversation = Conversation::of(&packets, &|address| {
+    // Each side by its program's name: the server's port is the scenario's.
+    let side = |address: std::net::SocketAddr| {
         if address.port() == scenario.port {
             server_name.clone()
         } else {
             client_name.clone()
         }
-    });
+    };
+    let conversation = Conversation::of(&packets, &side);
     let peer_text = match peer {
         Some(Peer::Reference(name)) => format!("with the reference {name}"),
         Some(Peer::ClosingLast) => {
@@ -225,13 +227,7 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     for line in conversation.terminal() {
         println!("{line}");
     }
-    let fields = protocol_fields(&packets, &|address| {
-        if address.port() == scenario.port {
-            server_name.as_str()
-        } else {
-            client_name.as_str()
-        }
-    });
+    let fields = protocol_fields(&packets, &side);
     if !fields.is_empty() {
         println!("\nThe datagrams of PROTOCOL.md, field by field:");
         for line in fields.iter().take(SHOWN_DATAGRAMS) {
@@ -264,9 +260,9 @@ const SHOWN_DATAGRAMS: usize = 24;
 
 /// A line per datagram of the image protocol over UDP among `packets`: its time from the first
 /// packet, who sent it (`name`), and its fields.
-fn protocol_fields<'a>(
+fn protocol_fields(
     packets: &[(Duration, wire::Packet)],
-    name: &dyn Fn(std::net::SocketAddr) -> &'a str,
+    name: &dyn Fn(std::net::SocketAddr) -> String,
 ) -> Vec<String> {
     let start = packets.first().map_or(Duration::ZERO, |(at, _)| *at);
     packets
