@@ -72,35 +72,39 @@ pub(super) fn own_group(command: &mut Command) {
     let _ = command;
 }
 
-/// Kills, with SIGKILL, the process group `leader` made (Unix): on Linux each member that is
-/// still in this process's session (a group number is a process number, which the system may
-/// give again once the group is empty); elsewhere the group, while its leader is not reaped.
+/// Kills, with SIGKILL, the process group `leader` made (Unix). While the leader is not reaped,
+/// the group's number is its own, and one `killpg` reaches every member (the kernel lets no
+/// fork escape a signal to its group). Once it is reaped, the number could be given again when
+/// the group is empty: on Linux, each member still in this process's session is killed by its
+/// own number; elsewhere, nothing is sent.
 pub(super) fn kill_group(leader: u32, leader_reaped: bool) {
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     {
-        let _ = leader_reaped;
         let Ok(pgid) = i32::try_from(leader) else {
             return;
         };
-        let session = own().session;
-        // Members may fork while they are killed: a few rounds, until the group is empty.
-        for _ in 0..20 {
-            let members: Vec<i32> = processes()
-                .filter(|p| p.group == pgid && p.session == session && !p.zombie)
-                .map(|p| p.pid)
-                .collect();
-            if members.is_empty() {
-                break;
-            }
-            members.into_iter().for_each(sigkill);
+        if !leader_reaped {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pgid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+            return;
         }
-    }
-    #[cfg(all(unix, not(target_os = "linux")))]
-    if !leader_reaped && let Ok(pgid) = i32::try_from(leader) {
-        let _ = nix::sys::signal::killpg(
-            nix::unistd::Pid::from_raw(pgid),
-            nix::sys::signal::Signal::SIGKILL,
-        );
+        #[cfg(target_os = "linux")]
+        {
+            let session = own().session;
+            // Members may fork while they are killed: a few rounds, until the group is empty.
+            for _ in 0..20 {
+                let members: Vec<i32> = processes()
+                    .filter(|p| p.group == pgid && p.session == session && !p.zombie)
+                    .map(|p| p.pid)
+                    .collect();
+                if members.is_empty() {
+                    break;
+                }
+                members.into_iter().for_each(sigkill);
+            }
+        }
     }
     #[cfg(not(unix))]
     let _ = (leader, leader_reaped);
@@ -218,6 +222,14 @@ fn reap(pid: i32) {
     }
 }
 
+/// The tests of this process that stop programs take turns: stopping one kills every stray
+/// this process adopted, another test's daemon included.
+#[cfg(all(test, unix))]
+pub(super) fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    super::lock(&TURN)
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
@@ -229,7 +241,31 @@ mod tests {
     }
 
     #[test]
+    fn a_child_in_the_programs_group_dies_when_the_program_is_stopped() {
+        let _turn = one_at_a_time();
+        // The program starts a child in its own group, says its number, and keeps running.
+        let mut program = super::super::process::Supervised::start(
+            Command::new("sh").args(["-c", "sleep 2347 & echo $!; wait"]),
+        )
+        .unwrap();
+        let line = program.wait_for_stdout(|_| true, Duration::from_secs(5));
+        let child: i32 = line.unwrap().trim().parse().unwrap();
+        assert!(alive(child));
+        program.stop();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while alive(child) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            !alive(child),
+            "the child still runs: {:?}",
+            read_process(child)
+        );
+    }
+
+    #[test]
     fn a_daemon_left_by_a_supervised_program_is_killed_when_it_is_stopped() {
+        let _turn = one_at_a_time();
         assert!(adopt_orphans(), "Linux lets a process be a subreaper");
         // A program that starts a daemon (a fork, then a session of its own), prints its
         // number and ends at once: the daemon is an orphan, adopted by this process.

@@ -253,6 +253,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_program_is_watched_line_by_line_and_killed_at_its_deadline() {
+        let _turn = super::super::contain::one_at_a_time();
         let mut echo = Command::new("sh");
         echo.args([
             "-c",
