@@ -65,23 +65,7 @@ pub fn forger(files: &[PathBuf]) -> String {
 
 /// The processes of the forger still alive, by their command lines.
 pub fn forgers_left() -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let zombie = std::fs::read_to_string(entry.path().join("stat")).is_ok_and(|s| {
-            s.rsplit(')')
-                .next()
-                .is_some_and(|r| r.trim_start().starts_with('Z'))
-        });
-        if cmdline.contains(MARK) && !zombie {
-            found.push(format!(
-                "{}: {cmdline}",
-                entry.file_name().to_string_lossy()
-            ));
-        }
-    }
-    found
+    super::processes_with(MARK)
 }
 
 /// The last `Grade :=>>` line of a VPL evaluation: the one VPL keeps.

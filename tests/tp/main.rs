@@ -60,6 +60,23 @@ pub fn tp_with(args: &[&str], env: &[(&str, &str)]) -> Ran {
     }
 }
 
+/// The processes alive whose command line holds `mark` ("PID: command line" each). A zombie,
+/// dead but not yet reaped, has an empty command line and is not counted.
+pub fn processes_with(mark: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(mark) {
+            found.push(format!(
+                "{}: {cmdline}",
+                entry.file_name().to_string_lossy()
+            ));
+        }
+    }
+    found
+}
+
 /// The kit's folder.
 pub fn root() -> &'static Path {
     tp::kit_root()

@@ -144,18 +144,7 @@ pub fn main() -> std::process::ExitCode {
 
 /// The processes of this test's hostile programs still alive, by their command lines.
 fn leftovers() -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        if cmdline.contains(&format!("sleep {MARK}")) {
-            found.push(format!(
-                "{}: {cmdline}",
-                entry.file_name().to_string_lossy()
-            ));
-        }
-    }
-    found
+    super::processes_with(&format!("sleep {MARK}"))
 }
 
 /// Every file under `folder`, with its content.
