@@ -70,7 +70,10 @@ fn from_folder(dir: &Path, name: &str, role: Role) -> PathBuf {
     }
     let build = role.build();
     match std::fs::read_to_string(dir.join(format!("{name}.error"))) {
-        Ok(why) => panic!("{name} does not compile ({build}/{name}.rs):\n{why}"),
+        Ok(why) => panic!(
+            "{}\n{why}",
+            tp::told::does_not_compile(name, &format!("{build}/{name}.rs"))
+        ),
         Err(_) => panic!("{name} was not built into {}", dir.display()),
     }
 }

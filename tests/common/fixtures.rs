@@ -190,7 +190,10 @@ pub fn run_python(code: &str) -> Option<std::process::Output> {
     {
         Ok(child) => child,
         Err(e) => {
-            println!("skipped: python3 cannot be run here ({e})");
+            println!(
+                "{}",
+                tp::told::skipped(&format!("python3 cannot be run here ({e})"))
+            );
             return None;
         }
     };

@@ -163,7 +163,10 @@ pub fn in_terminal(
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("util-linux"));
     if !util_linux {
-        println!("skipped: no util-linux `script` here to make a terminal");
+        println!(
+            "{}",
+            tp::told::skipped("no util-linux `script` here to make a terminal")
+        );
         return None;
     }
     let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', "'\\''"));

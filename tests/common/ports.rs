@@ -206,7 +206,10 @@ fn shared_lock_file(path: &std::path::Path) -> std::io::Result<File> {
 pub fn no_ipv6_here() -> bool {
     let missing = TcpListener::bind("[::1]:0").is_err();
     if missing {
-        println!("skipped: this machine has no IPv6 loopback (::1)");
+        println!(
+            "{}",
+            tp::told::skipped("this machine has no IPv6 loopback (::1)")
+        );
     }
     missing
 }

@@ -15,8 +15,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use tp::netns::Network;
-use tp::results::{
-    CONVERSATION_VAR, CONVERSATIONS_FOLDER, DIAGRAM_END, DIAGRAM_START, conversation_file,
+use tp::told::{
+    CONVERSATIONS_FOLDER, ConversationMode, DIAGRAM_END, DIAGRAM_START, conversation_file,
 };
 use tp::wire::{self, Capture, Conversation};
 use tp_sockets::kit::lock;
@@ -56,7 +56,7 @@ fn note(add: impl FnOnce(&mut Seen)) {
     let Some(capture) = capture() else {
         return;
     };
-    if mode().as_deref() == Some("files") {
+    if ConversationMode::from_env() == Some(ConversationMode::Files) {
         WRITTEN_AT_END.with(|at_end| {
             at_end
                 .borrow_mut()
@@ -104,7 +104,7 @@ pub fn client_ran(name: &str) {
 pub fn told() -> Option<String> {
     let test = std::thread::current().name()?.to_string();
     let conversation = conversation_of(&test)?;
-    let lines = if mode().as_deref() == Some("lines") {
+    let lines = if ConversationMode::from_env() == Some(ConversationMode::Lines) {
         let mut lines = vec![DIAGRAM_START.to_string()];
         lines.extend(conversation.lines());
         lines.push(DIAGRAM_END.to_string());
@@ -115,11 +115,6 @@ pub fn told() -> Option<String> {
         lines
     };
     Some(lines.join("\n"))
-}
-
-/// How `tp` asked the tests to tell their conversations ([`CONVERSATION_VAR`]), if it did.
-fn mode() -> Option<String> {
-    std::env::var(CONVERSATION_VAR).ok()
 }
 
 /// The conversation that the test `test` saw, if it was recorded (once: it is then forgotten).
@@ -157,7 +152,7 @@ fn conversation_of(test: &str) -> Option<Conversation> {
     }))
 }
 
-/// In `files` mode, the test of this thread, whose conversation is written to its file when
+/// In [`ConversationMode::Files`], the test of this thread, whose conversation is written to its file when
 /// the thread ends, whether the test passed or not (tp runs the reference so, to show what
 /// a failing test expected).
 struct WrittenAtEnd(String);

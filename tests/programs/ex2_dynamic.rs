@@ -94,7 +94,10 @@ mod ex2_dynamic_server {
             Ok(_) => true,
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => false,
             Err(e) => {
-                println!("skipped: port {low} cannot be tried here ({e})");
+                println!(
+                    "{}",
+                    tp::told::skipped(&format!("port {low} cannot be tried here ({e})"))
+                );
                 return;
             }
         };

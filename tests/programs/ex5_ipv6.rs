@@ -78,7 +78,10 @@ fn a_v6only_server_refuses_an_ipv4_client(sides: Sides) {
 /// turned off before the program starts. The program must say so in one line and exit 1.
 fn without_ipv6_it_says_so(name: &str, args: &[&str]) {
     if let Err(why) = tp::netns::own_networks() {
-        println!("skipped: cannot make a network without IPv6 here: {why}");
+        println!(
+            "{}",
+            tp::told::skipped(&format!("cannot make a network without IPv6 here: {why}"))
+        );
         return;
     }
     under_test(name)

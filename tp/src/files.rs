@@ -1,7 +1,7 @@
 //! Files of the grading workspace: writing (in place at once, by a rename), linking and
 //! hashing files, and the fingerprint of the kit's sources.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A fingerprint of the kit's sources that programs are built from (its manifests, library,
 /// launchers, tools, references and pictures): programs built against other sources are stale.
@@ -98,4 +98,13 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// `path` with the executable suffix of this OS (`.exe` on Windows).
+pub fn executable_at(path: &Path) -> PathBuf {
+    PathBuf::from(format!(
+        "{}{}",
+        path.display(),
+        std::env::consts::EXE_SUFFIX
+    ))
 }

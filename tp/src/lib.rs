@@ -14,6 +14,7 @@ pub mod programs;
 pub mod results;
 pub mod samples;
 pub mod sandbox;
+pub mod told;
 pub mod wire;
 pub mod workspace;
 

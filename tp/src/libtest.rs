@@ -43,14 +43,14 @@ impl TestResult {
             return None;
         }
         let first = self.output.lines().find(|l| !l.trim().is_empty())?;
-        first.strip_prefix("skipped: ")
+        crate::told::skipped_because(first)
     }
 
     /// The test failed because the student's file does not compile (the harness says so first).
     pub fn does_not_compile(&self) -> bool {
         self.told()
             .first()
-            .is_some_and(|l| l.contains("does not compile"))
+            .is_some_and(|l| crate::told::is_does_not_compile(l))
     }
 
     /// Why the test failed, in the words of the harness: its first sentence, and for a program

@@ -7,11 +7,12 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use tp::files::executable_at;
 use tp::files::link;
 use tp::grade::{Submission, files_of};
 use tp::programs::PROGRAMS;
 use tp::sandbox::{Mode, Sandbox};
-use tp::workspace::{Workspace, executable_at};
+use tp::workspace::Workspace;
 use tp_sockets::net::prompt::ask;
 
 /// Compiles the program `name` (asked for, among those with a file in `from`, when it is

@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::{Mutex, OnceLock};
 
-use super::{Submission, run_tests};
+use super::run::run_tests;
+use super::submission::Submission;
 use crate::libtest::TestResult;
 use crate::programs::{PROGRAMS, Program};
-use crate::results::{CONVERSATIONS_FOLDER, DIAGRAM_START, conversation_file};
+use crate::told::{CONVERSATIONS_FOLDER, ConversationMode, DIAGRAM_START, conversation_file};
 use crate::wire::Conversation;
 use crate::workspace::Workspace;
 use tp_sockets::kit::lock;
@@ -101,7 +102,13 @@ fn run_reference(
     if !solutions.file(program.name).is_some_and(|f| f.is_ok()) {
         return BTreeMap::new();
     }
-    let Ok((results, job)) = run_tests(workspace, solutions, program, names, "files") else {
+    let Ok((results, job)) = run_tests(
+        workspace,
+        solutions,
+        program,
+        names,
+        ConversationMode::Files,
+    ) else {
         return BTreeMap::new();
     };
     let folder = job.path.join("tmp").join(CONVERSATIONS_FOLDER);

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::thread;
 
-use super::{Score, Scores, Submission, grade_program, label, tests_by_program};
+use super::listing::tests_by_program;
+use super::program::grade_program;
+use super::score::{Score, Scores};
+use super::submission::{Submission, label};
 use crate::programs::{PROGRAMS, Program};
 use crate::workspace::Workspace;
 use tp_sockets::kit::lock;

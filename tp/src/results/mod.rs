@@ -17,7 +17,7 @@ mod text;
 pub mod vpl;
 mod words;
 
-pub use text::{cut, plain, within};
+pub use text::{EXCERPT, EXCERPT_LINE, EXCERPT_LINES, cut, plain, within};
 pub use words::Lang;
 
 use text::{bounded, split_diagram};
@@ -28,36 +28,6 @@ use crate::grade::Scores;
 use crate::libtest::TestResult;
 use crate::wire::Conversation;
 use crate::wire::compare::{self, Difference};
-
-/// The most of what one failing test says that a report keeps: its first 40 lines, each cut
-/// at 2 KiB, 64 KiB in all. A program may print without end.
-pub const EXCERPT_LINES: usize = 40;
-/// The longest line a report keeps (longer ones are cut, and say so).
-pub const EXCERPT_LINE: usize = 2 << 10;
-/// The most of one test's details a report keeps.
-pub const EXCERPT: usize = 64 << 10;
-
-/// The line with which a test's output starts the conversation it saw: what crossed the wire
-/// between the program under test and its peer ([`Conversation::lines`]), up to
-/// [`DIAGRAM_END`]. The last such part of the output counts: a program's output, quoted
-/// before it, cannot stand for it.
-pub const DIAGRAM_START: &str = "--- what crossed the wire ---";
-/// The line that ends it.
-pub const DIAGRAM_END: &str = "--- end of what crossed the wire ---";
-/// Set by `tp` for the test binaries it runs. `lines`: a failing test tells its conversation
-/// as lines for tp to read; `files`: every test, passed or not, writes it to a file of
-/// [`CONVERSATIONS_FOLDER`] (tp runs the reference in a failing test's place so, to show what
-/// was expected). Unset (`cargo test`, `cargo grade`), a failing test draws it.
-pub const CONVERSATION_VAR: &str = "TP_SOCKETS_CONVERSATION";
-/// The folder, in a test binary's working folder, of the conversations written in `files`
-/// mode, a file per test named by [`conversation_file`].
-pub const CONVERSATIONS_FOLDER: &str = "conversations";
-
-/// The name of the file of [`CONVERSATIONS_FOLDER`] where the test `test` writes its
-/// conversation.
-pub fn conversation_file(test: &str) -> String {
-    test.replace("::", "-")
-}
 
 /// How a test ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,11 @@ pub(crate) fn failed(name: &str, output: &str) -> TestResult {
     }
 }
 
+/// The first line of a test of ex2_netstat when its file does not compile.
+fn does_not_compile() -> String {
+    crate::told::does_not_compile("ex2_netstat", "exercises/ex2_netstat.rs")
+}
+
 pub(crate) fn passed(name: &str) -> TestResult {
     TestResult {
         name: name.to_string(),
@@ -85,7 +90,7 @@ pub(crate) fn sample() -> Report {
                 TestResult {
                     name: "ex1_tcp::ex1_tcp_client::over_ipv6".to_string(),
                     passed: true,
-                    output: "skipped: no IPv6 here\n".to_string(),
+                    output: format!("{}\n", crate::told::skipped("no IPv6 here")),
                 },
             ]),
         ),
@@ -94,12 +99,15 @@ pub(crate) fn sample() -> Report {
             Score::of(vec![
                 failed(
                     "ex2_netstat::lists",
-                    "ex2_netstat does not compile:\nerror[E0308]: mismatched types\n  \
-                     --> exercises/ex2_netstat.rs:3:5\n\nerror: aborting\n",
+                    &format!(
+                        "{}\nerror[E0308]: mismatched types\n  \
+                         --> exercises/ex2_netstat.rs:3:5\n\nerror: aborting\n",
+                        does_not_compile()
+                    ),
                 ),
                 failed(
                     "ex2_netstat::lists_again",
-                    "ex2_netstat does not compile:\nerror[E0308]: mismatched types\n",
+                    &format!("{}\nerror[E0308]: mismatched types\n", does_not_compile()),
                 ),
             ]),
         ),

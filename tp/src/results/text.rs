@@ -3,8 +3,16 @@
 
 use tp_sockets::net::shown;
 
-use super::{DIAGRAM_END, DIAGRAM_START, EXCERPT, EXCERPT_LINE, EXCERPT_LINES};
+use crate::told::{DIAGRAM_END, DIAGRAM_START};
 use crate::wire::Conversation;
+
+/// The most of what one failing test says that a report keeps: its first 40 lines, each cut
+/// at 2 KiB, 64 KiB in all. A program may print without end.
+pub const EXCERPT_LINES: usize = 40;
+/// The longest line a report keeps (longer ones are cut, and say so).
+pub const EXCERPT_LINE: usize = 2 << 10;
+/// The most of one test's details a report keeps.
+pub const EXCERPT: usize = 64 << 10;
 
 /// A test's name in plain words: `ex1_tcp_server::answers_welcome` is "answers welcome".
 pub fn plain(test: &str) -> String {

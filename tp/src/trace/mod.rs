@@ -16,12 +16,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use tp::files::executable_at;
 use tp::files::{link, write};
 use tp::grade::Submission;
 use tp::netns::{Network, in_own_network, loopback_up, own_networks};
 use tp::sandbox::{Mode, Sandbox};
 use tp::wire::{self, Capture, Conversation};
-use tp::workspace::{Workspace, executable_at};
+use tp::workspace::Workspace;
 use tp_sockets::kit::process::run_to_end;
 use tp_sockets::net::{netstat, shown};
 

@@ -3,7 +3,7 @@
 //! bytes (escaped), UDP datagrams, and ICMP's "port unreachable".
 //!
 //! A conversation travels from the test binary to `tp` as lines of text ([`Conversation::lines`]
-//! and [`Conversation::parse`]), after the line [`crate::results::DIAGRAM_START`]; it is drawn in
+//! and [`Conversation::parse`]), after the line [`crate::told::DIAGRAM_START`]; it is drawn in
 //! the terminal ([`Conversation::terminal`]) and as a Mermaid `sequenceDiagram`
 //! ([`Conversation::mermaid`]).
 

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::compile::{Recipe, Together};
-use crate::files::{fingerprint, fnv64, link, sources_fingerprint, write};
+use crate::files::{executable_at, fingerprint, fnv64, link, sources_fingerprint, write};
 use crate::sandbox::Sandbox;
 
 mod ready;
@@ -239,13 +239,4 @@ impl Drop for Workspace {
             let _ = std::fs::remove_dir_all(scratch);
         }
     }
-}
-
-/// `path` with the executable suffix of this OS (`.exe` on Windows).
-pub fn executable_at(path: &Path) -> PathBuf {
-    PathBuf::from(format!(
-        "{}{}",
-        path.display(),
-        std::env::consts::EXE_SUFFIX
-    ))
 }

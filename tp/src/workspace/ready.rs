@@ -4,9 +4,9 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use super::executable_at;
 use crate::cargo::Cargo;
 use crate::compile::Recipe;
+use crate::files::executable_at;
 use crate::files::{link, write};
 use crate::programs::{PROGRAM_TESTS, PROGRAMS};
 

@@ -9,7 +9,10 @@ use super::*;
 /// for its checksum before it answers: about 2 s in a debug build, more on a busy machine.
 fn assert_memory_stays_flat(file: &str, request: &str) {
     if !cfg!(target_os = "linux") {
-        println!("skipped: reads the server's memory from /proc (Linux only)");
+        println!(
+            "{}",
+            tp::told::skipped("reads the server's memory from /proc (Linux only)")
+        );
         return;
     }
     let size: u64 = 48 << 20;
@@ -175,7 +178,10 @@ fn trickling_connections_from_one_address_never_lock_out_another() {
     let other: SocketAddr = "127.0.0.2:0".parse().unwrap();
     if std::net::UdpSocket::bind(other).is_err() {
         println!(
-            "skipped: 127.0.0.2 is not a loopback address on this machine (macOS has only 127.0.0.1)"
+            "{}",
+            tp::told::skipped(
+                "127.0.0.2 is not a loopback address on this machine (macOS has only 127.0.0.1)"
+            )
         );
         return;
     }
