@@ -133,7 +133,7 @@ fn build_all(build: &str) -> Result<PathBuf, String> {
         match result {
             Ok(path) => std::fs::hard_link(&path, &staged)
                 .or_else(|_| std::fs::copy(&path, &staged).map(drop)),
-            Err(errors) => std::fs::write(&staged, errors),
+            Err(errors) => std::fs::write(&staged, errors.0),
         }
         .and_then(|()| std::fs::rename(&staged, new))
         .map_err(|e| format!("{}: {e}", new.display()))?;

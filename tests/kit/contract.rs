@@ -152,7 +152,7 @@ fn project_tests() -> Vec<(String, String)> {
             .components()
             .next()
             .and_then(|c| c.as_os_str().to_str());
-        if !first.is_some_and(|c| c.starts_with("proj_") && !c.starts_with("proj_lossy")) {
+        if !first.is_some_and(is_project_test) {
             continue;
         }
         let code = std::fs::read_to_string(&path).unwrap();
@@ -241,7 +241,7 @@ fn every_phrase_the_project_tests_require_is_given_by_protocol_md() {
             .components()
             .next()
             .and_then(|c| c.as_os_str().to_str())
-            .is_some_and(|c| c.starts_with("proj_") && !c.starts_with("proj_lossy"));
+            .is_some_and(is_project_test);
         if !project {
             continue;
         }
@@ -288,4 +288,13 @@ fn a_template_fits_the_phrases_it_gives_and_no_other() {
         ),
         ["damaged", "a b c", "d e f"]
     );
+}
+
+/// Whether the test module `module` (a folder or file of tests/programs/) checks a program of
+/// the image project.
+fn is_project_test(module: &str) -> bool {
+    let module = module.trim_end_matches(".rs");
+    tp::programs::PROGRAMS
+        .iter()
+        .any(|p| p.project && p.test == module)
 }

@@ -62,7 +62,7 @@ fn each_project_program_has_a_guided_and_an_open_skeleton() {
     };
     let projects: Vec<&str> = tp::programs::PROGRAMS
         .iter()
-        .filter(|p| p.name.starts_with("proj_") && !p.tool)
+        .filter(|p| p.project)
         .map(|p| p.name)
         .collect();
     for level in ["guided", "open"] {

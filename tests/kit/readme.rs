@@ -132,9 +132,13 @@ fn fits(expected: &[char], actual: &[char], after: Option<char>) -> bool {
 
 /// Programs that stay until they are stopped.
 fn stays(step: &Step) -> bool {
-    step.program.ends_with("_server")
-        || ["ex2_tcp_loop", "proj_lossy_proxy"].contains(&step.program.as_str())
-        || step.args.iter().any(|a| a == "--hold" || a == "--watch")
+    let waits = tp::programs::find(&step.program).is_some_and(|p| {
+        matches!(
+            p.kind,
+            tp::programs::Kind::Server | tp::programs::Kind::Both
+        )
+    });
+    waits || step.args.iter().any(|a| a == "--hold" || a == "--watch")
 }
 
 /// The line of `printed` that `expected` stands for.

@@ -255,7 +255,7 @@ fn the_open_level_of_each_project_program_compiles_and_is_not_done_yet() {
     let dir = kit.0.to_string_lossy().into_owned();
     let projects: Vec<&str> = PROGRAMS
         .iter()
-        .filter(|p| p.name.starts_with("proj_") && !p.tool)
+        .filter(|p| p.project)
         .map(|p| p.name)
         .collect();
     assert_eq!(projects.len(), 6);

@@ -11,7 +11,20 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 /// What building one program gave: its executable, or the compiler's error messages.
-pub type Built = Result<PathBuf, String>;
+pub type Built = Result<PathBuf, CompilerSaid>;
+
+/// Why something did not build, in the compiler's (or cargo's) own words, as they are shown
+/// to the student.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompilerSaid(pub String);
+
+impl std::fmt::Display for CompilerSaid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CompilerSaid {}
 
 /// A cargo command for the kit at a given manifest, with its options.
 #[derive(Debug, Clone)]
@@ -95,13 +108,13 @@ impl Cargo {
         let others = read_messages(&messages.stdout, "lib")
             .into_values()
             .filter_map(Result::err);
-        let others: String = others.collect();
+        let others: String = others.map(|said| said.0).collect();
         for name in names {
             built.entry(name.to_string()).or_insert_with(|| {
                 Err(if others.is_empty() {
                     failure(&messages.stderr)
                 } else {
-                    others.clone()
+                    CompilerSaid(others.clone())
                 })
             });
         }
@@ -110,7 +123,7 @@ impl Cargo {
 
     /// Builds the test binary `name` of the `tp` package (`--test NAME --no-run`) and
     /// returns its executable, or the compiler's errors.
-    pub fn build_tests(&self, name: &str) -> io::Result<Result<PathBuf, String>> {
+    pub fn build_tests(&self, name: &str) -> io::Result<Built> {
         let mut command = self.command(&["test", "--no-run", "--package", "tp", "--test", name]);
         let messages = run(&mut command)?;
         let built = read_messages(&messages.stdout, "test").remove(name);
@@ -138,7 +151,7 @@ pub struct Libraries {
 impl Cargo {
     /// Builds the kit's library (`--package tp-sockets --lib`, with this command's options)
     /// and returns the libraries a program links with, or the compiler's errors.
-    pub fn build_library(&self) -> io::Result<Result<Libraries, String>> {
+    pub fn build_library(&self) -> io::Result<Result<Libraries, CompilerSaid>> {
         let verb = ["build", "--package", "tp-sockets", "--lib"];
         let messages = run(&mut self.command(&verb))?;
         if !messages.success {
@@ -184,7 +197,7 @@ impl Cargo {
 
     /// `cargo metadata` for the kit, on the platform `host`: its packages and how their
     /// dependencies were resolved.
-    pub fn metadata(&self, host: &str) -> io::Result<Result<Value, String>> {
+    pub fn metadata(&self, host: &str) -> io::Result<Result<Value, CompilerSaid>> {
         let mut command = Command::new(program());
         command
             .args([
@@ -201,7 +214,8 @@ impl Cargo {
         if !messages.success {
             return Ok(Err(failure(&messages.stderr)));
         }
-        Ok(serde_json::from_str(&messages.stdout).map_err(|e| format!("cargo metadata: {e}")))
+        Ok(serde_json::from_str(&messages.stdout)
+            .map_err(|e| CompilerSaid(format!("cargo metadata wrote no JSON: {e}"))))
     }
 }
 
@@ -249,10 +263,10 @@ fn read_messages(json: &str, kind: &str) -> BTreeMap<String, Built> {
                 let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
                 let entry = built
                     .entry(name.to_string())
-                    .or_insert_with(|| Err(String::new()));
+                    .or_insert_with(|| Err(CompilerSaid::default()));
                 if let Err(errors) = entry {
                     // The launchers include the student files: show the file's own path.
-                    errors.push_str(&rendered.replace("examples/../", ""));
+                    errors.0.push_str(&rendered.replace("examples/../", ""));
                 }
             }
             _ => {}
@@ -262,14 +276,14 @@ fn read_messages(json: &str, kind: &str) -> BTreeMap<String, Built> {
 }
 
 /// Why cargo failed when the compiler said nothing about a program: cargo's own last words.
-fn failure(stderr: &str) -> String {
+fn failure(stderr: &str) -> CompilerSaid {
     let words: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     let last = words[words.len().saturating_sub(10)..].join("\n");
-    if last.is_empty() {
+    CompilerSaid(if last.is_empty() {
         "cargo built nothing (its messages, if any, are above)".to_string()
     } else {
         last
-    }
+    })
 }
 
 #[cfg(test)]
@@ -290,7 +304,9 @@ mod tests {
         assert_eq!(built["ok"], Ok(PathBuf::from("C:\\k\\ok.exe")));
         assert_eq!(
             built["bad"],
-            Err("error[E0425]: cannot find value `x`\n".to_string())
+            Err(CompilerSaid(
+                "error[E0425]: cannot find value `x`\n".to_string()
+            ))
         );
         assert_eq!(built.len(), 2);
     }

@@ -1,11 +1,55 @@
 //! Files of the grading workspace: writing (in place at once, by a rename), linking and
 //! hashing files, and the fingerprint of the kit's sources.
 
+use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
+
+/// A file or folder that could not be read, written, made or linked: what was being done,
+/// where, and the system's error.
+#[derive(Debug)]
+pub struct FileError {
+    /// What was being done: "read", "write", "make the folder"...
+    pub action: &'static str,
+    /// The file or folder.
+    pub path: PathBuf,
+    /// The system's error.
+    pub source: io::Error,
+}
+
+impl FileError {
+    /// The error of `action` on `path`, to give to `map_err`.
+    pub fn at(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> FileError {
+        let path = path.to_path_buf();
+        move |source| FileError {
+            action,
+            path,
+            source,
+        }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot {} {}: {}",
+            self.action,
+            self.path.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
 
 /// A fingerprint of the kit's sources that programs are built from (its manifests, library,
 /// launchers, tools, references and pictures): programs built against other sources are stale.
-pub fn fingerprint(root: &Path) -> Result<u64, String> {
+pub fn fingerprint(root: &Path) -> Result<u64, FileError> {
     fingerprint_of(
         root,
         &["Cargo.toml", "Cargo.lock"],
@@ -15,17 +59,18 @@ pub fn fingerprint(root: &Path) -> Result<u64, String> {
 
 /// A fingerprint of every source of the kit's test binaries too: its programs' sources, the
 /// tests, and `tp`'s library, which they use.
-pub fn sources_fingerprint(root: &Path) -> Result<u64, String> {
+pub fn sources_fingerprint(root: &Path) -> Result<u64, FileError> {
     let programs = fingerprint(root)?;
     let tests = fingerprint_of(root, &["tp/Cargo.toml"], &["tests", "tp/src"])?;
     Ok(programs.rotate_left(7) ^ tests)
 }
 
 /// A fingerprint of `files` and of the files in `folders`, under `root`.
-fn fingerprint_of(root: &Path, files: &[&str], folders: &[&str]) -> Result<u64, String> {
+fn fingerprint_of(root: &Path, files: &[&str], folders: &[&str]) -> Result<u64, FileError> {
     let mut fingerprint = 0u64;
     for file in files {
-        let bytes = std::fs::read(root.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let path = root.join(file);
+        let bytes = std::fs::read(&path).map_err(FileError::at("read", &path))?;
         fingerprint = fingerprint.rotate_left(5) ^ fnv64(&bytes);
     }
     for folder in folders {
@@ -35,10 +80,10 @@ fn fingerprint_of(root: &Path, files: &[&str], folders: &[&str]) -> Result<u64, 
 }
 
 /// A fingerprint of the files' names and contents in `folder`, and in its folders.
-fn fingerprint_folder(folder: &Path) -> Result<u64, String> {
+fn fingerprint_folder(folder: &Path) -> Result<u64, FileError> {
     let mut entries: Vec<_> = std::fs::read_dir(folder)
         .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| format!("{}: {e}", folder.display()))?;
+        .map_err(FileError::at("read the folder", folder))?;
     entries.sort_by_key(|entry| entry.file_name());
     let mut fingerprint = 0u64;
     for entry in entries {
@@ -46,7 +91,7 @@ fn fingerprint_folder(folder: &Path) -> Result<u64, String> {
         let part = if path.is_dir() {
             fingerprint_folder(&path)?
         } else {
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes = std::fs::read(&path).map_err(FileError::at("read", &path))?;
             fnv64(&bytes)
         };
         fingerprint =
@@ -57,32 +102,36 @@ fn fingerprint_folder(folder: &Path) -> Result<u64, String> {
 
 /// Writes `bytes` to `path`, creating its folder first, and puts the file in place by a
 /// rename: a reader never sees half of it. The error names the file.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let staged = staged(path);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        make_folder(parent)?;
     }
     std::fs::write(&staged, bytes)
         .and_then(|()| std::fs::rename(&staged, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&staged);
-            format!("cannot write {}: {e}", path.display())
+            FileError::at("write", path)(e)
         })
+}
+
+/// Makes the folder `path` and its parents, as needed.
+pub fn make_folder(path: &Path) -> Result<(), FileError> {
+    std::fs::create_dir_all(path).map_err(FileError::at("make the folder", path))
 }
 
 /// A hard link (no copy of a large binary), or a copy where links are not possible, put in
 /// place by a rename.
-pub fn link(from: &Path, to: &Path) -> Result<(), String> {
+pub fn link(from: &Path, to: &Path) -> Result<(), FileError> {
     if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        make_folder(parent)?;
     }
     let staged = staged(to);
     let _ = std::fs::remove_file(&staged);
     std::fs::hard_link(from, &staged)
         .or_else(|_| std::fs::copy(from, &staged).map(|_| ()))
         .and_then(|()| std::fs::rename(&staged, to))
-        .map_err(|e| format!("{}: {e}", to.display()))
+        .map_err(FileError::at("place", to))
 }
 
 /// Where `path` is written before it is renamed into place: beside it, hidden, unique to

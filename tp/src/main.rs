@@ -11,23 +11,13 @@
 //! - `tp trace NAME`: a program's exchange with its reference peer, recorded and drawn;
 //! - `tp images`: draws the sample pictures of images/ again.
 
-mod check;
-mod class;
-mod reset;
-mod run;
-mod trace;
-mod watch;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use tp::programs::{self, PROGRAMS};
+use tp::commands::{Error, check, grade, hint, images, list, reset, run, trace, watch};
 use tp::results::Lang;
-use tp::sandbox::{Mode, Sandbox};
-use tp::workspace::Workspace;
-use tp::{files, grade, samples};
-use tp_sockets::net::finish;
+use tp::sandbox::Mode;
 
 /// The tp-sockets lab kit: exercises, hints, checks and grades.
 #[derive(Parser)]
@@ -163,18 +153,24 @@ fn main() -> ExitCode {
     // What the programs under test start and leave is adopted by tp, and killed (Linux).
     tp_sockets::kit::contain::adopt_orphans();
     let root = tp::kit_root();
-    match Cli::parse().command {
+    let done = match Cli::parse().command {
         None => {
-            list();
-            ExitCode::SUCCESS
+            list::command();
+            Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Hint { name }) => finish(hint(root, name)),
-        Some(Command::Check { names, kit }) => match check::command(root, kit.as_deref(), &names) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::FAILURE,
-            Err(e) => finish(Err(e)),
-        },
-        Some(Command::Watch { name, kit }) => finish(watch::command(root, kit.as_deref(), name)),
+        Some(Command::Hint { name }) => hint::command(root, name).map(succeeded),
+        Some(Command::Check { names, kit }) => {
+            check::command(root, kit.as_deref(), &names).map(|passed| {
+                if passed {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            })
+        }
+        Some(Command::Watch { name, kit }) => {
+            watch::command(root, kit.as_deref(), name).map(succeeded)
+        }
         Some(Command::Grade {
             submissions,
             csv,
@@ -188,10 +184,10 @@ fn main() -> ExitCode {
             programs,
             sandbox,
             jobs,
-        }) => finish(class::grade(
+        }) => grade::command(
             root,
             &submissions,
-            &class::Outputs {
+            &grade::Outputs {
                 csv,
                 feedback,
                 gradescope,
@@ -203,15 +199,16 @@ fn main() -> ExitCode {
             &programs,
             (
                 sandbox,
-                jobs.map_or_else(grade::default_workers, usize::from),
+                jobs.map_or_else(tp::grade::default_workers, usize::from),
             ),
-        )),
+        )
+        .map(succeeded),
         Some(Command::Reset {
             name,
             open,
             force,
             kit,
-        }) => finish(reset::command(
+        }) => reset::command(
             root,
             kit.as_deref().unwrap_or(root),
             &reset::Request {
@@ -219,18 +216,16 @@ fn main() -> ExitCode {
                 open,
                 force,
             },
-        )),
-        Some(Command::Run { name, from, args }) => match run::command(root, name, &from, args) {
-            Ok(code) => code,
-            Err(e) => finish(Err(e)),
-        },
+        )
+        .map(succeeded),
+        Some(Command::Run { name, from, args }) => run::command(root, name, &from, args),
         Some(Command::Trace {
             name,
             reference,
             alone,
             pcap,
             args,
-        }) => finish(trace::command(
+        }) => trace::command(
             root,
             &trace::Request {
                 name,
@@ -239,81 +234,19 @@ fn main() -> ExitCode {
                 pcap,
                 args,
             },
-        )),
-        Some(Command::Images { dir }) => finish(draw_images(&dir)),
-    }
-}
-
-fn list() {
-    println!("The programs, in the handout's order. Run yours with `cargo ex NAME`, get hints");
-    println!("with `cargo run -- hint NAME`, see where you stand with `cargo run -- check`.");
-    for program in PROGRAMS {
-        println!("\n{}", program.step);
-        let run = if program.name == "proj_bench" {
-            format!("cargo run --release --example {}", program.name)
-        } else {
-            format!("cargo run --example {}", program.name)
-        };
-        if program.tool {
-            println!("    {run}");
-        } else {
-            println!("    reference: {run}");
-            println!("    yours:     exercises/{}.rs", program.name);
-        }
-    }
-}
-
-fn hint(root: &Path, name: Option<String>) -> Result<(), String> {
-    let name = match name {
-        Some(name) => name,
-        None => PROGRAMS
-            .iter()
-            .filter(|p| !p.tool)
-            .find(|p| check::next_todo(root, p.name).is_some())
-            .map(|p| p.name.to_string())
-            .ok_or(
-                "every program of exercises/ is done (no todo!() is left): `cargo run -- hint NAME` \
-                 gives a program's hints",
-            )?,
+        )
+        .map(succeeded),
+        Some(Command::Images { dir }) => images::command(&dir).map(succeeded),
     };
-    for line in hints(&name)? {
-        println!("{line}");
-    }
-    Ok(())
+    done.unwrap_or_else(failed)
 }
 
-/// The hints for the program `name`, as `tp hint` and `tp watch` show them.
-fn hints(name: &str) -> Result<Vec<String>, String> {
-    let program = programs::find(name)
-        .ok_or_else(|| format!("no program named {name}; `cargo run` lists them"))?;
-    if program.hints.is_empty() {
-        return Ok(vec![format!(
-            "{name} is a tool of the kit, not an exercise: read tools/{name}.rs"
-        )]);
-    }
-    let mut lines = vec![format!("{name} ({}):", program.step)];
-    for (i, hint) in program.hints.iter().enumerate() {
-        lines.push(format!("{}. {hint}", i + 1));
-    }
-    lines.push(format!(
-        "The TODO comments in exercises/{name}.rs say what each step needs."
-    ));
-    Ok(lines)
+/// A command that did what it was asked.
+fn succeeded(_: ()) -> ExitCode {
+    ExitCode::SUCCESS
 }
 
-/// The grading workspace of the kit at `root`, with the sandbox `mode` asks for, made ready;
-/// what it builds, and the sandbox it uses, are said on stderr.
-fn workspace(root: &Path, mode: Mode) -> Result<Workspace, String> {
-    let sandbox = Sandbox::choose(mode)?;
-    eprintln!("{}", sandbox.line());
-    Workspace::prepare(root, sandbox, &|line| eprintln!("{line}"))
-}
-
-fn draw_images(dir: &Path) -> Result<(), String> {
-    for sample in samples::draw().map_err(|e| format!("cannot draw the pictures: {e}"))? {
-        let path = dir.join(sample.name);
-        files::write(&path, &sample.bytes)?;
-        println!("{} ({} bytes)", path.display(), sample.bytes.len());
-    }
-    Ok(())
+/// The only place where an error of tp becomes text: one line on stderr, and exit code 1.
+fn failed(error: Error) -> ExitCode {
+    tp_sockets::net::finish(Err::<(), _>(error))
 }

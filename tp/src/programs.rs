@@ -13,6 +13,10 @@ pub struct Program {
     pub test: &'static str,
     /// A tool of the kit (no skeleton, not graded).
     pub tool: bool,
+    /// A program of the image project (a guided and an open skeleton, rules in PROTOCOL.md).
+    pub project: bool,
+    /// Run in release mode (`cargo run --release`), and never started by a test: it measures.
+    pub release: bool,
     /// What it is on the network: a server (its peers come to it), a client, or neither.
     pub kind: Kind,
     /// Hints, one per step, that point the way without giving the code.
@@ -26,7 +30,9 @@ pub enum Kind {
     Server,
     /// It goes to a server.
     Client,
-    /// Neither (a viewer of the socket table, the kit's tools).
+    /// Both: a relay, a server to its clients and a client of their server.
+    Both,
+    /// Neither (a viewer of the socket table, a measuring tool).
     Other,
 }
 
@@ -42,8 +48,24 @@ const fn exercise(
         step,
         test,
         tool: false,
+        project: false,
+        release: false,
         kind,
         hints,
+    }
+}
+
+/// A program of the image project.
+const fn project(
+    name: &'static str,
+    kind: Kind,
+    step: &'static str,
+    test: &'static str,
+    hints: &'static [&'static str],
+) -> Program {
+    Program {
+        project: true,
+        ..exercise(name, kind, step, test, hints)
     }
 }
 
@@ -202,7 +224,7 @@ pub static PROGRAMS: &[Program] = &[
             "steps 4 and 6: the address family is chosen by the address itself: 127.0.0.1 is IPv4, ::1 is IPv6.",
         ],
     ),
-    exercise(
+    project(
         "proj_parity_server",
         Kind::Server,
         "Project: picture parity over UDP, server",
@@ -212,7 +234,7 @@ pub static PROGRAMS: &[Program] = &[
             "`picture::dimensions` reads only the header; `parity::of` turns a number into pair or impair. Both sides, each its own.",
         ],
     ),
-    exercise(
+    project(
         "proj_parity_client",
         Kind::Client,
         "Project: picture parity over UDP, client",
@@ -222,7 +244,7 @@ pub static PROGRAMS: &[Program] = &[
             "Never trust the server: check that the parities it sent match the numbers it sent.",
         ],
     ),
-    exercise(
+    project(
         "proj_image_server",
         Kind::Server,
         "Project: pictures over TCP, server",
@@ -233,7 +255,7 @@ pub static PROGRAMS: &[Program] = &[
             "The header goes first, on its own line; then exactly the announced number of bytes: `source::Source::send_to` streams them.",
         ],
     ),
-    exercise(
+    project(
         "proj_image_client",
         Kind::Client,
         "Project: pictures over TCP, client",
@@ -245,7 +267,7 @@ pub static PROGRAMS: &[Program] = &[
             "Never trust the server: names must be a `name::PictureName` (`save::SaveOptions::destination`), sizes through --max-size, texts through `net::shown` before they are printed.",
         ],
     ),
-    exercise(
+    project(
         "proj_image_udp_server",
         Kind::Server,
         "Project: pictures over UDP, server",
@@ -256,7 +278,7 @@ pub static PROGRAMS: &[Program] = &[
             "Send only chunks that exist, and no more than the budget per request.",
         ],
     ),
-    exercise(
+    project(
         "proj_image_udp_client",
         Kind::Client,
         "Project: pictures over UDP, client",
@@ -273,7 +295,9 @@ pub static PROGRAMS: &[Program] = &[
         step: "Tool: a UDP relay that loses datagrams on purpose",
         test: "proj_lossy_proxy",
         tool: true,
-        kind: Kind::Other,
+        project: false,
+        release: false,
+        kind: Kind::Both,
         hints: &[],
     },
     Program {
@@ -281,6 +305,8 @@ pub static PROGRAMS: &[Program] = &[
         step: "Tool: measurements (cargo run --release --example proj_bench)",
         test: "",
         tool: true,
+        project: false,
+        release: true,
         kind: Kind::Other,
         hints: &[],
     },

@@ -15,7 +15,7 @@ use tp_sockets::kit::process::run_to_end;
 
 use crate::sandbox::{Cell, Sandbox};
 
-mod recipe;
+pub mod recipe;
 
 /// How long a compilation may take (a file may be made to keep the compiler busy).
 const COMPILE_DEADLINE: Duration = Duration::from_secs(120);
@@ -177,6 +177,25 @@ pub struct Failure {
     /// long): compiling it again gives the same, and the answer may be kept.
     pub lasting: bool,
 }
+
+impl Failure {
+    /// A failure that is not the file's (a file of the workspace that could not be written):
+    /// compiling it again may work.
+    pub fn passing(why: &dyn std::fmt::Display) -> Failure {
+        Failure {
+            text: why.to_string(),
+            lasting: false,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// Why the files of a submission did not compile together.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,12 +10,57 @@ use serde_json::{Value, json};
 use tp_sockets::kit::process::run_to_end;
 
 use super::Recipe;
-use crate::cargo::Cargo;
+use crate::cargo::{Cargo, CompilerSaid};
+
+/// Why the way to compile a student's file could not be prepared.
+#[derive(Debug)]
+pub enum RecipeError {
+    /// rustc could not be started.
+    Rustc(std::io::Error),
+    /// rustc, run with these options, failed, and said this.
+    RustcFailed(String, String),
+    /// cargo could not be started.
+    Cargo(std::io::Error),
+    /// The kit's library does not build.
+    Library(CompilerSaid),
+    /// `cargo metadata` failed.
+    Metadata(CompilerSaid),
+    /// What rustc or cargo said lacks this.
+    Missing(String),
+}
+
+impl std::fmt::Display for RecipeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecipeError::Rustc(e) => write!(f, "cannot run rustc: {e}"),
+            RecipeError::RustcFailed(args, said) => write!(f, "rustc {args} failed: {said}"),
+            RecipeError::Cargo(e) => write!(f, "cannot run cargo: {e}"),
+            RecipeError::Library(said) => write!(f, "the kit's library does not build:\n{said}"),
+            RecipeError::Metadata(said) => write!(f, "cargo metadata failed:\n{said}"),
+            RecipeError::Missing(what) => write!(f, "{what}"),
+        }
+    }
+}
+
+impl std::error::Error for RecipeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RecipeError::Rustc(e) | RecipeError::Cargo(e) => Some(e),
+            RecipeError::Library(said) | RecipeError::Metadata(said) => Some(said),
+            RecipeError::RustcFailed(..) | RecipeError::Missing(_) => None,
+        }
+    }
+}
+
+/// What cargo or rustc did not say.
+fn missing(what: &str) -> RecipeError {
+    RecipeError::Missing(what.to_string())
+}
 
 impl Recipe {
     /// Builds the kit's library with the `exercises` feature into `target` (once: cargo knows
     /// when it is up to date) and reads how a program links with it.
-    pub fn prepare(kit: &Path, target: &Path) -> Result<Recipe, String> {
+    pub fn prepare(kit: &Path, target: &Path) -> Result<Recipe, RecipeError> {
         let sysroot = rustc_output(&["--print", "sysroot"])?;
         let sysroot = PathBuf::from(sysroot.trim());
         let rustc = sysroot
@@ -25,25 +70,27 @@ impl Recipe {
             .lines()
             .find_map(|l| l.strip_prefix("host: "))
             .map(str::to_string)
-            .ok_or("rustc -vV names no host")?;
+            .ok_or_else(|| missing("rustc -vV names no host"))?;
         let cargo = Cargo::new(kit)
             .with(["--features", "tp-sockets/exercises", "--target-dir"])
             .with([target])
             .without_debug_info();
-        let cannot = |e: std::io::Error| format!("cannot run cargo: {e}");
         let libraries = cargo
             .build_library()
-            .map_err(cannot)?
-            .map_err(|e| format!("the kit's library does not build:\n{e}"))?;
-        let metadata = cargo.metadata(&host).map_err(cannot)?;
-        let metadata = metadata.map_err(|e| format!("cargo metadata failed:\n{e}"))?;
+            .map_err(RecipeError::Cargo)?
+            .map_err(RecipeError::Library)?;
+        let metadata = cargo.metadata(&host).map_err(RecipeError::Cargo)?;
+        let metadata = metadata.map_err(RecipeError::Metadata)?;
         let package = metadata["packages"]
             .as_array()
             .into_iter()
             .flatten()
             .find(|p| p["name"] == "tp-sockets")
-            .ok_or("cargo metadata has no package tp-sockets")?;
-        let deps = libraries.deps.clone().ok_or("cargo built no library")?;
+            .ok_or_else(|| missing("cargo metadata has no package tp-sockets"))?;
+        let deps = libraries
+            .deps
+            .clone()
+            .ok_or_else(|| missing("cargo built no library"))?;
 
         let mut args: Vec<OsString> = Vec::new();
         let mut arg = |a: &str| args.push(a.into());
@@ -77,7 +124,7 @@ impl Recipe {
             .into_iter()
             .flatten()
             .find(|n| n["id"] == package["id"])
-            .ok_or("cargo metadata did not resolve tp-sockets")?;
+            .ok_or_else(|| missing("cargo metadata did not resolve tp-sockets"))?;
         let mut externs = vec![("tp_sockets".to_string(), package["id"].clone())];
         for dep in node["deps"].as_array().into_iter().flatten() {
             let normal = dep["dep_kinds"]
@@ -94,7 +141,7 @@ impl Recipe {
             let rlib = id
                 .as_str()
                 .and_then(|id| libraries.by_package.get(id))
-                .ok_or_else(|| format!("cargo built no library for {id}"))?;
+                .ok_or_else(|| RecipeError::Missing(format!("cargo built no library for {id}")))?;
             args.push("--extern".into());
             args.push(format!("{name}={}", rlib.display()).into());
         }
@@ -146,28 +193,24 @@ impl Recipe {
 
     /// What this recipe's compiler says of itself (`rustc -vV`): another toolchain cannot link
     /// with the libraries it was prepared with.
-    pub fn toolchain(&self) -> Result<String, String> {
+    pub fn toolchain(&self) -> Result<String, RecipeError> {
         rustc_output_of(self.rustc.as_os_str(), &["-vV"])
     }
 }
 
 /// What rustc (the one cargo runs: `$RUSTC`, or the one on the PATH) prints for `args`.
-fn rustc_output(args: &[&str]) -> Result<String, String> {
+fn rustc_output(args: &[&str]) -> Result<String, RecipeError> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     rustc_output_of(&rustc, args)
 }
 
 /// What the compiler `rustc` prints for `args`.
-fn rustc_output_of(rustc: &std::ffi::OsStr, args: &[&str]) -> Result<String, String> {
+fn rustc_output_of(rustc: &std::ffi::OsStr, args: &[&str]) -> Result<String, RecipeError> {
     let finished = run_to_end(Command::new(rustc).args(args), b"", Duration::from_secs(30))
-        .map_err(|e| format!("cannot run rustc: {e}"))?;
+        .map_err(RecipeError::Rustc)?;
     match finished.status {
         Some(status) if status.success() => Ok(finished.stdout),
-        _ => Err(format!(
-            "rustc {} failed: {}",
-            args.join(" "),
-            finished.stderr
-        )),
+        _ => Err(RecipeError::RustcFailed(args.join(" "), finished.stderr)),
     }
 }
 

@@ -20,4 +20,6 @@ pub use jobs::{default_workers, grade_all, run_jobs};
 pub use listing::{program_of, tests_by_program};
 pub use program::grade_program;
 pub use score::{Score, Scores};
-pub use submission::{Files, LARGEST_FILE, Submission, files_of, label, not_a_submission};
+pub use submission::{
+    Files, LARGEST_FILE, Submission, Ungraded, files_of, label, not_a_submission,
+};

@@ -34,7 +34,7 @@ pub fn grade_program(
         ConversationMode::Lines,
     ) {
         Ok((results, _job)) => results,
-        Err(why) => return failed_all(program, tests, &why),
+        Err(why) => return failed_all(program, tests, &why.to_string()),
     };
     results.sort_by_cached_key(|r| place_in(&workspace.root, &r.name));
     let mut score = Score::of(results);

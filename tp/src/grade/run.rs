@@ -7,7 +7,7 @@ use tp_sockets::kit::launcher::{PROGRAMS_VAR, REFERENCES_VAR};
 
 use super::score::Score;
 use super::submission::Submission;
-use crate::files::{executable_at, link, write};
+use crate::files::{FileError, executable_at, link, write};
 use crate::libtest::{self, TestResult};
 use crate::netns::NETWORK_VAR;
 use crate::programs::Program;
@@ -25,7 +25,7 @@ pub(super) fn run_tests(
     program: &Program,
     tests: &[String],
     conversations: ConversationMode,
-) -> Result<(Vec<TestResult>, JobFolder), String> {
+) -> Result<(Vec<TestResult>, JobFolder), FileError> {
     let under_test = submission.program(workspace, program.name);
     let job = workspace.job_folder()?;
     let programs = job.path.join("programs");
@@ -33,7 +33,7 @@ pub(super) fn run_tests(
         Ok(executable) => link(&executable, &executable_at(&programs.join(program.name)))?,
         Err(why) => write(
             &programs.join(format!("{}.error", program.name)),
-            why.as_bytes(),
+            why.to_string().as_bytes(),
         )?,
     }
     let mut command = test_command(workspace, &job, &programs, conversations);

@@ -3,17 +3,67 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+use crate::compile::Failure;
 use crate::programs::PROGRAMS;
-use crate::workspace::Workspace;
+use crate::workspace::{Compiled, Workspace};
 
 /// The largest student file that is compiled: a program of the kit is a few KiB.
 pub const LARGEST_FILE: u64 = 1 << 20;
 
 /// The student files of a submission, by program: each one's content, or why it cannot be
 /// graded (missing, not a plain file, too large).
-pub type Files = BTreeMap<&'static str, Result<Vec<u8>, String>>;
+pub type Files = BTreeMap<&'static str, Result<Vec<u8>, Ungraded>>;
+
+/// Why a program of a submission has no executable to test.
+#[derive(Debug, Clone)]
+pub enum Ungraded {
+    /// Its file, `exercises/NAME.rs`, is not in the submission.
+    Missing(String),
+    /// Its file is a link or a folder.
+    NotAFile(String),
+    /// Its file holds this many bytes, more than [`LARGEST_FILE`].
+    TooLarge(String, u64),
+    /// Its file could not be read.
+    Unreadable(String, Arc<std::io::Error>),
+    /// It did not compile, or its program could not be put in place.
+    NotCompiled(Failure),
+    /// The kit does not grade it.
+    NotGraded(String),
+}
+
+impl std::fmt::Display for Ungraded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ungraded::Missing(file) => {
+                write!(f, "exercises/{file} is missing from this submission")
+            }
+            Ungraded::NotAFile(file) => write!(
+                f,
+                "exercises/{file} is not a plain file (a link or a folder): it is not graded"
+            ),
+            Ungraded::TooLarge(file, size) => write!(
+                f,
+                "exercises/{file} holds {size} bytes, over the {} KiB a program may have",
+                LARGEST_FILE >> 10
+            ),
+            Ungraded::Unreadable(file, e) => write!(f, "exercises/{file}: {e}"),
+            Ungraded::NotCompiled(failure) => write!(f, "{failure}"),
+            Ungraded::NotGraded(name) => write!(f, "{name} is not graded"),
+        }
+    }
+}
+
+impl std::error::Error for Ungraded {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Ungraded::Unreadable(_, e) => Some(e.as_ref()),
+            Ungraded::NotCompiled(failure) => Some(failure),
+            _ => None,
+        }
+    }
+}
 
 /// The student files of `submission`: `exercises/NAME.rs` in a copy of the kit, or `NAME.rs`
 /// in a folder of files alone (what a learning platform collects). Only plain files count: a
@@ -33,17 +83,13 @@ pub fn files_of(submission: &Path) -> Files {
                 Some((path, meta))
             });
             let code = match found {
-                None => Err(format!("exercises/{file} is missing from this submission")),
-                Some((_, meta)) if !meta.is_file() => Err(format!(
-                    "exercises/{file} is not a plain file (a link or a folder): it is not graded"
-                )),
-                Some((_, meta)) if meta.len() > LARGEST_FILE => Err(format!(
-                    "exercises/{file} holds {} bytes, over the {} KiB a program may have",
-                    meta.len(),
-                    LARGEST_FILE >> 10
-                )),
+                None => Err(Ungraded::Missing(file)),
+                Some((_, meta)) if !meta.is_file() => Err(Ungraded::NotAFile(file)),
+                Some((_, meta)) if meta.len() > LARGEST_FILE => {
+                    Err(Ungraded::TooLarge(file, meta.len()))
+                }
                 Some((path, _)) => {
-                    std::fs::read(path).map_err(|e| format!("exercises/{file}: {e}"))
+                    std::fs::read(path).map_err(|e| Ungraded::Unreadable(file, Arc::new(e)))
                 }
             };
             (p.name, code)
@@ -75,7 +121,7 @@ pub fn label(submission: &Path) -> String {
 /// its jobs to need them; the others wait).
 pub struct Submission {
     files: Files,
-    compiled: OnceLock<BTreeMap<&'static str, Result<PathBuf, String>>>,
+    compiled: OnceLock<BTreeMap<&'static str, Compiled>>,
 }
 
 impl Submission {
@@ -88,12 +134,12 @@ impl Submission {
     }
 
     /// The student's file of `program`, or why there is none.
-    pub fn file(&self, program: &str) -> Option<&Result<Vec<u8>, String>> {
+    pub fn file(&self, program: &str) -> Option<&Result<Vec<u8>, Ungraded>> {
         self.files.get(program)
     }
 
     /// The program `program` compiled, or why it is not.
-    pub fn program(&self, workspace: &Workspace, program: &str) -> Result<PathBuf, String> {
+    pub fn program(&self, workspace: &Workspace, program: &str) -> Result<PathBuf, Ungraded> {
         if let Some(Err(why)) = self.files.get(program) {
             return Err(why.clone());
         }
@@ -105,12 +151,19 @@ impl Submission {
                 .collect();
             match workspace.job_folder() {
                 Ok(job) => workspace.compile_submission(&codes, &job),
-                Err(why) => codes.keys().map(|name| (*name, Err(why.clone()))).collect(),
+                Err(why) => {
+                    let failure = Failure::passing(&why);
+                    codes
+                        .keys()
+                        .map(|name| (*name, Err(failure.clone())))
+                        .collect()
+                }
             }
         });
-        compiled
-            .get(program)
-            .cloned()
-            .unwrap_or_else(|| Err(format!("{program} is not graded")))
+        match compiled.get(program) {
+            Some(Ok(path)) => Ok(path.clone()),
+            Some(Err(failure)) => Err(Ungraded::NotCompiled(failure.clone())),
+            None => Err(Ungraded::NotGraded(program.to_string())),
+        }
     }
 }

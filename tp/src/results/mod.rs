@@ -18,7 +18,7 @@ pub mod vpl;
 mod words;
 
 pub use text::{EXCERPT, EXCERPT_LINE, EXCERPT_LINES, cut, plain, within};
-pub use words::Lang;
+pub use words::{Lang, UnknownLang};
 
 use text::{bounded, split_diagram};
 

@@ -16,9 +16,9 @@ pub enum Lang {
 }
 
 impl std::str::FromStr for Lang {
-    type Err = String;
+    type Err = UnknownLang;
     /// `en` or `fr`, or a locale such as `fr_FR.UTF-8` (what Moodle VPL gives): its language.
-    fn from_str(text: &str) -> Result<Lang, String> {
+    fn from_str(text: &str) -> Result<Lang, UnknownLang> {
         let language = text
             .split(['_', '-', '.'])
             .next()
@@ -27,12 +27,26 @@ impl std::str::FromStr for Lang {
         match language.as_str() {
             "en" | "c" | "posix" => Ok(Lang::En),
             "fr" => Ok(Lang::Fr),
-            _ => Err(format!(
-                "`{text}`: the feedback is in en (English) or fr (French)"
-            )),
+            _ => Err(UnknownLang(text.to_string())),
         }
     }
 }
+
+/// A `--lang` that is neither English nor French.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLang(pub String);
+
+impl std::fmt::Display for UnknownLang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}`: the feedback is in en (English) or fr (French)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownLang {}
 
 /// What the writers say, with `{name}`-style holes that [`fill`] fills.
 pub struct Words {

@@ -22,7 +22,7 @@ use crate::cgroup::Group;
 
 mod mode;
 
-pub use mode::{Mode, NoSandbox};
+pub use mode::{Mode, NoSandbox, Unavailable, UnknownMode};
 
 /// How commands are run: in bubblewrap, or as they are (and why).
 #[derive(Debug, Clone)]
@@ -135,7 +135,7 @@ impl Sandbox {
             line: String::new(),
         };
         let why = match mode {
-            Mode::Off => Some("--sandbox off".to_string()),
+            Mode::Off => Some(Unavailable::Off),
             Mode::Auto | Mode::Required => sandbox.try_bubblewrap().err(),
         };
         match why {
@@ -169,19 +169,14 @@ impl Sandbox {
 
     /// Finds bubblewrap and checks that it can make its namespaces here; the reason, in
     /// words, and how to get it, when it cannot.
-    fn try_bubblewrap(&mut self) -> Result<(), String> {
+    fn try_bubblewrap(&mut self) -> Result<(), Unavailable> {
         if !cfg!(target_os = "linux") {
-            return Err(format!(
-                "there is none on {}: grade on Linux with bubblewrap for one",
-                std::env::consts::OS
-            ));
+            return Err(Unavailable::NotLinux(std::env::consts::OS));
         }
         if crate::netns::namespaces_forbidden() {
-            return Err("TP_SOCKETS_NO_NAMESPACES forbids namespaces".to_string());
+            return Err(Unavailable::Forbidden);
         }
-        let bwrap = find_program("bwrap").ok_or(
-            "bubblewrap is not installed: apt-get install bubblewrap, or dnf install bubblewrap",
-        )?;
+        let bwrap = find_program("bwrap").ok_or(Unavailable::NotInstalled)?;
         self.bwrap = Some(bwrap);
         let probe = Cell {
             tmp: std::env::temp_dir(),
@@ -200,10 +195,7 @@ impl Sandbox {
             Err(e) => e.to_string(),
         };
         self.bwrap = None;
-        Err(format!(
-            "bubblewrap cannot make its namespaces here ({why}); Ubuntu 24.04 and later \
-             restrict them: see the README"
-        ))
+        Err(Unavailable::Restricted(why))
     }
 
     /// Whether commands run in a sandbox.

@@ -19,12 +19,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::compile::{Recipe, Together};
-use crate::files::{executable_at, fingerprint, fnv64, link, sources_fingerprint, write};
+use crate::compile::{Failure, Recipe, Together};
+use crate::files::{
+    FileError, executable_at, fingerprint, fnv64, link, make_folder, sources_fingerprint, write,
+};
 use crate::sandbox::Sandbox;
 
+mod error;
 mod ready;
 mod scratch;
+
+pub use error::WorkspaceError;
 
 use ready::{Ready, build};
 use scratch::scratch;
@@ -49,6 +54,9 @@ pub struct Workspace {
     scratch: Option<PathBuf>,
 }
 
+/// What compiling a student's file gave: its program, or why there is none.
+pub type Compiled = Result<PathBuf, Failure>;
+
 /// A job's folder, removed when the job is dropped.
 pub struct JobFolder {
     /// The folder.
@@ -70,7 +78,7 @@ impl Workspace {
         root: &Path,
         sandbox: Sandbox,
         progress: &dyn Fn(&str),
-    ) -> Result<Workspace, String> {
+    ) -> Result<Workspace, WorkspaceError> {
         let target =
             std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
         let work = target.join("tp-grade");
@@ -95,14 +103,13 @@ impl Workspace {
     }
 
     /// A new folder for one job of this run, with its `tmp/` made.
-    pub fn job_folder(&self) -> Result<JobFolder, String> {
+    pub fn job_folder(&self) -> Result<JobFolder, FileError> {
         static JOB: AtomicUsize = AtomicUsize::new(0);
         let path = self
             .runs
             .join(JOB.fetch_add(1, Ordering::Relaxed).to_string());
         let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(path.join("tmp"))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        make_folder(&path.join("tmp"))?;
         Ok(JobFolder { path })
     }
 
@@ -113,7 +120,7 @@ impl Workspace {
     }
 
     /// What compiling the program `name` from `code` gave before, if it was compiled before.
-    fn cached(&self, name: &str, code: &[u8]) -> Option<Result<PathBuf, String>> {
+    fn cached(&self, name: &str, code: &[u8]) -> Option<Compiled> {
         let key = self.cache_key(name, code);
         let program = executable_at(&key);
         if program.exists() {
@@ -121,7 +128,12 @@ impl Workspace {
         }
         std::fs::read_to_string(key.with_extension("error"))
             .ok()
-            .map(Err)
+            .map(|text| {
+                Err(Failure {
+                    text,
+                    lasting: true,
+                })
+            })
     }
 
     /// The programs of a submission, compiled from the student's files `codes` (by program
@@ -134,7 +146,7 @@ impl Workspace {
         &self,
         codes: &BTreeMap<&'static str, Vec<u8>>,
         job: &JobFolder,
-    ) -> BTreeMap<&'static str, Result<PathBuf, String>> {
+    ) -> BTreeMap<&'static str, Compiled> {
         let mut results = BTreeMap::new();
         let mut together: Vec<&'static str> = Vec::new();
         for (&name, code) in codes {
@@ -150,7 +162,7 @@ impl Workspace {
         let tmp = job.path.join("tmp");
         for &name in &together {
             if let Err(why) = self.stage(name, &codes[name], &staging) {
-                results.insert(name, Err(why));
+                results.insert(name, Err(Failure::passing(&why)));
             }
         }
         together.retain(|name| !results.contains_key(name));
@@ -167,7 +179,9 @@ impl Workspace {
                 Ok(executable) => {
                     for &name in &together {
                         let program = executable_at(&self.cache_key(name, &codes[name]));
-                        let placed = link(&executable, &program).map(|()| program);
+                        let placed = link(&executable, &program)
+                            .map(|()| program)
+                            .map_err(|e| Failure::passing(&e));
                         results.insert(name, placed);
                     }
                     together.clear();
@@ -189,9 +203,9 @@ impl Workspace {
     }
 
     /// Puts the student's file of `name` and the kit's launcher of it in `staging`.
-    fn stage(&self, name: &str, code: &[u8], staging: &Path) -> Result<(), String> {
-        let launcher = std::fs::read(self.root.join("examples").join(format!("{name}.rs")))
-            .map_err(|e| format!("the kit's launcher of {name}: {e}"))?;
+    fn stage(&self, name: &str, code: &[u8], staging: &Path) -> Result<(), FileError> {
+        let launcher = self.root.join("examples").join(format!("{name}.rs"));
+        let launcher = std::fs::read(&launcher).map_err(FileError::at("read", &launcher))?;
         write(
             &staging.join("examples").join(format!("{name}.rs")),
             &launcher,
@@ -207,19 +221,20 @@ impl Workspace {
         staging: &Path,
         out: &Path,
         tmp: &Path,
-    ) -> Result<PathBuf, String> {
+    ) -> Compiled {
         let key = self.cache_key(name, code);
         match self.recipe.compile(&self.sandbox, name, staging, out, tmp) {
             Ok(built) => {
                 let program = executable_at(&key);
-                link(&built, &program)?;
+                link(&built, &program).map_err(|e| Failure::passing(&e))?;
                 Ok(program)
             }
             Err(failure) => {
                 if failure.lasting {
-                    write(&key.with_extension("error"), failure.text.as_bytes())?;
+                    write(&key.with_extension("error"), failure.text.as_bytes())
+                        .map_err(|e| Failure::passing(&e))?;
                 }
-                Err(failure.text)
+                Err(failure)
             }
         }
     }

@@ -4,10 +4,10 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+use super::error::WorkspaceError;
 use crate::cargo::Cargo;
 use crate::compile::Recipe;
-use crate::files::executable_at;
-use crate::files::{link, write};
+use crate::files::{FileError, executable_at, link, write};
 use crate::programs::{PROGRAM_TESTS, PROGRAMS};
 
 /// What a workspace made ready records (`KIT/ready.json`), so that the next run may use it
@@ -34,14 +34,17 @@ impl Ready {
     }
 
     /// Records what `build` made, for `sources`.
-    fn write(&self, kit_dir: &Path, sources: &str) -> Result<(), String> {
+    fn write(&self, kit_dir: &Path, sources: &str) -> Result<(), WorkspaceError> {
         let json = serde_json::json!({
             "sources": sources,
             "toolchain": self.recipe.toolchain()?,
             "tests": self.tests.to_string_lossy(),
             "recipe": self.recipe.to_json(),
         });
-        write(&kit_dir.join("ready.json"), json.to_string().as_bytes())
+        Ok(write(
+            &kit_dir.join("ready.json"),
+            json.to_string().as_bytes(),
+        )?)
     }
 }
 
@@ -54,15 +57,8 @@ pub(super) fn build(
     kit: &str,
     sources: &str,
     progress: &dyn Fn(&str),
-) -> Result<(PathBuf, Recipe), String> {
-    let unwritable = |e: std::io::Error| {
-        format!(
-            "the kit is not ready to grade with these sources and this compiler, and tp cannot \
-             make it ready: {}: {e}; as the kit's owner, run `tp grade` once on a submission \
-             (grading/vpl/README.md says how)",
-            work.display()
-        )
-    };
+) -> Result<(PathBuf, Recipe), WorkspaceError> {
+    let unwritable = |e| WorkspaceError::NotReady(FileError::at("write to", work)(e));
     std::fs::create_dir_all(work).map_err(unwritable)?;
     let lock = File::create(work.join("lock")).map_err(unwritable)?;
     if lock.try_lock().is_err() {
@@ -78,7 +74,7 @@ pub(super) fn build(
              it ends by itself, and this goes on after it"
         ));
         lock.lock()
-            .map_err(|e| format!("cannot lock {}: {e}", work.display()))?;
+            .map_err(FileError::at("lock", &work.join("lock")))?;
     }
     // Who builds, for a tp that would wait for it.
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -108,8 +104,8 @@ pub(super) fn build(
         .with([target])
         .showing_progress()
         .build_tests(PROGRAM_TESTS)
-        .map_err(|e| format!("cannot run cargo: {e}"))?
-        .map_err(|errors| format!("the kit's tests do not build:\n{errors}"))?;
+        .map_err(WorkspaceError::Cargo)?
+        .map_err(WorkspaceError::Tests)?;
     let cargo = Cargo::new(root)
         .with(["--target-dir"])
         .with([work.join("target")])
@@ -125,22 +121,22 @@ pub(super) fn build(
 
 /// Builds every reference program and tool once, and links each executable into
 /// `references/`, marked READY when all are there.
-fn build_references(cargo: &Cargo, references: &Path) -> Result<(), String> {
+fn build_references(cargo: &Cargo, references: &Path) -> Result<(), WorkspaceError> {
     let ready = references.join("READY");
     if ready.exists() {
         return Ok(());
     }
     let names: Vec<&str> = PROGRAMS
         .iter()
-        .filter(|p| p.name != "proj_bench")
+        .filter(|p| !p.release)
         .map(|p| p.name)
         .collect();
     let built = cargo
         .build_examples(&names)
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .map_err(WorkspaceError::Cargo)?;
     for (name, result) in built {
-        let path = result.map_err(|e| format!("the kit's program {name} does not build:\n{e}"))?;
+        let path = result.map_err(|said| WorkspaceError::Reference(name.clone(), said))?;
         link(&path, &executable_at(&references.join(&name)))?;
     }
-    write(&ready, b"")
+    Ok(write(&ready, b"")?)
 }

@@ -4,13 +4,15 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::files::{FileError, make_folder};
+
 /// Where this run compiles and tests: `KIT/cache/` and `runs/PID-N/` where the kit's workspace
 /// can be written; otherwise a folder of this run's own in the temporary folder, made new (no
 /// one else can have put anything in it), and removed at the end.
 pub(super) fn scratch(
     work: &Path,
     kit_dir: &Path,
-) -> Result<(PathBuf, PathBuf, Option<PathBuf>), String> {
+) -> Result<(PathBuf, PathBuf, Option<PathBuf>), FileError> {
     static RUN: AtomicUsize = AtomicUsize::new(0);
     let run = format!(
         "{}-{}",
@@ -32,7 +34,7 @@ pub(super) fn scratch(
     let scratch = std::env::temp_dir().join(format!("tp-grade-{run}-{nanos:08x}"));
     private_folder(&scratch)?;
     let runs = scratch.join("runs");
-    std::fs::create_dir_all(&runs).map_err(|e| format!("{}: {e}", runs.display()))?;
+    make_folder(&runs)?;
     Ok((scratch.join("cache"), runs, Some(scratch)))
 }
 
@@ -45,11 +47,11 @@ fn tempfile_in(folder: &Path) -> bool {
 }
 
 /// Makes the folder `path`, which must not exist yet, readable by its owner alone.
-fn private_folder(path: &Path) -> Result<(), String> {
+fn private_folder(path: &Path) -> Result<(), FileError> {
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
         .create(path)
-        .map_err(|e| format!("cannot make a folder for grading, {}: {e}", path.display()))
+        .map_err(FileError::at("make a folder for grading", path))
 }

@@ -6,23 +6,31 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use tp::files;
-use tp::grade;
-use tp::results::{Lang, Report, classroom50, gradescope, markdown, table, vpl};
-use tp::sandbox::Mode;
+use crate::files;
+use crate::grade;
+use crate::results::{Lang, Report, classroom50, gradescope, markdown, table, vpl};
+use crate::sandbox::Mode;
 use tp_sockets::kit::contain::{self, Strays};
 use tp_sockets::kit::lock;
 
-use crate::check;
+use super::Error;
+use super::check::{self, workspace};
 
 /// Where `tp grade` writes, besides its table, and how.
 pub struct Outputs {
+    /// The grades, as CSV.
     pub csv: PathBuf,
+    /// A folder for each submission's feedback.
     pub feedback: Option<PathBuf>,
+    /// Gradescope's results.json of the one submission.
     pub gradescope: Option<PathBuf>,
+    /// Moodle VPL's evaluation of the one submission.
     pub vpl: Option<PathBuf>,
+    /// The grades of VPL: when no test passes, and when all do.
     pub grade_range: (f64, f64),
+    /// A folder for Classroom 50's rows and Release body of the one submission.
     pub classroom50: Option<PathBuf>,
+    /// The language of the feedback's frame.
     pub lang: Lang,
 }
 
@@ -33,7 +41,7 @@ impl Outputs {
     }
 
     /// Writes the outputs of one submission that are asked for.
-    fn write_one(&self, report: &Report) -> Result<(), String> {
+    fn write_one(&self, report: &Report) -> Result<(), Error> {
         if let Some(file) = &self.gradescope {
             files::write(file, gradescope::results(report).to_string().as_bytes())?;
         }
@@ -53,19 +61,16 @@ impl Outputs {
 
 /// Grades the submissions among `candidates` (their programs `programs`, all when empty)
 /// and writes `out`.
-pub fn grade(
+pub fn command(
     root: &Path,
     candidates: &[PathBuf],
     out: &Outputs,
     programs: &[String],
     (mode, workers): (Mode, usize),
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let (min, max) = out.grade_range;
     if !(min.is_finite() && max.is_finite() && min < max) {
-        return Err(format!(
-            "the grades go from --grade-min to --grade-max, the first below the second: \
-             {min} and {max} are not"
-        ));
+        return Err(Error::GradeRange(min, max));
     }
     let columns = check::programs_named(programs)?;
     let mut submissions = Vec::new();
@@ -76,23 +81,19 @@ pub fn grade(
         }
     }
     if submissions.is_empty() {
-        let why = "no submission to grade: each one is a copy of the kit, or a folder of \
-                   exercises/*.rs files";
         // The student sees why on the platform, rather than a failure of the grader.
         let name = candidates
             .first()
             .map_or_else(String::new, |c| grade::label(c));
-        out.write_one(&Report::of(&name, Err(why), ""))?;
-        return Err(why.to_string());
+        let why = Error::NoSubmission.to_string();
+        out.write_one(&Report::of(&name, Err(&why), ""))?;
+        return Err(Error::NoSubmission);
     }
     if out.of_one() && submissions.len() != 1 {
-        return Err(
-            "--gradescope, --vpl and --classroom50 write the results of one submission: give one"
-                .to_string(),
-        );
+        return Err(Error::NotOneSubmission);
     }
     let started = Instant::now();
-    let workspace = crate::workspace(root, mode)?;
+    let workspace = workspace(root, mode)?;
     let stderr = Mutex::new(std::io::stderr());
     let progress = |line: String| {
         let mut err = lock(&stderr);

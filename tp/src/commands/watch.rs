@@ -9,14 +9,16 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 
+use crate::programs;
 use console::{Key, Term};
 use notify::{EventKind, RecursiveMode, Watcher};
-use tp::programs;
 
-use crate::check::{self, known_done, next_todo, programs_named};
-use tp::results::plain;
-use tp::sandbox::Mode;
-use tp::workspace::Workspace;
+use super::Error;
+use super::check::{self, known_done, next_todo, programs_named, workspace};
+use super::hint::hints;
+use crate::results::plain;
+use crate::sandbox::Mode;
+use crate::workspace::Workspace;
 
 /// What the watch waits for.
 enum Event {
@@ -31,10 +33,10 @@ enum Event {
 const SAVE_SETTLES: Duration = Duration::from_millis(150);
 
 /// `tp watch`: runs until `q` (or Ctrl-C).
-pub fn command(root: &Path, kit: Option<&Path>, name: Option<String>) -> Result<(), String> {
+pub fn command(root: &Path, kit: Option<&Path>, name: Option<String>) -> Result<(), Error> {
     let kit = kit.unwrap_or(root).to_path_buf();
     let named = name.map(|n| programs_named(&[n])).transpose()?;
-    let workspace = crate::workspace(root, Mode::Auto)?;
+    let workspace = workspace(root, Mode::Auto)?;
     let exercises: Vec<&'static str> = programs_named(&[])?;
     let mut focus = match named.and_then(|n| n.first().copied()) {
         Some(program) => program,
@@ -55,10 +57,10 @@ pub fn command(root: &Path, kit: Option<&Path>, name: Option<String>) -> Result<
             }
         }
     })
-    .map_err(|e| format!("cannot watch {}: {e}", folder.display()))?;
+    .map_err(|e| Error::Watch(folder.clone(), e))?;
     watcher
         .watch(&folder, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", folder.display()))?;
+        .map_err(|e| Error::Watch(folder.clone(), e))?;
     read_keys(events);
     let screen = Screen::new();
     loop {
@@ -170,9 +172,10 @@ impl Screen {
         kit: &Path,
         focus: &'static str,
         exercises: &[&'static str],
-    ) -> Result<(), String> {
+    ) -> Result<(), Error> {
         self.start();
-        let program = programs::find(focus).ok_or("no such program")?;
+        let program =
+            programs::find(focus).ok_or_else(|| Error::NoSuchProgram(focus.to_string()))?;
         let title = format!("exercises/{focus}.rs ({})", program.step);
         println!("{title}");
         println!("checking {focus}...");
@@ -236,7 +239,7 @@ impl Screen {
 
     fn show_hints(&self, focus: &str) {
         println!();
-        for line in crate::hints(focus).unwrap_or_default() {
+        for line in hints(focus).unwrap_or_default() {
             println!("{line}");
         }
     }
@@ -272,7 +275,7 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tp::programs::PROGRAMS;
+    use crate::programs::PROGRAMS;
 
     #[test]
     fn a_saved_file_names_its_program_and_nothing_else_does() {

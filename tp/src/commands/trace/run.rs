@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tp::files::write;
+use super::super::Error;
+use crate::files::{FileError, write};
 use tp_sockets::kit::process::{Supervised, run_to_end};
 use tp_sockets::net::netstat;
 
@@ -29,14 +30,14 @@ impl Run<'_> {
     }
 
     /// Starts the server, types its input, and waits until its port is bound.
-    pub(super) fn serve(&self, cwd: &Path, port: u16) -> Result<Supervised, String> {
+    pub(super) fn serve(&self, cwd: &Path, port: u16) -> Result<Supervised, Error> {
         let mut process = Supervised::start(&mut self.command(cwd))
-            .map_err(|e| format!("cannot start {}: {e}", self.name))?;
+            .map_err(Error::doing(format!("start {}", self.name)))?;
         process.type_in(self.input.as_bytes());
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let bound = netstat::sockets()
-                .map_err(|e| format!("cannot read the socket table: {e}"))?
+                .map_err(Error::doing("read the socket table"))?
                 .iter()
                 .any(|row| row.local.port() == port && matches!(row.state, "LISTEN" | ""));
             if bound {
@@ -44,10 +45,13 @@ impl Run<'_> {
             }
             if !process.is_running() || Instant::now() > deadline {
                 let text = printed(&process);
-                return Err(format!(
-                    "{} did not take port {port}: {}",
-                    self.name,
-                    text.lines().last().unwrap_or("it printed nothing")
+                return Err(Error::NoPort(
+                    self.name.to_string(),
+                    port,
+                    text.lines()
+                        .last()
+                        .unwrap_or("it printed nothing")
+                        .to_string(),
                 ));
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -55,13 +59,13 @@ impl Run<'_> {
     }
 
     /// Runs the client to its end (or its deadline), and returns what it printed.
-    pub(super) fn run_to_end(&self, cwd: &Path) -> Result<String, String> {
+    pub(super) fn run_to_end(&self, cwd: &Path) -> Result<String, Error> {
         let ran = run_to_end(
             &mut self.command(cwd),
             self.input.as_bytes(),
             CLIENT_DEADLINE,
         )
-        .map_err(|e| format!("cannot run {}: {e}", self.name))?;
+        .map_err(Error::doing(format!("run {}", self.name)))?;
         let mut text = ran.stdout + &ran.stderr;
         match ran.status.and_then(|s| s.code()) {
             Some(0) => {}
@@ -80,12 +84,14 @@ pub(super) struct ClosingLast {
 }
 
 impl ClosingLast {
-    pub(super) fn start(port: u16) -> Result<ClosingLast, String> {
+    pub(super) fn start(port: u16) -> Result<ClosingLast, Error> {
         use std::io::{Read, Write};
         use std::sync::atomic::Ordering;
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|e| format!("tp's server cannot listen on port {port}: {e}"))?;
+            .map_err(Error::doing(format!(
+                "listen on port {port} (tp's own server)"
+            )))?;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stopping = stop.clone();
         let thread = std::thread::spawn(move || {
@@ -125,11 +131,11 @@ pub(super) fn printed(process: &Supervised) -> String {
 }
 
 /// Copies the sample pictures into `cwd/images`, where the project's programs look.
-pub(super) fn copy_pictures(root: &Path, cwd: &Path) -> Result<(), String> {
+pub(super) fn copy_pictures(root: &Path, cwd: &Path) -> Result<(), FileError> {
     let images = root.join("images");
-    let entries = std::fs::read_dir(&images).map_err(|e| format!("{}: {e}", images.display()))?;
+    let entries = std::fs::read_dir(&images).map_err(FileError::at("read the folder", &images))?;
     for entry in entries.flatten() {
-        let bytes = std::fs::read(entry.path()).map_err(|e| format!("{e}"))?;
+        let bytes = std::fs::read(entry.path()).map_err(FileError::at("read", &entry.path()))?;
         write(&cwd.join("images").join(entry.file_name()), &bytes)?;
     }
     Ok(())

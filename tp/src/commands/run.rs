@@ -7,12 +7,14 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-use tp::files::executable_at;
-use tp::files::link;
-use tp::grade::{Submission, files_of};
-use tp::programs::PROGRAMS;
-use tp::sandbox::{Mode, Sandbox};
-use tp::workspace::Workspace;
+use crate::files::executable_at;
+use crate::files::link;
+use crate::grade::{Submission, files_of};
+use crate::programs::PROGRAMS;
+use crate::sandbox::{Mode, Sandbox};
+use crate::workspace::Workspace;
+
+use super::Error;
 use tp_sockets::net::prompt::ask;
 
 /// Compiles the program `name` (asked for, among those with a file in `from`, when it is
@@ -22,7 +24,7 @@ pub fn command(
     name: Option<String>,
     from: &Path,
     args: Vec<String>,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let files = files_of(from);
     let present: Vec<&'static str> = PROGRAMS
         .iter()
@@ -34,8 +36,8 @@ pub fn command(
         None => choose(&present, &mut std::io::stdin().lock())?,
     };
     match files.get(name.as_str()) {
-        None => return Err(format!("no program named {name}; `tp` lists them")),
-        Some(Err(why)) => return Err(format!("{name} cannot run: {why}")),
+        None => return Err(Error::NoSuchProgram(name)),
+        Some(Err(why)) => return Err(Error::CannotRun(name, why.clone())),
         Some(Ok(_)) => {}
     }
     let sandbox = Sandbox::choose(Mode::Auto)?;
@@ -45,8 +47,8 @@ pub fn command(
         Ok(program) => program,
         Err(errors) => {
             // The compiler's words, as `cargo ex` shows them.
-            eprintln!("{}", errors.trim_end());
-            return Err(format!("{name} does not compile: the errors are above"));
+            eprintln!("{}", errors.to_string().trim_end());
+            return Err(Error::DoesNotCompile(name));
         }
     };
     // A submission's programs are one executable, which runs the one it is called by.
@@ -56,20 +58,16 @@ pub fn command(
     let status = Command::new(&called)
         .args(&args)
         .status()
-        .map_err(|e| format!("cannot start {name}: {e}"))?;
+        .map_err(Error::doing(format!("start {name}")))?;
     Ok(ExitCode::from(
         status.code().map_or(1, |c| u8::try_from(c).unwrap_or(1)),
     ))
 }
 
 /// Asks which of the programs `present` to run, and its arguments.
-fn choose(present: &[&str], input: &mut impl BufRead) -> Result<(String, Vec<String>), String> {
+fn choose(present: &[&str], input: &mut impl BufRead) -> Result<(String, Vec<String>), Error> {
     if present.is_empty() {
-        return Err(
-            "no program of the kit here: put your NAME.rs files (or exercises/NAME.rs) in this \
-             folder, or name it with --from"
-                .to_string(),
-        );
+        return Err(Error::NoProgramHere);
     }
     println!("Your programs:");
     for (i, name) in present.iter().enumerate() {
@@ -83,12 +81,10 @@ fn choose(present: &[&str], input: &mut impl BufRead) -> Result<(String, Vec<Str
             .or_else(|| present.iter().find(|p| **p == answer))
             .map(|p| p.to_string())
             .ok_or_else(|| format!("answer a number from 1 to {}, or a name", present.len()))
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     let args = ask(input, "Its arguments (Enter for none): ", |answer| {
         Ok::<_, String>(answer.split_whitespace().map(str::to_string).collect())
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     Ok((name, args))
 }
 
@@ -101,8 +97,8 @@ mod tests {
         let present = ["ex1_tcp_server", "ex3_args_client"];
         let mut input = "9\n2\n--port 6000 --message hi\n".as_bytes();
         assert_eq!(
-            choose(&present, &mut input),
-            Ok((
+            choose(&present, &mut input).ok(),
+            Some((
                 "ex3_args_client".to_string(),
                 vec![
                     "--port".into(),
@@ -114,8 +110,8 @@ mod tests {
         );
         let mut input = "ex1_tcp_server\n\n".as_bytes();
         assert_eq!(
-            choose(&present, &mut input),
-            Ok(("ex1_tcp_server".to_string(), vec![]))
+            choose(&present, &mut input).ok(),
+            Some(("ex1_tcp_server".to_string(), vec![]))
         );
         assert!(choose(&present, &mut "".as_bytes()).is_err());
         assert!(choose(&[], &mut "1\n".as_bytes()).is_err());

@@ -6,8 +6,11 @@
 
 use std::path::Path;
 
-use tp::files::write;
-use tp::programs;
+use crate::files::FileError;
+use crate::files::write;
+use crate::programs;
+
+use super::Error;
 
 /// What `tp reset` is asked.
 pub struct Request<'a> {
@@ -20,23 +23,19 @@ pub struct Request<'a> {
 }
 
 /// Writes the skeleton asked for over the student's file in the kit at `kit`.
-pub fn command(root: &Path, kit: &Path, request: &Request) -> Result<(), String> {
+pub fn command(root: &Path, kit: &Path, request: &Request) -> Result<(), Error> {
     let name = request.name;
-    let program = programs::find(name)
-        .ok_or_else(|| format!("no program named {name}; `cargo run` lists them"))?;
+    let program = programs::find(name).ok_or_else(|| Error::NoSuchProgram(name.to_string()))?;
     let level = |level: &str| {
         root.join("skeletons")
             .join(level)
             .join(format!("{name}.rs"))
     };
     let (guided, open) = (level("guided"), level("open"));
-    if program.tool || !open.exists() {
-        return Err(format!(
-            "{name} has one level, its skeleton: `git checkout exercises/{name}.rs` brings it \
-             back (the project programs, proj_*, have a guided and an open level)"
-        ));
+    if !program.project || !open.exists() {
+        return Err(Error::OneLevel(name.to_string()));
     }
-    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()));
+    let read = |path: &Path| std::fs::read(path).map_err(FileError::at("read", path));
     let wanted = read(if request.open { &open } else { &guided })?;
     let file = kit.join("exercises").join(format!("{name}.rs"));
     let current = std::fs::read(&file).ok();
@@ -46,11 +45,7 @@ pub fn command(root: &Path, kit: &Path, request: &Request) -> Result<(), String>
         .is_some_and(|bytes| !pristine.contains(bytes));
     if changed {
         if !request.force {
-            return Err(format!(
-                "exercises/{name}.rs has your own changes: `cargo run -- reset {name}{} --force` \
-                 replaces it (a copy of it is kept under target/tp-reset/)",
-                if request.open { " --open" } else { "" }
-            ));
+            return Err(Error::ChangedFile(name.to_string(), request.open));
         }
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

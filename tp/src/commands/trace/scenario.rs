@@ -1,6 +1,8 @@
 //! What `tp trace NAME` runs for each program: the program, with which arguments and input,
 //! and its reference peer (the server for a client, a client for a server).
 
+use super::super::Error;
+
 /// The other side of a program's exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Peer {
@@ -48,7 +50,7 @@ const fn scenario(server: bool, port: u16, peer: &'static str) -> Scenario {
 }
 
 /// The scenario of the program `name`, or why it has none.
-pub fn of(name: &str) -> Result<Scenario, String> {
+pub fn of(name: &str) -> Result<Scenario, Error> {
     let port = 60000;
     let scenario = match name {
         "ex1_tcp_server" => scenario(true, port, "ex1_tcp_client"),
@@ -136,13 +138,12 @@ pub fn of(name: &str) -> Result<Scenario, String> {
             ..scenario(false, 40675, "proj_image_udp_server")
         },
         "ex2_netstat" => {
-            return Err(
-                "ex2_netstat sends nothing: trace ex1_tcp_server, whose trace ends with the \
-                 sockets ex2_netstat would list"
-                    .to_string(),
-            );
+            return Err(Error::NothingToTrace(
+                name.to_string(),
+                "trace ex1_tcp_server, whose trace ends with the sockets ex2_netstat would list",
+            ));
         }
-        _ => return Err(format!("no program named {name}; `cargo run` lists them")),
+        _ => return Err(Error::NoSuchProgram(name.to_string())),
     };
     Ok(scenario)
 }
@@ -150,19 +151,19 @@ pub fn of(name: &str) -> Result<Scenario, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tp::programs::PROGRAMS;
+    use crate::programs::PROGRAMS;
 
     #[test]
     fn every_program_that_talks_has_a_scenario_with_a_reference_peer_of_the_other_side() {
         for program in PROGRAMS
             .iter()
-            .filter(|p| !p.tool && p.name != "ex2_netstat")
+            .filter(|p| !p.tool && p.kind != crate::programs::Kind::Other)
         {
             let scenario = of(program.name).unwrap();
             if let Some(Peer::Reference(peer)) = scenario.peer {
-                assert!(tp::programs::find(peer).is_some(), "{peer}");
+                assert!(crate::programs::find(peer).is_some(), "{peer}");
             }
-            let server = program.kind == tp::programs::Kind::Server;
+            let server = program.kind == crate::programs::Kind::Server;
             assert_eq!(scenario.server, server, "{}", program.name);
             assert!(scenario.runs >= 1);
         }

@@ -6,20 +6,23 @@ use std::path::Path;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use tp::grade::{self, Score, Scores};
-use tp::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
-use tp::results::{Lang, TestReport};
-use tp::sandbox::Mode;
-use tp::workspace::Workspace;
+use crate::grade::{self, Score, Scores};
+use crate::programs::{self, PROGRAM_TESTS, PROGRAMS, Program};
+use crate::results::{Lang, TestReport};
+use crate::sandbox::Mode;
+use crate::sandbox::Sandbox;
+use crate::workspace::Workspace;
+
+use super::Error;
 use tp_sockets::kit::lock;
 
 /// The programs that `names` designate (programs, or exercises such as `ex1_tcp` for both of
 /// theirs), in the handout's order; every program when `names` is empty.
-pub fn programs_named(names: &[String]) -> Result<Vec<&'static str>, String> {
+pub fn programs_named(names: &[String]) -> Result<Vec<&'static str>, Error> {
     let exercises: Vec<&Program> = PROGRAMS.iter().filter(|p| !p.tool).collect();
     for name in names {
         if !exercises.iter().any(|p| p.name == *name || p.test == *name) {
-            return Err(format!("no exercise named {name}; `cargo run` lists them"));
+            return Err(Error::NoSuchExercise(name.clone()));
         }
     }
     Ok(exercises
@@ -27,6 +30,16 @@ pub fn programs_named(names: &[String]) -> Result<Vec<&'static str>, String> {
         .filter(|p| names.is_empty() || names.iter().any(|n| p.name == *n || p.test == *n))
         .map(|p| p.name)
         .collect())
+}
+
+/// The grading workspace of the kit at `root`, with the sandbox `mode` asks for, made ready;
+/// what it builds, and the sandbox it uses, are said on stderr.
+pub fn workspace(root: &Path, mode: Mode) -> Result<Workspace, Error> {
+    let sandbox = Sandbox::choose(mode)?;
+    eprintln!("{}", sandbox.line());
+    Ok(Workspace::prepare(root, sandbox, &|line| {
+        eprintln!("{line}")
+    })?)
 }
 
 /// The student's file of `program` in the kit at `kit`.
@@ -160,10 +173,10 @@ pub fn next_todo(kit: &Path, program: &str) -> Option<(usize, String)> {
 
 /// `tp check NAME...`: prints each program's verdict as soon as its tests ran; false when a
 /// test failed.
-pub fn command(root: &Path, kit: Option<&Path>, names: &[String]) -> Result<bool, String> {
+pub fn command(root: &Path, kit: Option<&Path>, names: &[String]) -> Result<bool, Error> {
     let programs = programs_named(names)?;
     let kit = kit.unwrap_or(root);
-    let workspace = crate::workspace(root, Mode::Auto)?;
+    let workspace = workspace(root, Mode::Auto)?;
     eprintln!(
         "testing {} program(s); each line appears when its tests have run:",
         programs.len()

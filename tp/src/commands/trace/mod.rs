@@ -16,13 +16,15 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tp::files::executable_at;
-use tp::files::{link, write};
-use tp::grade::Submission;
-use tp::netns::{Network, in_own_network, loopback_up, own_networks};
-use tp::sandbox::{Mode, Sandbox};
-use tp::wire::{self, Capture, Conversation};
-use tp::workspace::Workspace;
+use crate::files::executable_at;
+use crate::files::{link, write};
+use crate::grade::Submission;
+use crate::netns::{Network, in_own_network, loopback_up, own_networks};
+use crate::sandbox::{Mode, Sandbox};
+use crate::wire::{self, Capture, Conversation};
+use crate::workspace::Workspace;
+
+use super::Error;
 use tp_sockets::kit::process::run_to_end;
 use tp_sockets::net::{netstat, shown};
 
@@ -46,18 +48,13 @@ const TRACE_DEADLINE: Duration = Duration::from_secs(120);
 const SHOWN_LINES: usize = 20;
 
 /// `tp trace`: runs itself again in a network of its own, where the exchange is recorded.
-pub fn command(root: &Path, request: &Request) -> Result<(), String> {
+pub fn command(root: &Path, request: &Request) -> Result<(), Error> {
     scenario::of(&request.name)?;
     if Network::current() == Network::Own {
         return traced(root, request);
     }
-    own_networks().map_err(|why| {
-        format!(
-            "tp trace records packets in a network of its own, which cannot be made here ({why}): \
-             record them with Wireshark on the loopback interface, or `sudo tcpdump -i lo port 60000`"
-        )
-    })?;
-    let tp = std::env::current_exe().map_err(|e| format!("cannot find tp itself: {e}"))?;
+    own_networks().map_err(Error::NoOwnNetwork)?;
+    let tp = std::env::current_exe().map_err(Error::doing("find tp itself"))?;
     let mut again = in_own_network(&tp);
     again.arg("trace").arg(&request.name);
     if request.reference {
@@ -67,33 +64,32 @@ pub fn command(root: &Path, request: &Request) -> Result<(), String> {
         again.arg("--alone");
     }
     if let Some(pcap) = &request.pcap {
-        let absolute = std::path::absolute(pcap).map_err(|e| format!("{}: {e}", pcap.display()))?;
+        let absolute =
+            std::path::absolute(pcap).map_err(Error::doing(format!("find {}", pcap.display())))?;
         again.arg("--pcap").arg(absolute);
     }
     again.arg("--").args(&request.args);
     let ran = run_to_end(&mut again, b"", TRACE_DEADLINE)
-        .map_err(|e| format!("cannot run tp in a network of its own: {e}"))?;
+        .map_err(Error::doing("run tp in a network of its own"))?;
     print!("{}", ran.stdout);
     match ran.status {
         Some(status) if status.success() => Ok(()),
-        Some(_) => Err(ran
-            .stderr
-            .lines()
-            .last()
-            .unwrap_or("tp trace failed")
-            .trim_start_matches("error: ")
-            .to_string()),
-        None => Err(format!(
-            "the trace did not end within {} s",
-            TRACE_DEADLINE.as_secs()
+        Some(_) => Err(Error::TraceFailed(
+            ran.stderr
+                .lines()
+                .last()
+                .unwrap_or("tp trace failed")
+                .trim_start_matches("error: ")
+                .to_string(),
         )),
+        None => Err(Error::TraceDeadline(TRACE_DEADLINE.as_secs())),
     }
 }
 
 /// In the network of its own: runs the exchange, records it, and draws it.
-fn traced(root: &Path, request: &Request) -> Result<(), String> {
+fn traced(root: &Path, request: &Request) -> Result<(), Error> {
     let scenario = scenario::of(&request.name)?;
-    loopback_up().map_err(|e| format!("cannot bring up the loopback: {e}"))?;
+    loopback_up().map_err(Error::doing("bring up the loopback"))?;
     let quiet = |_: &str| {};
     let workspace = Workspace::prepare(root, Sandbox::choose(Mode::Off)?, &quiet)?;
     let folder = workspace.job_folder()?;
@@ -106,11 +102,8 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
         let compiled = Submission::at(root)
             .program(&workspace, &request.name)
             .map_err(|errors| {
-                eprintln!("{}", errors.trim_end());
-                format!(
-                    "exercises/{}.rs does not compile: the errors are above",
-                    request.name
-                )
+                eprintln!("{}", errors.to_string().trim_end());
+                Error::DoesNotCompile(format!("exercises/{}.rs", request.name))
             })?;
         // A student's programs are one executable, which runs the one it is called by.
         let called = executable_at(&folder.path.join("programs").join(&request.name));
@@ -151,7 +144,7 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     } else {
         (theirs, Some(mine))
     };
-    let capture = Capture::start().map_err(|e| e.to_string())?;
+    let capture = Capture::start()?;
     let mut outputs = Vec::new();
     let mut listening = match &server {
         Some(run) => Some(run.serve(&cwd, scenario.port)?),
@@ -171,7 +164,7 @@ fn traced(root: &Path, request: &Request) -> Result<(), String> {
     let ports = BTreeSet::from([scenario.port, 62000]);
     // Written now, while their owners run: a row names its program, as ex2_netstat does.
     let sockets: Vec<(String, Option<std::net::SocketAddr>)> = netstat::sockets()
-        .map_err(|e| format!("cannot read the socket table: {e}"))?
+        .map_err(Error::doing("read the socket table"))?
         .into_iter()
         .filter(|row| ports.iter().any(|&port| row.uses_port(port)))
         .map(|row| {
