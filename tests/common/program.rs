@@ -1,6 +1,6 @@
 //! The one way a test starts a program of the kit: [`under_test`] or [`reference`], then its
-//! arguments, input, deadline and environment, then [`Program::run`] (to its end, through
-//! assert_cmd), [`Program::start`] (in the background, under the kit's supervisor), or
+//! arguments, input, deadline and environment, then [`Program::run`] (to its end),
+//! [`Program::start`] (in the background, under the kit's supervisor), or
 //! [`Program::serve`] (in the background, once it says where it listens).
 
 use std::ffi::{OsStr, OsString};
@@ -8,10 +8,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tp_sockets::kit::launcher::EXPECT_VAR;
-use tp_sockets::kit::process::{Supervised, announced};
+use tp_sockets::kit::process::{Supervised, announced, run_to_end};
 
 use super::build::{Role, executable};
 use super::outcome::Outcome;
@@ -139,39 +139,16 @@ impl Program {
         command
     }
 
-    /// Runs it to its end, or to its deadline, with its input, through assert_cmd (its
-    /// `timeout` and `write_stdin`); what it printed and how it ended.
-    ///
-    /// assert_cmd reads the program's output until every holder of it has closed it: a
-    /// program that leaves another running with its output would hold the test for ever. The
-    /// run is waited for in a thread, a few seconds past the deadline at most; past that, the
-    /// test fails and says why.
+    /// Runs it to its end, or to its deadline, with its input, under the kit's supervisor
+    /// (`run_to_end`): what it printed and how it ended. At its end, or at its deadline, the
+    /// program and everything it started in its group are stopped: a program that leaves
+    /// another running with its output never holds the test.
     #[track_caller]
     pub fn run(self) -> Outcome {
-        let mut command = assert_cmd::Command::from_std(self.command());
-        command
-            .timeout(self.deadline)
-            .write_stdin(self.stdin.clone());
-        let started = Instant::now();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = sender.send(command.output());
-        });
-        let output = match receiver.recv_timeout(self.deadline + Duration::from_secs(5)) {
-            Ok(Ok(output)) => output,
-            Ok(Err(e)) => panic!("cannot run {}: {e}", self.name),
-            Err(_) => panic!(
-                "expected {} to end, and its output to close, within {} s, but its output \
-                 stayed open after that: did it leave a program running?",
-                self.name,
-                self.deadline.as_secs()
-            ),
-        };
-        // assert_cmd stops a program at its deadline: it then ends on a signal, late.
-        let timed_out = output.status.code().is_none() && started.elapsed() >= self.deadline;
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let status = (!timed_out).then_some(output.status);
+        let finished = run_to_end(&mut self.command(), &self.stdin, self.deadline)
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.name));
+        let (status, stdout, stderr) = (finished.status, finished.stdout, finished.stderr);
+        let timed_out = status.is_none();
         let said = stderr.clone();
         note_started(&self.name, self.role, Arc::new(move || said.clone()));
         if !is_server(&self.name) {
