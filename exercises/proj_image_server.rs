@@ -8,7 +8,7 @@
 //! `nc 127.0.0.1 40674` and type `LIST`.
 //! Check your work: `cargo run -- check proj_image_server`
 
-use std::io::{self, Write};
+use std::io;
 use std::net::TcpStream;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use std::time::Duration;
 use clap::Parser;
 use tp_sockets::image::folder::{Folder, Lookup};
 use tp_sockets::image::serve::ServedFolder;
-use tp_sockets::image::tcp::server::{Requests, serve_clients};
+use tp_sockets::image::tcp::server::{Replies, Requests, serve_clients};
 use tp_sockets::image::tcp::{self, DEFAULT_PORT, Header, Line, Request};
 use tp_sockets::net::{finish, io::is_timeout};
 
@@ -61,47 +61,43 @@ fn serve(stream: TcpStream, folder: &Folder, idle: Duration, peer: &str) -> io::
     // A client that stops reading mid-transfer is given up on after `idle` too.
     stream.set_write_timeout(Some(idle))?;
     let mut requests = Requests::new(stream.try_clone()?, idle);
-    let mut out = stream;
+    let mut replies = Replies::new(stream);
     loop {
         // TODO (project): read one request line with requests.next_line(). It must arrive whole
         // within `idle`: a deadline for the whole line, so that a client sending one byte every
         // few seconds cannot keep its place for ever. Match on what it gives:
         // - Ok(Line::Text(line)): the request;
         // - Ok(Line::End): the client closed: return Ok(());
-        // - Ok(Line::TooLong): answer `ERR request longer than 1024 bytes` and return (close);
+        // - Ok(Line::TooLong): answer `ERR request longer than 1024 bytes` with replies.refuse
+        //   and return (close);
         // - an error e with is_timeout(&e): no whole request within `idle`: return Ok(()) to
         //   close; any other error: return it.
         let line: String = todo!("project: read one request line");
 
         // TODO (project): parse the line with tcp::parse_request and answer it:
-        // Request::List with send_list(&mut out, folder)?, Request::Get(name) with
-        // send_file(&mut out, folder, &name)?, and an error with the line `ERR <reason>`
-        // (writeln!(out, "{}", Header::Err(reason.to_string()))). `outcome` is what the log line
-        // shows.
+        // Request::List with send_list(&mut replies, folder)?, Request::Get(name) with
+        // send_file(&mut replies, folder, &name)?, and an error with the line `ERR <reason>`
+        // (replies.refuse(reason)?). `outcome` is what the log line shows.
         let outcome: String = todo!("project: answer the request");
         println!("{peer}: {line:?} -> {outcome}");
     }
 }
 
 /// `OK <n>` then one line per picture: `<name> <width> <height> <bytes>`.
-fn send_list(out: &mut TcpStream, folder: &Folder) -> io::Result<String> {
+fn send_list(replies: &mut Replies, folder: &Folder) -> io::Result<String> {
     match folder.list() {
-        Ok(entries) => {
-            out.write_all(tcp::list_reply(&entries).as_bytes())?;
-            Ok(format!("OK {} pictures", entries.len()))
-        }
+        Ok(entries) => replies.list(&entries),
         Err(e) => {
-            writeln!(out, "{}", Header::Err("cannot read the folder".into()))?;
+            replies.refuse("cannot read the folder")?;
             Ok(format!("ERR cannot read the folder: {e}"))
         }
     }
 }
 
 /// The header, then exactly the announced bytes: the file, or the not-found picture.
-fn send_file(out: &mut TcpStream, folder: &Folder, name: &str) -> io::Result<String> {
+fn send_file(replies: &mut Replies, folder: &Folder, name: &str) -> io::Result<String> {
     let Ok(lookup) = folder.find(name) else {
-        writeln!(out, "{}", Header::Err(format!("cannot read {name}")))?;
-        return Ok(format!("ERR cannot read {name}"));
+        return replies.refuse(format!("cannot read {name}"));
     };
     let (mut source, header) = match lookup {
         Lookup::Found(source) => {
@@ -120,15 +116,12 @@ fn send_file(out: &mut TcpStream, folder: &Folder, name: &str) -> io::Result<Str
             };
             (source, header)
         }
-        Lookup::Refused(why) => {
-            writeln!(out, "{}", Header::Err(why.to_string()))?;
-            return Ok(format!("ERR {why}"));
-        }
+        Lookup::Refused(why) => return replies.refuse(why),
     };
 
-    // TODO (project): send the header line first (writeln!(out, "{header}")?), then exactly
-    // the announced bytes, streamed, never loaded whole: source.send_to(out)? (it fails if the
-    // file shrank since its size was announced, and that ends the connection: the client must
-    // not take a part for the whole). Return header.to_string(), for the log line.
+    // TODO (project): send the header line first, then exactly the announced bytes, streamed,
+    // never loaded whole: replies.file(&header, &mut source) does both, and gives the log line
+    // (it fails if the file shrank since its size was announced, and that ends the connection:
+    // the client must not take a part for the whole).
     todo!("project: the header, then the file")
 }

@@ -7,7 +7,7 @@
 //! Terminal 2: `cargo run --example proj_image_client` (a menu), or `-- car.png`, or
 //! `nc 127.0.0.1 40674` and type `LIST`.
 
-use std::io::{self, Write};
+use std::io;
 use std::net::TcpStream;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use std::time::Duration;
 use clap::Parser;
 use tp_sockets::image::folder::{Folder, Lookup};
 use tp_sockets::image::serve::ServedFolder;
-use tp_sockets::image::tcp::server::{Requests, serve_clients};
+use tp_sockets::image::tcp::server::{Replies, Requests, serve_clients};
 use tp_sockets::image::tcp::{self, DEFAULT_PORT, Header, Line, Request};
 use tp_sockets::net::{finish, io::is_timeout};
 
@@ -60,7 +60,7 @@ fn serve(stream: TcpStream, folder: &Folder, idle: Duration, peer: &str) -> io::
     // A client that stops reading mid-transfer is given up on after `idle` too.
     stream.set_write_timeout(Some(idle))?;
     let mut requests = Requests::new(stream.try_clone()?, idle);
-    let mut out = stream;
+    let mut replies = Replies::new(stream);
     loop {
         // One request line, at most 1024 bytes, whole within `idle`: a client can make the
         // server neither read for ever, nor wait for ever (one byte every few seconds).
@@ -70,7 +70,7 @@ fn serve(stream: TcpStream, folder: &Folder, idle: Duration, peer: &str) -> io::
             Ok(Line::TooLong) => {
                 println!("{peer}: request longer than {} bytes", tcp::MAX_LINE);
                 let reason = format!("request longer than {} bytes", tcp::MAX_LINE);
-                return writeln!(out, "{}", Header::Err(reason));
+                return replies.refuse(reason).map(drop);
             }
             Err(e) if is_timeout(&e) => {
                 println!(
@@ -84,36 +84,29 @@ fn serve(stream: TcpStream, folder: &Folder, idle: Duration, peer: &str) -> io::
 
         // The request, parsed; its answer, sent; and one line for the log.
         let outcome = match tcp::parse_request(&line) {
-            Ok(Request::List) => send_list(&mut out, folder)?,
-            Ok(Request::Get(name)) => send_file(&mut out, folder, &name)?,
-            Err(reason) => {
-                writeln!(out, "{}", Header::Err(reason.to_string()))?;
-                format!("ERR {reason}")
-            }
+            Ok(Request::List) => send_list(&mut replies, folder)?,
+            Ok(Request::Get(name)) => send_file(&mut replies, folder, &name)?,
+            Err(reason) => replies.refuse(reason)?,
         };
         println!("{peer}: {line:?} -> {outcome}");
     }
 }
 
 /// `OK <n>` then one line per picture: `<name> <width> <height> <bytes>`.
-fn send_list(out: &mut TcpStream, folder: &Folder) -> io::Result<String> {
+fn send_list(replies: &mut Replies, folder: &Folder) -> io::Result<String> {
     match folder.list() {
-        Ok(entries) => {
-            out.write_all(tcp::list_reply(&entries).as_bytes())?;
-            Ok(format!("OK {} pictures", entries.len()))
-        }
+        Ok(entries) => replies.list(&entries),
         Err(e) => {
-            writeln!(out, "{}", Header::Err("cannot read the folder".into()))?;
+            replies.refuse("cannot read the folder")?;
             Ok(format!("ERR cannot read the folder: {e}"))
         }
     }
 }
 
 /// The header, then exactly the announced bytes: the file, or the not-found picture.
-fn send_file(out: &mut TcpStream, folder: &Folder, name: &str) -> io::Result<String> {
+fn send_file(replies: &mut Replies, folder: &Folder, name: &str) -> io::Result<String> {
     let Ok(lookup) = folder.find(name) else {
-        writeln!(out, "{}", Header::Err(format!("cannot read {name}")))?;
-        return Ok(format!("ERR cannot read {name}"));
+        return replies.refuse(format!("cannot read {name}"));
     };
     let (mut source, header) = match lookup {
         Lookup::Found(source) => {
@@ -132,17 +125,12 @@ fn send_file(out: &mut TcpStream, folder: &Folder, name: &str) -> io::Result<Str
             };
             (source, header)
         }
-        Lookup::Refused(why) => {
-            writeln!(out, "{}", Header::Err(why.to_string()))?;
-            return Ok(format!("ERR {why}"));
-        }
+        Lookup::Refused(why) => return replies.refuse(why),
     };
 
     // The header first, on its own line; then exactly the announced bytes, streamed, never
     // loaded whole: memory stays flat whatever the size. If the file shrank since its size was
-    // announced, send_to fails and the connection ends: the client must not take what it got
-    // for the whole file.
-    writeln!(out, "{header}")?;
-    source.send_to(out)?;
-    Ok(header.to_string())
+    // announced, this fails and the connection ends: the client must not take what it got for
+    // the whole file.
+    replies.file(&header, &mut source)
 }

@@ -42,3 +42,46 @@ said_at_the_edge!(
     image::udp::server::Unserved,
     image::name::NameError,
 );
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+    use std::io;
+    use std::path::PathBuf;
+
+    use crate::image::{folder, picture, save, udp};
+    use crate::net::prompt;
+
+    /// The system's error that an error of the kit wraps is its `source()`, for a reader (or a
+    /// logger) that walks the chain; its `Display` stays the one line a student reads.
+    #[test]
+    fn an_error_that_wraps_another_gives_it_as_its_source() {
+        let io = || io::Error::new(io::ErrorKind::PermissionDenied, "denied");
+        let wrapping: Vec<Box<dyn Error>> = vec![
+            Box::new(prompt::InputError::Unreadable(io())),
+            Box::new(crate::image::tcp::client::ClientError::Lost(io())),
+            Box::new(folder::FolderError::Unreadable {
+                dir: PathBuf::from("images"),
+                error: io(),
+            }),
+            Box::new(udp::server::Unserved::Unreadable {
+                name: "car.png".into(),
+                error: io(),
+            }),
+            Box::new(udp::client::UdpError::Write(io())),
+            Box::new(picture::DrawError(io())),
+            Box::new(save::SaveError::File {
+                path: PathBuf::from("car.png"),
+                error: io(),
+            }),
+        ];
+        for error in wrapping {
+            let source = error.source().and_then(|s| s.downcast_ref::<io::Error>());
+            assert!(
+                source.is_some_and(|s| s.kind() == io::ErrorKind::PermissionDenied),
+                "{error:?} does not give the io::Error it wraps as its source()"
+            );
+        }
+        assert!(prompt::InputError::Closed("port".into()).source().is_none());
+    }
+}

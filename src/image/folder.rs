@@ -90,7 +90,14 @@ impl fmt::Display for FolderError {
     }
 }
 
-impl std::error::Error for FolderError {}
+impl std::error::Error for FolderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FolderError::Unreadable { error, .. } => Some(error),
+            FolderError::BadNotFound { .. } => None,
+        }
+    }
+}
 
 /// Checksums already computed, by path, with the size and modification time they are valid for.
 type ChecksumCache = HashMap<PathBuf, (u64, Option<SystemTime>, u32)>;

@@ -83,7 +83,11 @@ impl std::fmt::Display for DrawError {
     }
 }
 
-impl std::error::Error for DrawError {}
+impl std::error::Error for DrawError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
 
 /// How [`preview`] draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

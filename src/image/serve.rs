@@ -37,7 +37,14 @@ impl fmt::Display for ServeError {
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Folder(e) => Some(e),
+            ServeError::Socket(e) => Some(e),
+        }
+    }
+}
 
 impl From<FolderError> for ServeError {
     fn from(e: FolderError) -> ServeError {

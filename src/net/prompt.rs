@@ -57,7 +57,14 @@ impl fmt::Display for InputError {
     }
 }
 
-impl std::error::Error for InputError {}
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InputError::Unreadable(e) => Some(e),
+            InputError::Closed(_) => None,
+        }
+    }
+}
 
 /// An answer that is not what the question asks for; its Display says what to type instead.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -120,15 +120,31 @@ fn tp_refuses_what_it_cannot_do_in_one_line() {
     for (args, code, start) in [
         (&["hint", "nope"][..], 1, "error: no program named nope;"),
         (&["check", "nope"][..], 1, "error: no exercise named nope;"),
-        (&["reset", "ex1_tcp_server"][..], 1, "error: ex1_tcp_server has one level"),
-        (&["trace", "ex2_netstat"][..], 1, "error: ex2_netstat sends nothing:"),
+        (
+            &["reset", "ex1_tcp_server"][..],
+            1,
+            "error: ex1_tcp_server has one level",
+        ),
+        (
+            &["trace", "ex2_netstat"][..],
+            1,
+            "error: ex2_netstat sends nothing:",
+        ),
         (
             &["grade", "--grade-min", "5", "--grade-max", "1", "x"][..],
             1,
             "error: the grades go from --grade-min to --grade-max",
         ),
-        (&["images", "--dir", &inside][..], 1, "error: cannot make the folder"),
-        (&["grade", "--sandbox", "bogus", "x"][..], 2, "error: invalid value 'bogus'"),
+        (
+            &["images", "--dir", &inside][..],
+            1,
+            "error: cannot make the folder",
+        ),
+        (
+            &["grade", "--sandbox", "bogus", "x"][..],
+            2,
+            "error: invalid value 'bogus'",
+        ),
     ] {
         assert_cmd::Command::new(env!("CARGO_BIN_EXE_tp"))
             .args(args)

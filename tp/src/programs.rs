@@ -252,7 +252,7 @@ pub static PROGRAMS: &[Program] = &[
         &[
             "`tcp::server::Requests::next_line` already bounds the line (1024 bytes) and its time (the whole line within --idle); match on its four outcomes, and treat a timeout (`io::is_timeout`) like a goodbye.",
             "`tcp::parse_request` turns the line into `tcp::Request::List` or `tcp::Request::Get`, or a reason for ERR.",
-            "The header goes first, on its own line; then exactly the announced number of bytes: `source::Source::send_to` streams them.",
+            "Every reply goes through `tcp::server::Replies`, which frames it as PROTOCOL.md says: `tcp::server::Replies::refuse` for ERR, `tcp::server::Replies::list`, and `tcp::server::Replies::file`, which sends the header on its own line, then streams exactly the announced number of bytes.",
         ],
     ),
     project(

@@ -70,7 +70,16 @@ impl fmt::Display for SaveError {
     }
 }
 
-impl std::error::Error for SaveError {}
+impl std::error::Error for SaveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SaveError::Name { why, .. } => Some(why),
+            SaveError::Limit(e) => Some(e),
+            SaveError::Folder { error, .. } | SaveError::File { error, .. } => Some(error),
+            SaveError::Nothing { .. } | SaveError::Exists(_) => None,
+        }
+    }
+}
 
 impl From<LimitError> for SaveError {
     fn from(limit: LimitError) -> SaveError {

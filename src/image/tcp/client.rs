@@ -134,7 +134,16 @@ impl std::fmt::Display for ClientError {
     }
 }
 
-impl std::error::Error for ClientError {}
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Connect(e) => Some(e),
+            ClientError::Lost(e) => Some(e),
+            ClientError::Sent(e) => Some(e),
+            ClientError::Closed | ClientError::TooLong | ClientError::Silent(_) => None,
+        }
+    }
+}
 
 impl From<SocketError> for ClientError {
     fn from(e: SocketError) -> ClientError {

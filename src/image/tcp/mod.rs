@@ -128,7 +128,14 @@ impl fmt::Display for WireError {
     }
 }
 
-impl std::error::Error for WireError {}
+impl std::error::Error for WireError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WireError::MenuName { why, .. } => Some(why),
+            _ => None,
+        }
+    }
+}
 
 /// Parses a request line; the error is the reason sent back in `ERR <reason>`.
 pub fn parse_request(line: &str) -> Result<Request, WireError> {

@@ -7,6 +7,8 @@
 //!   that restarts on every byte lets a client keep its place for ever by sending one byte
 //!   every few seconds (the "slowloris" attack); a deadline for the whole request, as nginx's
 //!   `client_header_timeout`, does not.
+//! - [`Replies`] writes the replies, framed as PROTOCOL.md says, as the client's `Connection`
+//!   reads them: each one gives the line the server logs for it.
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Read, Write};
@@ -15,8 +17,45 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::image::tcp::{self, Header, Line};
+use crate::image::source::Source;
+use crate::image::tcp::{self, Entry, Header, Line};
 use crate::kit::lock;
+
+/// The replies to one client, each framed as PROTOCOL.md says; each gives what the server's
+/// log says of it.
+pub struct Replies {
+    out: TcpStream,
+}
+
+impl Replies {
+    /// The replies written to `out`.
+    pub fn new(out: TcpStream) -> Replies {
+        Replies { out }
+    }
+
+    /// `ERR <reason>`, on its own line.
+    pub fn refuse(&mut self, reason: impl std::fmt::Display) -> io::Result<String> {
+        let header = Header::Err(reason.to_string());
+        writeln!(self.out, "{header}")?;
+        Ok(header.to_string())
+    }
+
+    /// `OK <n>`, then one line per picture: `<name> <width> <height> <bytes>`.
+    pub fn list(&mut self, entries: &[Entry]) -> io::Result<String> {
+        self.out.write_all(tcp::list_reply(entries).as_bytes())?;
+        Ok(format!("OK {} pictures", entries.len()))
+    }
+
+    /// The header line (`OK` or `NOTFOUND`, with the size and checksum of `source`), then
+    /// exactly the announced bytes, streamed, never loaded whole: memory stays flat whatever
+    /// the size. If the file shrank since its size was announced, this fails and the
+    /// connection is to end: the client must not take what it got for the whole file.
+    pub fn file(&mut self, header: &Header, source: &mut Source) -> io::Result<String> {
+        writeln!(self.out, "{header}")?;
+        source.send_to(&mut self.out)?;
+        Ok(header.to_string())
+    }
+}
 
 /// The request lines of one client, each of which must arrive whole within `idle`.
 pub struct Requests {

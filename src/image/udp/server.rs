@@ -168,7 +168,14 @@ impl std::fmt::Display for Unserved {
     }
 }
 
-impl std::error::Error for Unserved {}
+impl std::error::Error for Unserved {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Unserved::Unreadable { error, .. } => Some(error),
+            Unserved::Refused(_) => None,
+        }
+    }
+}
 
 /// How long an open file stays open without requests.
 const KEEP_OPEN: Duration = Duration::from_secs(30);

@@ -67,7 +67,15 @@ impl std::fmt::Display for UdpError {
     }
 }
 
-impl std::error::Error for UdpError {}
+impl std::error::Error for UdpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            UdpError::Send(_, e) | UdpError::Receive(_, e) | UdpError::Write(e) => Some(e),
+            UdpError::Limit(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<LimitError> for UdpError {
     fn from(limit: LimitError) -> UdpError {
