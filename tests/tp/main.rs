@@ -15,6 +15,7 @@ mod classroom50;
 mod common;
 mod contain;
 mod grade;
+mod report;
 mod sandbox;
 mod trace;
 mod vpl;

@@ -4,7 +4,7 @@
 //! | layer | what |
 //! | --- | --- |
 //! | [`commands`] | a file per subcommand (`list`, `hint`, `check`, `watch`, `grade`, `reset`, `run`, `trace`, `images`), each with the typed [`commands::Error`] |
-//! | [`results`] | what grading found, computed once ([`results::Report`]), and a writer per platform: the table and CSV, the Markdown feedback, Gradescope, Moodle VPL, Classroom 50 |
+//! | [`results`] | what grading found, computed once ([`results::Report`]), and a writer per platform: the table and CSV, the Markdown feedback, Gradescope, Moodle VPL, Classroom 50, and the class at a glance (HTML) |
 //! | [`grade`] | a submission graded a program at a time: its files, its programs compiled, the kit's tests run in a sandbox, the scores, the reference's exchange beside a failure |
 //! | [`workspace`], [`compile`], [`cargo`] | where grading builds and runs (`target/tp-grade/`), a student's file compiled by rustc against the kit's library, cargo run by the kit |
 //! | [`sandbox`], [`cgroup`], [`netns`] | bubblewrap cells, control groups, networks of one's own |

@@ -63,6 +63,10 @@ enum Command {
         /// A folder where to write each submission's feedback, FOLDER_NAME.md
         #[arg(long, value_name = "DIR")]
         feedback: Option<PathBuf>,
+        /// Write the class at a glance to this HTML file: each program's pass rate, the totals,
+        /// the tests failed most, a row per student and their feedback (one page, no script)
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
         /// Write Gradescope's results.json for the (single) submission to this file
         #[arg(long, value_name = "FILE")]
         gradescope: Option<PathBuf>,
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
             submissions,
             csv,
             feedback,
+            report,
             gradescope,
             vpl,
             grade_min,
@@ -190,6 +195,7 @@ fn main() -> ExitCode {
             &grade::Outputs {
                 csv,
                 feedback,
+                report,
                 gradescope,
                 vpl,
                 grade_range: (grade_min, grade_max),

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::files;
 use crate::grade;
-use crate::results::{Lang, Report, classroom50, gradescope, markdown, table, vpl};
+use crate::results::{Lang, Report, classroom50, gradescope, html, markdown, table, vpl};
 use crate::sandbox::Mode;
 use tp_sockets::kit::contain::{self, Strays};
 use tp_sockets::kit::lock;
@@ -22,6 +22,8 @@ pub struct Outputs {
     pub csv: PathBuf,
     /// A folder for each submission's feedback.
     pub feedback: Option<PathBuf>,
+    /// The class at a glance, as one HTML page.
+    pub report: Option<PathBuf>,
     /// Gradescope's results.json of the one submission.
     pub gradescope: Option<PathBuf>,
     /// Moodle VPL's evaluation of the one submission.
@@ -127,17 +129,29 @@ pub fn command(
             )?;
         }
     }
+    if let Some(file) = &out.report {
+        let graded = html::Graded {
+            at: std::time::SystemTime::now(),
+            how: how.to_string(),
+        };
+        let page = html::page(&reports, &columns, out.lang, &graded);
+        files::write(file, page.as_bytes())?;
+    }
     if let Some(report) = reports.first().filter(|_| out.of_one()) {
         out.write_one(report)?;
     }
     eprintln!(
-        "{} submissions graded in {:.0} s; grades written to {}{}",
+        "{} submissions graded in {:.0} s; grades written to {}{}{}",
         submissions.len(),
         started.elapsed().as_secs_f64(),
         out.csv.display(),
         out.feedback
             .as_ref()
-            .map_or(String::new(), |d| format!(", feedback to {}", d.display()))
+            .map_or(String::new(), |d| format!(", feedback to {}", d.display())),
+        out.report.as_ref().map_or(String::new(), |f| format!(
+            ", the class at a glance to {}",
+            f.display()
+        ))
     );
     Ok(())
 }

@@ -7,10 +7,12 @@
 //! the reference's in the same test, where they differ). The writers are small and each knows
 //! only its format's rules: the terminal table and the CSV ([`table`]), the Markdown feedback
 //! ([`markdown`]), Gradescope's `results.json` ([`gradescope`]), Moodle VPL's `Grade :=>>` and
-//! comments ([`vpl`]), and Classroom 50's rows and Release body ([`classroom50`]).
+//! comments ([`vpl`]), and Classroom 50's rows and Release body ([`classroom50`]); and, over a
+//! whole class, the page that shows it at a glance ([`html`]).
 
 pub mod classroom50;
 pub mod gradescope;
+pub mod html;
 pub mod markdown;
 pub mod table;
 mod text;

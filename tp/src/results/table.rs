@@ -60,7 +60,7 @@ pub fn csv(reports: &[Report], columns: &[&str]) -> String {
 }
 
 /// The points `report` earned for `program`, and the points it could earn.
-fn points(report: &Report, program: &str) -> (u32, u32) {
+pub(super) fn points(report: &Report, program: &str) -> (u32, u32) {
     report
         .programs()
         .iter()

@@ -73,6 +73,16 @@ pub struct Words {
     pub unreachable: &'static str,
     pub no_unreachable: &'static str,
     pub sends: &'static str,
+    pub page_title: &'static str,
+    pub page_graded: &'static str,
+    pub pass_rates: &'static str,
+    pub totals: &'static str,
+    pub most_failed: &'static str,
+    pub failed_by: &'static str,
+    pub students: &'static str,
+    pub student: &'static str,
+    pub total: &'static str,
+    pub feedback: &'static str,
 }
 
 const EN: Words = Words {
@@ -99,6 +109,16 @@ const EN: Words = Words {
     unreachable: "an ICMP \"port unreachable\" comes back",
     no_unreachable: "no ICMP \"port unreachable\"",
     sends: "{name} sends {bytes} bytes of data",
+    page_title: "The class at a glance",
+    page_graded: "{count} submissions, graded {when} by tp-sockets {version}. {how}",
+    pass_rates: "Each program: the students whose program passes all its tests",
+    totals: "The totals: how many students scored each share of the points",
+    most_failed: "The tests failed most",
+    failed_by: "failed by {count} of {total}",
+    students: "Each student",
+    student: "student",
+    total: "total",
+    feedback: "Each student's feedback",
 };
 
 const FR: Words = Words {
@@ -125,6 +145,16 @@ const FR: Words = Words {
     unreachable: "un ICMP « port unreachable » revient",
     no_unreachable: "aucun ICMP « port unreachable »",
     sends: "{name} envoie {bytes} octets de données",
+    page_title: "La classe d'un coup d'œil",
+    page_graded: "{count} rendus, notés le {when} par tp-sockets {version}. {how}",
+    pass_rates: "Chaque programme : les étudiants dont le programme réussit tous ses tests",
+    totals: "Les totaux : combien d'étudiants ont obtenu chaque part des points",
+    most_failed: "Les tests les plus souvent échoués",
+    failed_by: "échoué par {count} sur {total}",
+    students: "Chaque étudiant",
+    student: "étudiant",
+    total: "total",
+    feedback: "Le retour de chaque étudiant",
 };
 
 impl Lang {
@@ -222,6 +252,16 @@ mod tests {
                 w.unreachable,
                 w.no_unreachable,
                 w.sends,
+                w.page_title,
+                w.page_graded,
+                w.pass_rates,
+                w.totals,
+                w.most_failed,
+                w.failed_by,
+                w.students,
+                w.student,
+                w.total,
+                w.feedback,
             ]
         };
         for (en, fr) in pairs(Lang::En.words()).iter().zip(pairs(Lang::Fr.words())) {

@@ -1,5 +1,6 @@
 //! A conversation drawn: as a sequence diagram of text, 80 columns wide, for the terminal; as a
-//! Mermaid `sequenceDiagram`, which GitHub, GitLab and many Markdown viewers draw.
+//! Mermaid `sequenceDiagram`, which GitHub, GitLab and many Markdown viewers draw; as an SVG
+//! sequence diagram, inline in a web page (the class report).
 
 use super::conversation::Conversation;
 
@@ -94,6 +95,87 @@ impl Conversation {
     }
 }
 
+/// The horizontal room of one side's lane in an SVG drawing, and the time column before them.
+const SVG_LANE: usize = 240;
+const SVG_TIME: usize = 90;
+/// The height of a row (a packet) of an SVG drawing.
+const SVG_ROW: usize = 22;
+
+impl Conversation {
+    /// The conversation as an SVG sequence diagram, to put inline in an HTML page: a lane per
+    /// side, named with its address, and an arrow per packet with its time and label. Every
+    /// text is escaped ([`xml_text`]): what a program sent is shown, never read as markup.
+    pub fn svg(&self) -> String {
+        let sides = self.participants.len().max(2);
+        let width = SVG_TIME + sides * SVG_LANE;
+        let lane = |i: usize| SVG_TIME + i * SVG_LANE + SVG_LANE / 2;
+        let top = 44;
+        let bottom = top + (self.arrows.len() + 1) * SVG_ROW;
+        let height = bottom + self.notes.len() * 18 + 8;
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"exchange\" width=\"{width}\" \
+             height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"monospace\" \
+             font-size=\"11\" role=\"img\">"
+        );
+        for (i, p) in self.participants.iter().enumerate() {
+            let x = lane(i);
+            svg += &format!(
+                "<text x=\"{x}\" y=\"14\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>\
+                 <text x=\"{x}\" y=\"30\" text-anchor=\"middle\">{}</text>\
+                 <line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{bottom}\" stroke=\"#888\"/>",
+                xml_text(&fit(&p.name, 34)),
+                xml_text(&p.address.to_string()),
+                top - 8
+            );
+        }
+        for (k, arrow) in self.arrows.iter().enumerate() {
+            let y = top + (k + 1) * SVG_ROW;
+            let (from, to) = (lane(arrow.from), lane(arrow.to));
+            let head = if to > from { to - 8 } else { to + 8 };
+            let middle = (from + to) / 2;
+            svg += &format!(
+                "<text x=\"4\" y=\"{y}\" fill=\"#555\">{} ms</text>\
+                 <text x=\"{middle}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+                 <line x1=\"{from}\" y1=\"{y}\" x2=\"{to}\" y2=\"{y}\" stroke=\"#036\"/>\
+                 <polygon points=\"{to},{y} {head},{} {head},{}\" fill=\"#036\"/>",
+                xml_text(&arrow.ms()),
+                y - 4,
+                xml_text(&fit(&arrow.label, 2 * SVG_LANE / 7)),
+                y - 4,
+                y + 4
+            );
+        }
+        for (k, note) in self.notes.iter().enumerate() {
+            svg += &format!(
+                "<text x=\"4\" y=\"{}\" fill=\"#555\">{}</text>",
+                bottom + 14 + k * 18,
+                xml_text(&fit(note, width / 7))
+            );
+        }
+        svg + "</svg>"
+    }
+}
+
+/// `text` as XML and HTML read it as text: `&`, `<`, `>`, `"` and `'` written as entities,
+/// control characters shown as `\u{..}`. Nothing a program printed can become markup.
+pub fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out += "&amp;",
+            '<' => out += "&lt;",
+            '>' => out += "&gt;",
+            '"' => out += "&quot;",
+            '\'' => out += "&#39;",
+            c if c.is_control() && c != '\n' && c != '\t' => {
+                out += &format!("\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `text` cut to `width` characters, with `...` when cut.
 fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -162,5 +244,29 @@ mod tests {
             "{text}"
         );
         assert_eq!(text.lines().count(), 1 + 2 + 8, "{text}");
+    }
+
+    #[test]
+    fn the_svg_diagram_has_a_lane_per_side_an_arrow_per_packet_and_only_escaped_text() {
+        let mut conversation = exercise_1();
+        conversation.participants[0].name = "<script>alert(1)</script>".to_string();
+        conversation.arrows[3].label = "\"hello\" <img src=x onerror=alert(1)> & co".to_string();
+        let svg = conversation.svg();
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "{svg}");
+        // Two lanes, and an arrow (a line and a head) per packet.
+        assert_eq!(svg.matches("<line ").count(), 2 + 8, "{svg}");
+        assert_eq!(svg.matches("<polygon ").count(), 8, "{svg}");
+        assert!(svg.contains(">127.0.0.1:60000</text>"), "{svg}");
+        assert!(svg.contains(">0.000 ms</text>"), "{svg}");
+        // What a program named or sent is text, never an element.
+        assert!(
+            svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{svg}"
+        );
+        assert!(svg.contains("&quot;hello&quot; &lt;img src=x onerror=alert(1)&gt; &amp; co"));
+        for element in ["<script", "<img"] {
+            assert!(!svg.contains(element), "{svg}");
+        }
+        assert_eq!(xml_text("a\u{1b}[2J'"), "a\\u{1b}[2J&#39;");
     }
 }
