@@ -19,6 +19,9 @@ pub struct Program {
     pub release: bool,
     /// What it is on the network: a server (its peers come to it), a client, or neither.
     pub kind: Kind,
+    /// The reference programs its tests start besides the other programs of its exercise
+    /// ([`Program::references`]).
+    pub uses: &'static [&'static str],
     /// Hints, one per step, that point the way without giving the code.
     pub hints: &'static [&'static str],
 }
@@ -51,6 +54,7 @@ const fn exercise(
         project: false,
         release: false,
         kind,
+        uses: &[],
         hints,
     }
 }
@@ -132,15 +136,18 @@ pub static PROGRAMS: &[Program] = &[
             "step 4: two questions, two checks: `prompt::parse_port` for the port, `prompt::parse_message` for the message.",
         ],
     ),
-    exercise(
-        "ex2_getsockname",
-        Kind::Client,
-        "Ex 2, step 5 (getsockname)",
-        "ex2_getsockname",
-        &[
-            "step 5: getsockname is local_addr() on a TcpStream, getpeername is peer_addr(); both can fail, so map the error to a message.",
-        ],
-    ),
+    Program {
+        uses: &["ex2_netstat"],
+        ..exercise(
+            "ex2_getsockname",
+            Kind::Client,
+            "Ex 2, step 5 (getsockname)",
+            "ex2_getsockname",
+            &[
+                "step 5: getsockname is local_addr() on a TcpStream, getpeername is peer_addr(); both can fail, so map the error to a message.",
+            ],
+        )
+    },
     exercise(
         "ex2_static_bind",
         Kind::Client,
@@ -278,18 +285,21 @@ pub static PROGRAMS: &[Program] = &[
             "Send only chunks that exist, and no more than the budget per request.",
         ],
     ),
-    project(
-        "proj_image_udp_client",
-        Kind::Client,
-        "Project: pictures over UDP, client",
-        "proj_image_udp",
-        &[
-            "Retransmission: a chunk asked for longer ago than `rtt::Rtt::rto` is presumed lost; ask again and remember it was asked twice.",
-            "Window: new chunks are asked for only while fewer than t.window are in flight.",
-            "Reassembly: check the index and the length (never trust the server), skip what you have, write at index × chunk.",
-            "Karn's rule: measure the round trip (`rtt::Rtt::measure`) only for chunks asked for once.",
-        ],
-    ),
+    Program {
+        uses: &["proj_lossy_proxy"],
+        ..project(
+            "proj_image_udp_client",
+            Kind::Client,
+            "Project: pictures over UDP, client",
+            "proj_image_udp",
+            &[
+                "Retransmission: a chunk asked for longer ago than `rtt::Rtt::rto` is presumed lost; ask again and remember it was asked twice.",
+                "Window: new chunks are asked for only while fewer than t.window are in flight.",
+                "Reassembly: check the index and the length (never trust the server), skip what you have, write at index × chunk.",
+                "Karn's rule: measure the round trip (`rtt::Rtt::measure`) only for chunks asked for once.",
+            ],
+        )
+    },
     Program {
         name: "proj_lossy_proxy",
         step: "Tool: a UDP relay that loses datagrams on purpose",
@@ -298,6 +308,7 @@ pub static PROGRAMS: &[Program] = &[
         project: false,
         release: false,
         kind: Kind::Both,
+        uses: &[],
         hints: &[],
     },
     Program {
@@ -308,9 +319,23 @@ pub static PROGRAMS: &[Program] = &[
         project: false,
         release: true,
         kind: Kind::Other,
+        uses: &[],
         hints: &[],
     },
 ];
+
+impl Program {
+    /// The reference programs its tests start: the other programs of its exercise, and those
+    /// it [`uses`](Program::uses). `tests/kit` checks that its tests name no other.
+    pub fn references(&self) -> Vec<&'static str> {
+        PROGRAMS
+            .iter()
+            .filter(|p| p.test == self.test && p.name != self.name && !self.test.is_empty())
+            .map(|p| p.name)
+            .chain(self.uses.iter().copied())
+            .collect()
+    }
+}
 
 /// The test modules that grade students, in the handout's order.
 pub fn graded_tests() -> Vec<&'static str> {
