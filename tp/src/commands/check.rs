@@ -60,6 +60,9 @@ pub fn run(
     let tests = grade::tests_by_program(workspace);
     let submission = grade::Submission::at(kit);
     let jobs: Vec<&Program> = programs.iter().filter_map(|p| programs::find(p)).collect();
+    // The references of every program checked, built at once the first time (each job would
+    // otherwise build its own, one after the other).
+    let _ = workspace.ensure_references(&grade::references_of(&jobs), &|l| eprintln!("{l}"));
     // Results that came before their turn wait here, so that lines print in order.
     let waiting = Mutex::new((0usize, BTreeMap::new(), Scores::new(), done));
     grade::run_jobs(

@@ -73,8 +73,7 @@ impl Recipe {
             .ok_or_else(|| missing("rustc -vV names no host"))?;
         let cargo = Cargo::new(kit)
             .with(["--features", "tp-sockets/exercises", "--target-dir"])
-            .with([target])
-            .without_debug_info();
+            .with([target]);
         let libraries = cargo
             .build_library()
             .map_err(RecipeError::Cargo)?
@@ -187,7 +186,16 @@ impl Recipe {
             env,
             read_only: texts("read_only")?.into_iter().map(PathBuf::from).collect(),
         };
-        let present = recipe.rustc.is_file() && recipe.read_only.iter().all(|p| p.exists());
+        // The libraries live in the kit's target folder, which `cargo clean` empties.
+        let libraries = recipe.args.windows(2).filter(|pair| pair[0] == "--extern");
+        let present = recipe.rustc.is_file()
+            && recipe.read_only.iter().all(|p| p.exists())
+            && libraries.into_iter().all(|pair| {
+                let library = pair[1].to_string_lossy();
+                library
+                    .split_once('=')
+                    .is_some_and(|(_, path)| Path::new(path).exists())
+            });
         present.then_some(recipe)
     }
 

@@ -47,6 +47,14 @@ pub fn run_jobs<J: Sync, R: Send>(
     });
 }
 
+/// The reference programs that the tests of `programs` start, each once.
+pub fn references_of(programs: &[&Program]) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = programs.iter().flat_map(|p| p.references()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// Grades the programs `programs` of every submission, a job per program of each, `workers`
 /// at a time, the first `compared` failing tests of each compared with the reference;
 /// `progress` gets a line as each submission is done.
@@ -63,6 +71,8 @@ pub fn grade_all(
         .iter()
         .filter(|p| !p.tool && programs.contains(&p.name))
         .collect();
+    // The references of every program graded, built at once the first time.
+    let _ = workspace.ensure_references(&references_of(&graded), &|l| progress(l.to_string()));
     let jobs: Vec<(usize, &Program)> = (0..submissions.len())
         .flat_map(|s| graded.iter().map(move |p| (s, *p)))
         .collect();

@@ -16,7 +16,7 @@ mod score;
 mod submission;
 
 pub use expected::COMPARED;
-pub use jobs::{default_workers, grade_all, run_jobs};
+pub use jobs::{default_workers, grade_all, references_of, run_jobs};
 pub use listing::{program_of, tests_by_program};
 pub use program::grade_program;
 pub use score::{Score, Scores};

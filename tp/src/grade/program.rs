@@ -26,6 +26,10 @@ pub fn grade_program(
             "the kit's tests of this program were not found",
         );
     }
+    // The reference programs its tests start, built the first time they are needed.
+    if let Err(why) = workspace.ensure_references(&program.references(), &|l| eprintln!("{l}")) {
+        return failed_all(program, tests, &why.to_string());
+    }
     let mut results = match run_tests(
         workspace,
         submission,

@@ -1,8 +1,8 @@
 //! Where `tp check` and `tp grade` work: `target/tp-grade/`.
 //!
-//! - `target/`: the kit's library and reference programs, built by cargo;
-//! - `KIT/references/`: the reference programs and tools, for the kit's sources of fingerprint
-//!   KIT (read only to the sandboxes);
+//! - `KIT/references/`: the reference programs and tools that tests start, for the kit's
+//!   sources of fingerprint KIT (read only to the sandboxes), each built the first time a
+//!   program whose tests start it is checked or graded;
 //! - `KIT/ready.json`: what was built for these sources and this toolchain (the test binary,
 //!   how a student's file is compiled): the next run uses it without running cargo;
 //! - `KIT/cache/`: each student file compiled once, by the hash of its content
@@ -10,8 +10,9 @@
 //!   skeletons, or two identical files, are compiled once;
 //! - `runs/PID-N/`: the folders of one run of tp, one per job, removed as each job ends.
 //!
-//! The kit's test binary of the programs is built in the kit's own target folder, with the
-//! `exercises` feature. The workspace is locked while it is made ready (two `tp` then take
+//! The kit's test binary of the programs, the library a student's file is compiled against,
+//! and the references are built in the kit's own target folder (`target/`), beside what
+//! `cargo run` built: the dependencies are compiled once. The workspace is locked while it is made ready (two `tp` then take
 //! turns); after that, several can run at once. A kit installed read only, once made ready,
 //! grades with a new folder of its own in the temporary folder for its cache and jobs.
 
@@ -31,7 +32,7 @@ mod scratch;
 
 pub use error::WorkspaceError;
 
-use ready::{Ready, build};
+use ready::{Ready, build, build_references};
 use scratch::scratch;
 
 /// The grading workspace, ready: the kit's test binary, library and reference programs built.
@@ -52,6 +53,10 @@ pub struct Workspace {
     runs: PathBuf,
     /// The folder of this run alone, in the temporary folder, when the kit is read only.
     scratch: Option<PathBuf>,
+    /// The kit's target folder, where cargo builds.
+    target: PathBuf,
+    /// `target/tp-grade/`.
+    work: PathBuf,
 }
 
 /// What compiling a student's file gave: its program, or why there is none.
@@ -99,7 +104,30 @@ impl Workspace {
             cache,
             runs,
             scratch,
+            target,
+            work,
         })
+    }
+
+    /// Makes sure that the reference programs `names` are in [`Workspace::references`],
+    /// building those missing (all at once; two `tp` take turns), and saying so on `progress`.
+    pub fn ensure_references(
+        &self,
+        names: &[&str],
+        progress: &dyn Fn(&str),
+    ) -> Result<(), WorkspaceError> {
+        static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let missing = |names: &[&str]| {
+            names
+                .iter()
+                .any(|name| !executable_at(&self.references.join(name)).exists())
+        };
+        if !missing(names) {
+            return Ok(());
+        }
+        let _building = tp_sockets::kit::lock(&BUILDING);
+        let _lock = ready::lock(&self.work, progress)?;
+        build_references(&self.root, &self.target, &self.references, names, progress)
     }
 
     /// A new folder for one job of this run, with its `tmp/` made.

@@ -8,7 +8,7 @@ use super::error::WorkspaceError;
 use crate::cargo::Cargo;
 use crate::compile::Recipe;
 use crate::files::{FileError, executable_at, link, write};
-use crate::programs::{PROGRAM_TESTS, PROGRAMS};
+use crate::programs::PROGRAM_TESTS;
 
 /// What a workspace made ready records (`KIT/ready.json`), so that the next run may use it
 /// as it is: the fingerprint of every source of the test binary, the compiler's version, the
@@ -28,7 +28,6 @@ impl Ready {
         let recipe = Recipe::from_json(&json["recipe"])?;
         let fresh = json["sources"] == sources
             && tests.is_file()
-            && kit_dir.join("references").join("READY").exists()
             && recipe.toolchain().ok()? == json["toolchain"].as_str()?;
         fresh.then_some(Ready { tests, recipe })
     }
@@ -48,16 +47,9 @@ impl Ready {
     }
 }
 
-/// Builds the test binary, the references and the library in `work` (locked meanwhile: two
-/// `tp` take turns), and records them.
-pub(super) fn build(
-    root: &Path,
-    target: &Path,
-    work: &Path,
-    kit: &str,
-    sources: &str,
-    progress: &dyn Fn(&str),
-) -> Result<(PathBuf, Recipe), WorkspaceError> {
+/// Takes the workspace's lock in `work` (two `tp` take turns to build), saying on `progress`
+/// who holds it while this one waits; it is released when the file is dropped.
+pub(super) fn lock(work: &Path, progress: &dyn Fn(&str)) -> Result<File, WorkspaceError> {
     let unwritable = |e| WorkspaceError::NotReady(FileError::at("write to", work)(e));
     std::fs::create_dir_all(work).map_err(unwritable)?;
     let lock = File::create(work.join("lock")).map_err(unwritable)?;
@@ -70,7 +62,7 @@ pub(super) fn build(
             holder
         };
         progress(&format!(
-            "waiting for {holder}, which is building the kit's tests and reference programs: \
+            "waiting for {holder}, which is building the kit's tests or reference programs: \
              it ends by itself, and this goes on after it"
         ));
         lock.lock()
@@ -82,22 +74,37 @@ pub(super) fn build(
         &work.join("lock.holder"),
         format!("tp {command} (process {})", std::process::id()).as_bytes(),
     );
+    Ok(lock)
+}
+
+/// Builds the test binary and the library a student's file is compiled against, in the kit's
+/// target folder `target`, where cargo already built (or will build) the kit's library and its
+/// dependencies for `cargo run`: nothing is built twice. Recorded in `work/KIT`.
+pub(super) fn build(
+    root: &Path,
+    target: &Path,
+    work: &Path,
+    kit: &str,
+    sources: &str,
+    progress: &dyn Fn(&str),
+) -> Result<(PathBuf, Recipe), WorkspaceError> {
+    let lock = lock(work, progress)?;
     // A build may have finished while this one waited.
     if let Some(ready) = Ready::read(&work.join(kit), sources) {
         return Ok((ready.tests, ready.recipe));
     }
-    // Folders made for other sources of the kit are stale.
+    // Folders made for other sources of the kit are stale, and so is the target folder of
+    // its own that an earlier kit built its references in.
     for old in std::fs::read_dir(work).into_iter().flatten().flatten() {
         let name = old.file_name().to_string_lossy().into_owned();
-        if name.len() == 16 && name != kit {
+        if (name.len() == 16 && name != kit) || name == "target" {
             let _ = std::fs::remove_dir_all(old.path());
         }
     }
     let kit_dir = work.join(kit);
-    let references = kit_dir.join("references");
     progress(
-        "building the kit's tests and reference programs, once for this version of the kit \
-         (a few minutes the first time; cargo says what it compiles):",
+        "building the kit's tests, once for this version of the kit (cargo says what it \
+         compiles):",
     );
     let tests = Cargo::new(root)
         .with(["--features", "exercises", "--target-dir"])
@@ -106,37 +113,45 @@ pub(super) fn build(
         .build_tests(PROGRAM_TESTS)
         .map_err(WorkspaceError::Cargo)?
         .map_err(WorkspaceError::Tests)?;
-    let cargo = Cargo::new(root)
-        .with(["--target-dir"])
-        .with([work.join("target")])
-        .without_debug_info()
-        .showing_progress();
-    build_references(&cargo, &references)?;
-    let recipe = Recipe::prepare(root, &work.join("target"))?;
+    progress("reading how your files are compiled against the kit's library:");
+    let recipe = Recipe::prepare(root, target)?;
     let ready = Ready { tests, recipe };
     ready.write(&kit_dir, sources)?;
     drop(lock);
     Ok((ready.tests, ready.recipe))
 }
 
-/// Builds every reference program and tool once, and links each executable into
-/// `references/`, marked READY when all are there.
-fn build_references(cargo: &Cargo, references: &Path) -> Result<(), WorkspaceError> {
-    let ready = references.join("READY");
-    if ready.exists() {
+/// Builds those of the reference programs `names` that are not in `references/` yet, at once,
+/// in the kit's target folder `target` (as `cargo run --example` builds them), and links each
+/// executable into `references/`.
+pub(super) fn build_references(
+    root: &Path,
+    target: &Path,
+    references: &Path,
+    names: &[&str],
+    progress: &dyn Fn(&str),
+) -> Result<(), WorkspaceError> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| !executable_at(&references.join(name)).exists())
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = PROGRAMS
-        .iter()
-        .filter(|p| !p.release)
-        .map(|p| p.name)
-        .collect();
-    let built = cargo
-        .build_examples(&names)
+    progress(&format!(
+        "building the reference programs the tests start: {}",
+        missing.join(", ")
+    ));
+    let built = Cargo::new(root)
+        .with(["--target-dir"])
+        .with([target])
+        .showing_progress()
+        .build_examples(&missing)
         .map_err(WorkspaceError::Cargo)?;
     for (name, result) in built {
         let path = result.map_err(|said| WorkspaceError::Reference(name.clone(), said))?;
         link(&path, &executable_at(&references.join(&name)))?;
     }
-    Ok(write(&ready, b"")?)
+    Ok(())
 }

@@ -93,6 +93,16 @@ fn traced(root: &Path, request: &Request) -> Result<(), Error> {
     let quiet = |_: &str| {};
     let workspace = Workspace::prepare(root, Sandbox::choose(Mode::Off)?, &quiet)?;
     let folder = workspace.job_folder()?;
+    let peer = scenario.peer.filter(|_| !request.alone);
+    // The reference programs it runs, built the first time they are needed.
+    let mut references: Vec<&str> = Vec::new();
+    if request.reference {
+        references.push(&request.name);
+    }
+    if let Some(Peer::Reference(name)) = peer {
+        references.push(name);
+    }
+    workspace.ensure_references(&references, &quiet)?;
     let (program, whose) = if request.reference {
         (
             executable_at(&workspace.references.join(&request.name)),
@@ -110,7 +120,6 @@ fn traced(root: &Path, request: &Request) -> Result<(), Error> {
         link(&compiled, &called)?;
         (called, "yours")
     };
-    let peer = scenario.peer.filter(|_| !request.alone);
     let peer_path = match peer {
         Some(Peer::Reference(name)) => {
             Some((name, executable_at(&workspace.references.join(name))))
