@@ -8,6 +8,9 @@
 #
 #   bash tools/first_build.sh        (run by hand, on a quiet machine: it takes minutes)
 #
+# Then the first check of a project program (proj_image_client) in another fresh clone, and
+# later checks once everything is built: one program, and all twenty.
+#
 # It prints a Markdown table of the times, and each as a ratio to the bare crate, with its goal.
 set -euo pipefail
 
@@ -67,9 +70,17 @@ seconds() {
 
 bare=$(seconds "$work/bare" cargo build --offline --quiet)
 example=$(seconds "$work/kit" cargo build --offline --quiet --example ex1_tcp_server)
-# The first check, in a clone of its own: nothing built before it.
+# The first check, in a clone of its own: nothing built before it; then a project program's,
+# in another.
 git clone -q "$kit" "$work/kit2"
 check=$(seconds "$work/kit2" cargo run --offline --quiet -- check ex1_tcp_server)
+git clone -q "$kit" "$work/kit3"
+project=$(seconds "$work/kit3" cargo run --offline --quiet -- check proj_image_client)
+# Later checks, everything built: one program, then all twenty (the references they start are
+# built by the first check of all twenty, not timed).
+seconds "$work/kit2" cargo run --offline --quiet -- check >/dev/null
+again=$(seconds "$work/kit2" cargo run --offline --quiet -- check ex1_tcp_server)
+all=$(seconds "$work/kit2" cargo run --offline --quiet -- check)
 
 ratio() { awk -v a="$1" -v b="$bare" 'BEGIN { printf "%.2f", a / b }'; }
 printf '| what (cold, crates downloaded) | seconds | vs the bare crate | goal |\n'
@@ -80,4 +91,10 @@ printf '| bare crate: clap + socket2 + image (png, jpeg) | %.1f | 1.00x | |\n' "
 printf '| first `cargo run --example ex1_tcp_server` (its build) | %.1f | %sx | <= 1.3x |\n' "$example" "$(ratio "$example")"
 # shellcheck disable=SC2016
 printf '| first `cargo run -- check ex1_tcp_server` | %.1f | %sx | <= 2.0x |\n' "$check" "$(ratio "$check")"
+# shellcheck disable=SC2016
+printf '| first `cargo run -- check proj_image_client` | %.1f | %sx | |\n' "$project" "$(ratio "$project")"
+# shellcheck disable=SC2016
+printf '| a later `cargo run -- check ex1_tcp_server` | %.1f | | <= 1.5 s |\n' "$again"
+# shellcheck disable=SC2016
+printf '| a later `cargo run -- check` (all twenty) | %.1f | | <= 10 s |\n' "$all"
 echo "($(nproc) cores; rustc $(rustc --version | cut -d' ' -f2))"

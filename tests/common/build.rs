@@ -9,6 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use tp::cargo::Cargo;
+use tp::told::UNDER_TEST_VAR;
 use tp_sockets::kit::launcher::{EXPECT_VAR, PROGRAMS_VAR, REFERENCES_VAR};
 
 /// The build the current test binary was compiled for, hence the build it must test.
@@ -22,10 +23,15 @@ pub enum Role {
 }
 
 impl Role {
-    /// The build this role runs: `exercises` or `solutions`.
+    /// The build this role runs: `exercises` or `solutions`. The program under test is the
+    /// build this test binary was compiled for, or the one `tp` names ([`UNDER_TEST_VAR`]).
     pub fn build(self) -> &'static str {
         match self {
-            Role::UnderTest => BUILD,
+            Role::UnderTest => match std::env::var(UNDER_TEST_VAR).as_deref() {
+                Ok("exercises") => "exercises",
+                Ok("solutions") => "solutions",
+                _ => BUILD,
+            },
             Role::Reference => "solutions",
         }
     }

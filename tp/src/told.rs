@@ -37,6 +37,12 @@ pub fn is_does_not_compile(first_line: &str) -> bool {
         .is_some_and(|(name, rest)| !name.is_empty() && !name.contains(' ') && rest.ends_with("):"))
 }
 
+/// Set by `tp` for the test binaries it runs, to the build of the programs under test
+/// (`exercises`: the student's files). Unset (`cargo test`, `cargo grade`), the program under
+/// test is the build the test binary was compiled for. tp's test binary is compiled without
+/// the `exercises` feature, beside the `tp` command, which shares its libraries.
+pub const UNDER_TEST_VAR: &str = "TP_SOCKETS_UNDER_TEST";
+
 /// The line with which a test's output starts the conversation it saw: what crossed the wire
 /// between the program under test and its peer (`tp::wire::Conversation::lines`), up to
 /// [`DIAGRAM_END`]. The last such part of the output counts: a program's output, quoted

@@ -12,7 +12,7 @@ use crate::libtest::{self, TestResult};
 use crate::netns::NETWORK_VAR;
 use crate::programs::Program;
 use crate::sandbox::{Cell, Sandboxed};
-use crate::told::{CONVERSATION_VAR, ConversationMode};
+use crate::told::{CONVERSATION_VAR, ConversationMode, UNDER_TEST_VAR};
 use crate::workspace::{JobFolder, Workspace};
 
 /// Runs the tests `tests` of `program` of `submission` in a job's sandbox, the tests telling
@@ -61,6 +61,7 @@ fn test_command(
         (PROGRAMS_VAR.into(), programs.into()),
         (REFERENCES_VAR.into(), workspace.references.clone().into()),
         (CONVERSATION_VAR.into(), conversations.as_str().into()),
+        (UNDER_TEST_VAR.into(), "exercises".into()),
     ];
     if sandboxed {
         env.push((NETWORK_VAR.into(), "private".into()));

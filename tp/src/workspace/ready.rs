@@ -106,8 +106,10 @@ pub(super) fn build(
         "building the kit's tests, once for this version of the kit (cargo says what it \
          compiles):",
     );
+    // Without the `exercises` feature: the test binary then links the very libraries that
+    // `cargo run` built for tp; tp tells it that the programs under test are students' files.
     let tests = Cargo::new(root)
-        .with(["--features", "exercises", "--target-dir"])
+        .with(["--target-dir"])
         .with([target])
         .showing_progress()
         .build_tests(PROGRAM_TESTS)
