@@ -8,10 +8,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tp_sockets::kit::launcher::EXPECT_VAR;
-use tp_sockets::kit::process::{Supervised, announced, run_to_end};
+use tp_sockets::kit::process::{Supervised, announced};
 
 use super::build::{Role, executable};
 use super::outcome::Outcome;
@@ -139,15 +139,32 @@ impl Program {
         command
     }
 
-    /// Runs it to its end, or to its deadline, with its input, under the kit's supervisor
-    /// (`run_to_end`): what it printed and how it ended. At its end, or at its deadline, the
-    /// program and everything it started in its group are stopped: a program that leaves
-    /// another running with its output never holds the test.
+    /// Runs it to its end, or to its deadline, with its input, under the kit's supervisor:
+    /// what it printed and how it ended. At its end, or at its deadline, the program and
+    /// everything it started in its group are stopped: a program that leaves another running
+    /// with its output never holds the test. A reference is stopped early when a program
+    /// under test of the same test stopped at a todo!(): it waits for a peer that is gone, and
+    /// the test fails for that step anyway.
     #[track_caller]
     pub fn run(self) -> Outcome {
-        let finished = run_to_end(&mut self.command(), &self.stdin, self.deadline)
+        let mut program = Supervised::start(&mut self.command())
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.name));
-        let (status, stdout, stderr) = (finished.status, finished.stdout, finished.stderr);
+        program.type_in(&self.stdin);
+        program.close_stdin();
+        let started = Instant::now();
+        let status = loop {
+            let left = self.deadline.saturating_sub(started.elapsed());
+            if let Some(status) = program.wait(left.min(Duration::from_millis(200))) {
+                break Some(status);
+            }
+            let peer_stopped =
+                self.role == Role::Reference && super::verdict::unfinished_now().is_some();
+            if started.elapsed() >= self.deadline || peer_stopped {
+                program.stop();
+                break None;
+            }
+        };
+        let (stdout, stderr) = (program.stdout(), program.stderr());
         let timed_out = status.is_none();
         let said = stderr.clone();
         note_started(&self.name, self.role, Arc::new(move || said.clone()));

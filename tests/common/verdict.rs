@@ -59,19 +59,22 @@ pub fn under_test_in_this_test() -> Vec<String> {
 
 /// The step not done yet of a program the current test started, if one stopped at a todo!().
 pub fn unfinished_in_this_test() -> Option<String> {
-    let test = current_test()?;
-    let look = || {
-        let started = lock(&STARTED);
-        started
-            .iter()
-            .filter(|(t, _, _)| *t == test)
-            .find_map(|(_, name, stderr)| unfinished_step(name, &stderr()))
-    };
     // A program that just stopped may not have had its last words read yet.
-    look().or_else(|| {
+    unfinished_now().or_else(|| {
         std::thread::sleep(Duration::from_millis(300));
-        look()
+        unfinished_now()
     })
+}
+
+/// The step not done yet of a program the current test started, if one is known to have
+/// stopped at a todo!() by now.
+pub fn unfinished_now() -> Option<String> {
+    let test = current_test()?;
+    let started = lock(&STARTED);
+    started
+        .iter()
+        .filter(|(t, _, _)| *t == test)
+        .find_map(|(_, name, stderr)| unfinished_step(name, &stderr()))
 }
 
 /// From now on, a test that fails after a program under test stopped at a `todo!()` reports

@@ -100,7 +100,16 @@ impl Recipe {
         for a in ["--crate-type", "bin", "--emit=link", "--error-format=json"] {
             arg(a);
         }
-        for a in ["-C", "embed-bitcode=no", "-C", "debuginfo=0"] {
+        // No debug information in a student's program, its libraries' included (the linker
+        // drops theirs: cargo built them with it, for `cargo run`): links stay fast.
+        for a in [
+            "-C",
+            "embed-bitcode=no",
+            "-C",
+            "debuginfo=0",
+            "-C",
+            "strip=debuginfo",
+        ] {
             arg(a);
         }
         arg("--cfg");
