@@ -190,7 +190,7 @@ fn every_program_has_all_its_files_and_no_file_is_left_out() {
                 && !listed(name)
             {
                 problems.push(format!(
-                    "{folder}/{file} is not in the kit's list (tp/src/programs.rs)"
+                    "{folder}/{file} is not in the kit's list (tp/src/programs/table.rs)"
                 ));
             }
         }
@@ -323,7 +323,7 @@ fn each_programs_tests_start_only_the_references_its_entry_names() {
             for name in named.into_iter().filter(|n| !allowed.contains(n)) {
                 problems.push(format!(
                     "{} starts {name}, which is not among the references of {} ({allowed:?}): \
-                     add it to its `uses` in tp/src/programs.rs",
+                     add it to its `uses` in tp/src/programs/table.rs",
                     file.strip_prefix(root).unwrap().display(),
                     program.name
                 ));

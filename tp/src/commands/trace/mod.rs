@@ -170,7 +170,15 @@ fn traced(root: &Path, request: &Request) -> Result<(), Error> {
     }
     // The last packets (FIN, ACK) and the states they leave.
     std::thread::sleep(Duration::from_millis(300));
-    let ports = BTreeSet::from([scenario.port, 62000]);
+    // The server's port, and those the program uses itself (ex2_static_bind binds 62000).
+    let ports: BTreeSet<u16> = std::iter::once(scenario.port)
+        .chain(
+            crate::programs::find(&request.name)
+                .map_or(&[][..], |p| p.ports)
+                .iter()
+                .copied(),
+        )
+        .collect();
     // Written now, while their owners run: a row names its program, as ex2_netstat does.
     let sockets: Vec<(String, Option<std::net::SocketAddr>)> = netstat::sockets()
         .map_err(Error::doing("read the socket table"))?

@@ -51,7 +51,9 @@ const fn scenario(server: bool, port: u16, peer: &'static str) -> Scenario {
 
 /// The scenario of the program `name`, or why it has none.
 pub fn of(name: &str) -> Result<Scenario, Error> {
-    let port = 60000;
+    // The server's port: the handout's, as the program's entry says.
+    let program = crate::programs::find(name).ok_or_else(|| Error::NoSuchProgram(name.into()))?;
+    let port = program.ports.first().copied().unwrap_or(60000);
     let scenario = match name {
         "ex1_tcp_server" => scenario(true, port, "ex1_tcp_client"),
         "ex1_tcp_client" => scenario(false, port, "ex1_tcp_server"),
@@ -110,32 +112,32 @@ pub fn of(name: &str) -> Result<Scenario, Error> {
         "proj_parity_server" => Scenario {
             peer_args: &["house.jpg"],
             pictures: true,
-            ..scenario(true, 40674, "proj_parity_client")
+            ..scenario(true, port, "proj_parity_client")
         },
         "proj_parity_client" => Scenario {
             args: &["house.jpg"],
             pictures: true,
-            ..scenario(false, 40674, "proj_parity_server")
+            ..scenario(false, port, "proj_parity_server")
         },
         "proj_image_server" => Scenario {
             peer_args: &["house.jpg"],
             pictures: true,
-            ..scenario(true, 40674, "proj_image_client")
+            ..scenario(true, port, "proj_image_client")
         },
         "proj_image_client" => Scenario {
             args: &["house.jpg"],
             pictures: true,
-            ..scenario(false, 40674, "proj_image_server")
+            ..scenario(false, port, "proj_image_server")
         },
         "proj_image_udp_server" => Scenario {
             peer_args: &["dog.jpg"],
             pictures: true,
-            ..scenario(true, 40675, "proj_image_udp_client")
+            ..scenario(true, port, "proj_image_udp_client")
         },
         "proj_image_udp_client" => Scenario {
             args: &["dog.jpg"],
             pictures: true,
-            ..scenario(false, 40675, "proj_image_udp_server")
+            ..scenario(false, port, "proj_image_udp_server")
         },
         "ex2_netstat" => {
             return Err(Error::NothingToTrace(

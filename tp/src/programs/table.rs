@@ -1,47 +1,11 @@
-//! The kit's programs, in the handout's order: what `tp` lists, hints at, checks and grades,
-//! and what the kit's self-check holds every file against.
+//! Every program of the kit, in the handout's order, with its hints.
 
-/// One program of the kit.
-#[derive(Debug)]
-pub struct Program {
-    /// Its name: examples/NAME.rs, exercises/NAME.rs, solutions/NAME.rs.
-    pub name: &'static str,
-    /// The handout step it answers.
-    pub step: &'static str,
-    /// The module of the `programs` test binary that checks it: tests/programs/TEST.rs (or
-    /// tests/programs/TEST/); empty for a tool that no test starts.
-    pub test: &'static str,
-    /// A tool of the kit (no skeleton, not graded).
-    pub tool: bool,
-    /// A program of the image project (a guided and an open skeleton, rules in PROTOCOL.md).
-    pub project: bool,
-    /// Run in release mode (`cargo run --release`), and never started by a test: it measures.
-    pub release: bool,
-    /// What it is on the network: a server (its peers come to it), a client, or neither.
-    pub kind: Kind,
-    /// The reference programs its tests start besides the other programs of its exercise
-    /// ([`Program::references`]).
-    pub uses: &'static [&'static str],
-    /// Hints, one per step, that point the way without giving the code.
-    pub hints: &'static [&'static str],
-}
-
-/// What a program is on the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// It waits for its peers: it binds a port, and they come to it.
-    Server,
-    /// It goes to a server.
-    Client,
-    /// Both: a relay, a server to its clients and a client of their server.
-    Both,
-    /// Neither (a viewer of the socket table, a measuring tool).
-    Other,
-}
+use super::program::{Kind, Program};
 
 const fn exercise(
     name: &'static str,
     kind: Kind,
+    ports: &'static [u16],
     step: &'static str,
     test: &'static str,
     hints: &'static [&'static str],
@@ -54,6 +18,7 @@ const fn exercise(
         project: false,
         release: false,
         kind,
+        ports,
         uses: &[],
         hints,
     }
@@ -63,13 +28,14 @@ const fn exercise(
 const fn project(
     name: &'static str,
     kind: Kind,
+    ports: &'static [u16],
     step: &'static str,
     test: &'static str,
     hints: &'static [&'static str],
 ) -> Program {
     Program {
         project: true,
-        ..exercise(name, kind, step, test, hints)
+        ..exercise(name, kind, ports, step, test, hints)
     }
 }
 
@@ -78,6 +44,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex1_tcp_server",
         Kind::Server,
+        &[60000],
         "Ex 1, server, steps 4-11",
         "ex1_tcp",
         &[
@@ -94,6 +61,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex1_tcp_client",
         Kind::Client,
+        &[60000],
         "Ex 1, client, steps 3-7; Ex 2, step 1",
         "ex1_tcp",
         &[
@@ -107,6 +75,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex2_netstat",
         Kind::Other,
+        &[60000, 62000],
         "Ex 2, steps 2-3 (netstat)",
         "ex2_netstat",
         &[
@@ -119,6 +88,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex2_dynamic_server",
         Kind::Server,
+        &[60000],
         "Ex 2, step 4, server (port typed in)",
         "ex2_dynamic",
         &[
@@ -130,6 +100,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex2_dynamic_client",
         Kind::Client,
+        &[60000],
         "Ex 2, step 4, client (port and message typed in)",
         "ex2_dynamic",
         &[
@@ -141,6 +112,7 @@ pub static PROGRAMS: &[Program] = &[
         ..exercise(
             "ex2_getsockname",
             Kind::Client,
+            &[60000],
             "Ex 2, step 5 (getsockname)",
             "ex2_getsockname",
             &[
@@ -151,6 +123,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex2_static_bind",
         Kind::Client,
+        &[60000, 62000],
         "Ex 2, step 6 (client bound to 62000)",
         "ex2_static_bind",
         &[
@@ -161,6 +134,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex2_tcp_loop",
         Kind::Server,
+        &[60000],
         "Ex 2, step 7 (looping server)",
         "ex2_tcp_loop",
         &[
@@ -170,6 +144,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex3_args_server",
         Kind::Server,
+        &[60000],
         "Ex 3 (command-line arguments), server",
         "ex3_args",
         &[
@@ -181,6 +156,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex3_args_client",
         Kind::Client,
+        &[60000],
         "Ex 3 (command-line arguments), client",
         "ex3_args",
         &[
@@ -192,6 +168,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex4_udp_server",
         Kind::Server,
+        &[60000],
         "Ex 4 (UDP), server",
         "ex4_udp",
         &[
@@ -203,6 +180,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex4_udp_client",
         Kind::Client,
+        &[60000],
         "Ex 4 (UDP), client",
         "ex4_udp",
         &[
@@ -215,6 +193,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex5_ipv6_server",
         Kind::Server,
+        &[60000],
         "Advanced (IPv6), server",
         "ex5_ipv6",
         &[
@@ -225,6 +204,7 @@ pub static PROGRAMS: &[Program] = &[
     exercise(
         "ex5_ipv6_client",
         Kind::Client,
+        &[60000],
         "Advanced (IPv6), client",
         "ex5_ipv6",
         &[
@@ -234,6 +214,7 @@ pub static PROGRAMS: &[Program] = &[
     project(
         "proj_parity_server",
         Kind::Server,
+        &[40674],
         "Project: picture parity over UDP, server",
         "proj_parity",
         &[
@@ -244,6 +225,7 @@ pub static PROGRAMS: &[Program] = &[
     project(
         "proj_parity_client",
         Kind::Client,
+        &[40674],
         "Project: picture parity over UDP, client",
         "proj_parity",
         &[
@@ -254,6 +236,7 @@ pub static PROGRAMS: &[Program] = &[
     project(
         "proj_image_server",
         Kind::Server,
+        &[40674],
         "Project: pictures over TCP, server",
         "proj_image",
         &[
@@ -265,6 +248,7 @@ pub static PROGRAMS: &[Program] = &[
     project(
         "proj_image_client",
         Kind::Client,
+        &[40674],
         "Project: pictures over TCP, client",
         "proj_image",
         &[
@@ -277,6 +261,7 @@ pub static PROGRAMS: &[Program] = &[
     project(
         "proj_image_udp_server",
         Kind::Server,
+        &[40675],
         "Project: pictures over UDP, server",
         "proj_image_udp",
         &[
@@ -290,6 +275,7 @@ pub static PROGRAMS: &[Program] = &[
         ..project(
             "proj_image_udp_client",
             Kind::Client,
+            &[40675],
             "Project: pictures over UDP, client",
             "proj_image_udp",
             &[
@@ -308,6 +294,7 @@ pub static PROGRAMS: &[Program] = &[
         project: false,
         release: false,
         kind: Kind::Both,
+        ports: &[],
         uses: &[],
         hints: &[],
     },
@@ -319,39 +306,8 @@ pub static PROGRAMS: &[Program] = &[
         project: false,
         release: true,
         kind: Kind::Other,
+        ports: &[],
         uses: &[],
         hints: &[],
     },
 ];
-
-impl Program {
-    /// The reference programs its tests start: the other programs of its exercise, and those
-    /// it [`uses`](Program::uses). `tests/kit` checks that its tests name no other.
-    pub fn references(&self) -> Vec<&'static str> {
-        PROGRAMS
-            .iter()
-            .filter(|p| p.test == self.test && p.name != self.name && !self.test.is_empty())
-            .map(|p| p.name)
-            .chain(self.uses.iter().copied())
-            .collect()
-    }
-}
-
-/// The test modules that grade students, in the handout's order.
-pub fn graded_tests() -> Vec<&'static str> {
-    let mut tests: Vec<&'static str> = Vec::new();
-    for program in PROGRAMS.iter().filter(|p| !p.tool) {
-        if !tests.contains(&program.test) {
-            tests.push(program.test);
-        }
-    }
-    tests
-}
-
-/// The test binary that holds the tests of every program: tests/programs/main.rs.
-pub const PROGRAM_TESTS: &str = "programs";
-
-/// The program called `name`.
-pub fn find(name: &str) -> Option<&'static Program> {
-    PROGRAMS.iter().find(|p| p.name == name)
-}
