@@ -5,12 +5,11 @@
 //! built from the code on disk, once per test binary.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use tp::cargo::Cargo;
 use tp::told::UNDER_TEST_VAR;
-use tp_sockets::kit::launcher::{EXPECT_VAR, PROGRAMS_VAR, REFERENCES_VAR};
+use tp_sockets::kit::launcher::{PROGRAMS_VAR, REFERENCES_VAR};
 
 /// The build the current test binary was compiled for, hence the build it must test.
 pub const BUILD: &str = tp_sockets::kit::launcher::BUILD;

@@ -4,7 +4,7 @@
 //! (`cargo grade`, i.e. `cargo test --features exercises`): it starts "the example binary NAME"
 //! built for the current feature set ([`build`]). Everything is bounded ([`process`]): a
 //! skeleton that hangs fails its test in seconds and never stalls the suite.
-#![allow(dead_code, unused_imports, clippy::expect_used, clippy::unwrap_used)] // each test file uses a part; a failed expect is a failed test
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed expect is a failed test
 
 pub mod build;
 pub mod checks;

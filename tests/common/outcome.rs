@@ -1,7 +1,6 @@
 //! Programs run to their end (a client, a command): what they printed and how they ended, the
 //! checks a test makes on that, and a run inside a terminal of a given size.
 
-use std::process::Command;
 use std::time::Duration;
 
 use tp_sockets::kit::process::run_to_end;

@@ -6,7 +6,6 @@
 use std::net::SocketAddr;
 use std::ops::{Deref, DerefMut};
 use std::process::{Command, ExitStatus};
-use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -185,11 +184,6 @@ impl Running {
 
     fn refuse_wrong_build(&self, status: Option<ExitStatus>) {
         refuse_wrong_build(status.and_then(|s| s.code()), &self.stderr(), &self.name);
-    }
-
-    /// Its name, for messages.
-    pub fn name(&self) -> &str {
-        &self.name
     }
 }
 

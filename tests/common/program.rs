@@ -15,7 +15,7 @@ use tp_sockets::kit::process::{Supervised, announced};
 
 use super::build::{Role, executable};
 use super::outcome::Outcome;
-use super::process::{RUN_DEADLINE, Running, START_DEADLINE};
+use super::process::{RUN_DEADLINE, Running};
 use super::verdict::{explain_exit, note_started};
 
 /// A program to start: its name and role, and how it is started.
