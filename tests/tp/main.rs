@@ -18,6 +18,7 @@ mod classroom50;
 mod common;
 mod contain;
 mod grade;
+mod mutants;
 mod report;
 mod sandbox;
 mod trace;
