@@ -19,5 +19,5 @@
 mod program;
 
 fn main() -> std::process::ExitCode {
-    tp_sockets::kit::launcher::run(program::main)
+    tp_sockets::launch!(program::main)
 }

@@ -22,14 +22,18 @@ pub const EXPECT_VAR: &str = "TP_SOCKETS_EXPECT";
 /// The exit code of a launcher that refuses to run because it is the wrong build.
 pub const WRONG_BUILD: u8 = 3;
 
-/// Runs `program` unless the test harness expects the other build (then exits with code 3).
-/// (The tools, which have no skeleton, are the same in both builds: they run directly.)
-pub fn run(program: fn() -> ExitCode) -> ExitCode {
+/// Runs `program`, of the build `build` (`"exercises"` or `"solutions"`), unless the test
+/// harness expects the other build (then exits with code 3). A launcher calls it through
+/// [`launch!`](crate::launch), which reads the build where the launcher is compiled: the
+/// launcher's own cfg, so that grading may link a student's file, compiled with the
+/// `exercises` cfg, against the very library `tp` was built with. (The tools, which have no
+/// skeleton, are the same in both builds: they run directly.)
+pub fn run_as(build: &'static str, program: fn() -> ExitCode) -> ExitCode {
     end_quietly_on_closed_output();
     match std::env::var(EXPECT_VAR) {
-        Ok(expected) if expected != BUILD => {
+        Ok(expected) if expected != build => {
             eprintln!(
-                "error: this program was built from {BUILD}/ but the tests expect {expected}/; \
+                "error: this program was built from {build}/ but the tests expect {expected}/; \
                  rebuild every program first: cargo build --examples{}",
                 if expected == "exercises" {
                     " --features exercises"
@@ -41,6 +45,23 @@ pub fn run(program: fn() -> ExitCode) -> ExitCode {
         }
         _ => program(),
     }
+}
+
+/// Runs a launcher's program (`tp_sockets::launch!(program::main)`), of the build the launcher
+/// is compiled as: `exercises` with the cargo feature (or rustc's `--cfg feature="exercises"`),
+/// `solutions` without ([`run_as`]).
+#[macro_export]
+macro_rules! launch {
+    ($program:expr) => {
+        $crate::kit::launcher::run_as(
+            if cfg!(feature = "exercises") {
+                "exercises"
+            } else {
+                "solutions"
+            },
+            $program,
+        )
+    };
 }
 
 /// The exit code of a program whose output was closed by its reader (`program | head -1`):

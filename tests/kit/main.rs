@@ -335,3 +335,32 @@ fn each_programs_tests_start_only_the_references_its_entry_names() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A launcher knows its own build (`tp_sockets::launch!` reads the launcher's cfg): built from
+/// solutions/, it refuses to run where the tests expect a student's file, with exit code 3 and
+/// the command that rebuilds; as expected, it runs.
+#[test]
+fn a_launcher_refuses_to_run_as_the_other_build() {
+    use tp_sockets::kit::launcher::{EXPECT_VAR, WRONG_BUILD};
+    let run = |expected: &str| {
+        let mut command = common::reference("ex2_netstat").command();
+        command.env(EXPECT_VAR, expected);
+        tp_sockets::kit::process::run_to_end(&mut command, b"", std::time::Duration::from_secs(30))
+            .unwrap()
+    };
+    let refused = run("exercises");
+    assert_eq!(
+        refused.status.and_then(|s| s.code()),
+        Some(i32::from(WRONG_BUILD)),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("built from solutions/")
+            && refused.stderr.contains("--features exercises"),
+        "{}",
+        refused.stderr
+    );
+    let ran = run("solutions");
+    assert_eq!(ran.status.and_then(|s| s.code()), Some(0), "{}", ran.stderr);
+}

@@ -79,8 +79,9 @@ impl Recipe {
         }
         dispatch += "fn main() -> std::process::ExitCode {\n    let called = std::env::args_os()\n        .next()\n        .map(std::path::PathBuf::from)\n        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))\n        .unwrap_or_default();\n    match called.as_str() {\n";
         for name in names {
-            dispatch +=
-                &format!("        \"{name}\" => tp_sockets::kit::launcher::run({name}::main),\n");
+            dispatch += &format!(
+                "        \"{name}\" => tp_sockets::kit::launcher::run_as(\"exercises\", {name}::main),\n"
+            );
         }
         dispatch += "        _ => std::process::ExitCode::from(2),\n    }\n}\n";
         let source = staging.join("examples").join("submission.rs");

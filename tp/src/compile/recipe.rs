@@ -58,8 +58,11 @@ fn missing(what: &str) -> RecipeError {
 }
 
 impl Recipe {
-    /// Builds the kit's library with the `exercises` feature into `target` (once: cargo knows
-    /// when it is up to date) and reads how a program links with it.
+    /// Builds the kit's library into `target` (once: cargo knows when it is up to date; it is
+    /// the very library `cargo run` built for tp) and reads how a program links with it. The
+    /// student's file and its launcher are compiled with `--cfg feature="exercises"`: the
+    /// library itself does not depend on the feature (the launcher reads its build itself,
+    /// `tp_sockets::launch!`).
     pub fn prepare(kit: &Path, target: &Path) -> Result<Recipe, RecipeError> {
         let sysroot = rustc_output(&["--print", "sysroot"])?;
         let sysroot = PathBuf::from(sysroot.trim());
@@ -71,9 +74,7 @@ impl Recipe {
             .find_map(|l| l.strip_prefix("host: "))
             .map(str::to_string)
             .ok_or_else(|| missing("rustc -vV names no host"))?;
-        let cargo = Cargo::new(kit)
-            .with(["--features", "tp-sockets/exercises", "--target-dir"])
-            .with([target]);
+        let cargo = Cargo::new(kit).with(["--target-dir"]).with([target]);
         let libraries = cargo
             .build_library()
             .map_err(RecipeError::Cargo)?
