@@ -216,17 +216,14 @@ fn run_block(block: &Block) {
             fails = held;
         }
         let run = || {
-            let finished = program_of(step, &scratch.path)
-                .stdin(&typed)
-                .deadline(Duration::from_secs(10))
-                .run();
+            let ran = program_of(step, &scratch.path).stdin(&typed);
+            let finished = ran.deadline(Duration::from_secs(10)).run();
             let printed = format!("{}{}", finished.stdout, finished.stderr);
             (finished, printed)
         };
         let (mut finished, mut printed) = run();
-        // A viewer of the socket table may look a moment before a server has accepted the
-        // client that just connected (the row is then the kernel's, with no process): it
-        // looks again, for two seconds at most.
+        // A viewer of the socket table may look before a server accepted the client that just
+        // connected (the row is the kernel's, with no process): it looks again, for 2 s at most.
         let viewer = tp::programs::find(&step.program)
             .is_some_and(|p| p.kind == tp::programs::Kind::Other && !p.tool);
         let all_shown = |printed: &str| step.expected.iter().all(|l| find(printed, l).is_some());
