@@ -186,13 +186,40 @@ pub fn run_to_end_keeping(
     timeout: Duration,
     kept: usize,
 ) -> io::Result<Finished> {
+    supervised_to_end(command, input, (timeout, kept), &|| false)
+}
+
+/// [`run_to_end`], stopped early too (its status then `None`, as at its deadline) as soon as
+/// `give_up` says there is no point waiting any longer (asked every 200 ms).
+pub fn run_to_end_unless(
+    command: &mut Command,
+    input: &[u8],
+    timeout: Duration,
+    give_up: &dyn Fn() -> bool,
+) -> io::Result<Finished> {
+    supervised_to_end(command, input, (timeout, KEPT), give_up)
+}
+
+fn supervised_to_end(
+    command: &mut Command,
+    input: &[u8],
+    (timeout, kept): (Duration, usize),
+    give_up: &dyn Fn() -> bool,
+) -> io::Result<Finished> {
     let mut program = Supervised::start_keeping(command, kept)?;
     program.type_in(input);
     program.close_stdin();
-    let status = program.wait(timeout);
-    if status.is_none() {
-        program.stop();
-    }
+    let started = Instant::now();
+    let status = loop {
+        let left = timeout.saturating_sub(started.elapsed());
+        if let Some(status) = program.wait(left.min(Duration::from_millis(200))) {
+            break Some(status);
+        }
+        if started.elapsed() >= timeout || give_up() {
+            program.stop();
+            break None;
+        }
+    };
     Ok(Finished {
         status,
         stdout: program.stdout(),

@@ -8,10 +8,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tp_sockets::kit::launcher::EXPECT_VAR;
-use tp_sockets::kit::process::{Supervised, announced};
+use tp_sockets::kit::process::{Supervised, announced, run_to_end_unless};
 
 use super::build::{Role, executable};
 use super::outcome::Outcome;
@@ -147,24 +147,16 @@ impl Program {
     /// the test fails for that step anyway.
     #[track_caller]
     pub fn run(self) -> Outcome {
-        let mut program = Supervised::start(&mut self.command())
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.name));
-        program.type_in(&self.stdin);
-        program.close_stdin();
-        let started = Instant::now();
-        let status = loop {
-            let left = self.deadline.saturating_sub(started.elapsed());
-            if let Some(status) = program.wait(left.min(Duration::from_millis(200))) {
-                break Some(status);
-            }
-            let peer_stopped =
-                self.role == Role::Reference && super::verdict::unfinished_now().is_some();
-            if started.elapsed() >= self.deadline || peer_stopped {
-                program.stop();
-                break None;
-            }
-        };
-        let (stdout, stderr) = (program.stdout(), program.stderr());
+        let peer_stopped =
+            || self.role == Role::Reference && super::verdict::unfinished_now().is_some();
+        let finished = run_to_end_unless(
+            &mut self.command(),
+            &self.stdin,
+            self.deadline,
+            &peer_stopped,
+        )
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.name));
+        let (status, stdout, stderr) = (finished.status, finished.stdout, finished.stderr);
         let timed_out = status.is_none();
         let said = stderr.clone();
         note_started(&self.name, self.role, Arc::new(move || said.clone()));
