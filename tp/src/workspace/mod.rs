@@ -117,12 +117,8 @@ impl Workspace {
         progress: &dyn Fn(&str),
     ) -> Result<(), WorkspaceError> {
         static BUILDING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let missing = |names: &[&str]| {
-            names
-                .iter()
-                .any(|name| !executable_at(&self.references.join(name)).exists())
-        };
-        if !missing(names) {
+        // Those there already need no lock; after it, another tp may have built the rest.
+        if ready::missing(&self.references, names).is_empty() {
             return Ok(());
         }
         let _building = tp_sockets::kit::lock(&BUILDING);

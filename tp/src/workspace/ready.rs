@@ -123,6 +123,15 @@ pub(super) fn build(
     Ok((ready.tests, ready.recipe))
 }
 
+/// Those of the reference programs `names` that are not in `references/` yet.
+pub(super) fn missing<'a>(references: &Path, names: &[&'a str]) -> Vec<&'a str> {
+    names
+        .iter()
+        .copied()
+        .filter(|name| !executable_at(&references.join(name)).exists())
+        .collect()
+}
+
 /// Builds those of the reference programs `names` that are not in `references/` yet, at once,
 /// in the kit's target folder `target` (as `cargo run --example` builds them), and links each
 /// executable into `references/`.
@@ -133,11 +142,7 @@ pub(super) fn build_references(
     names: &[&str],
     progress: &dyn Fn(&str),
 ) -> Result<(), WorkspaceError> {
-    let missing: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|name| !executable_at(&references.join(name)).exists())
-        .collect();
+    let missing = missing(references, names);
     if missing.is_empty() {
         return Ok(());
     }
