@@ -172,7 +172,7 @@ fn project_tests() -> Vec<(String, String)> {
 }
 
 /// The rules of PROTOCOL.md's last section: (identifier, the tests it names).
-fn rules(spec: &str) -> Vec<(String, Vec<String>)> {
+pub(crate) fn rules(spec: &str) -> Vec<(String, Vec<String>)> {
     let section = spec
         .split("## The rules, and the tests that hold them")
         .nth(1)

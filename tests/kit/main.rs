@@ -16,7 +16,10 @@ mod harness;
 mod launchers;
 mod layers;
 mod mirrors;
+mod mutants;
 mod readme;
+#[path = "../common/spec_mutants.rs"]
+mod spec_mutants;
 mod words;
 
 use std::path::{Path, PathBuf};

@@ -21,6 +21,8 @@ mod grade;
 mod mutants;
 mod report;
 mod sandbox;
+#[path = "../common/spec_mutants.rs"]
+mod spec_mutants;
 mod trace;
 mod vpl;
 
@@ -80,6 +82,14 @@ pub fn processes_with(mark: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// The program `name` as the PATH finds it, if it is there.
+pub fn on_path(name: &str) -> Option<std::path::PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
 }
 
 /// The kit's folder.

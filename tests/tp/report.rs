@@ -23,13 +23,7 @@ const PRINTS_MARKUP: &str = "use std::io::Write;\n\
 pub fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
         .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|dir| dir.join(name))
-                    .find(|path| path.is_file())
-            })
-        })
+        .find_map(|name| super::on_path(name))
 }
 
 /// Runs headless Chromium on the page `page` with `args` (`--dump-dom`, `--screenshot=...`),

@@ -55,7 +55,7 @@ fn run_in_with(
     env: &[(&str, String)],
 ) -> Finished {
     let kit = root().to_string_lossy().into_owned();
-    let mut command = if is_root() && which("unshare") {
+    let mut command = if is_root() && super::on_path("unshare").is_some() {
         let mut c = Command::new("unshare");
         c.args(["--mount", "--propagation", "private", "sh", "-c"])
             .arg("mount --bind -o ro \"$0\" \"$0\" && exec \"$1\"")
@@ -76,11 +76,6 @@ fn is_root() -> bool {
             s.lines()
                 .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
         })
-}
-
-fn which(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
 }
 
 /// Makes the kit ready, as the teacher's install does once (grading/vpl/README.md): the
