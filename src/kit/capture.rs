@@ -68,6 +68,11 @@ impl Captured {
         self.lock().0.clone()
     }
 
+    /// Whether the pipe is closed and everything in it was read.
+    pub(super) fn is_closed(&self) -> bool {
+        self.lock().1
+    }
+
     /// Waits (at most `timeout`) until the pipe is closed and everything in it was read.
     pub(super) fn wait_closed(&self, timeout: Duration) {
         let state = self.lock();

@@ -87,6 +87,14 @@ impl Supervised {
         move || captured.text()
     }
 
+    /// A way to ask later, from anywhere, whether the program has ended, as its output says:
+    /// both pipes closed (it exited, and so did whatever it started with them) and read to
+    /// their end. Nothing more can come from it then.
+    pub fn end_reader(&self) -> impl Fn() -> bool + Send + Sync + 'static {
+        let (stdout, stderr) = (Arc::clone(&self.stdout), Arc::clone(&self.stderr));
+        move || stdout.is_closed() && stderr.is_closed()
+    }
+
     /// Writes `text` to the program's stdin (nothing happens if the program has exited).
     pub fn type_in(&mut self, text: &[u8]) {
         if let Some(stdin) = self.stdin.as_mut() {
@@ -300,6 +308,8 @@ mod tests {
             None,
             "still sleeping"
         );
+        let ended = program.end_reader();
+        assert!(!ended(), "its output is still open");
         let started = Instant::now();
         let finished = run_to_end(
             Command::new("sleep").arg("30"),
@@ -311,5 +321,7 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert!(rss_kib(program.pid()).is_some_and(|kib| kib > 0));
         }
+        program.stop();
+        assert!(ended(), "stopped, its output is closed");
     }
 }

@@ -2,9 +2,13 @@
 //! next to it and a link pointing out), the sample pictures, and PROTOCOL.md's examples.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use tp_sockets::kit::process::{Finished, run_to_end_unless};
+
+use super::process::Running;
+use super::verdict::explain_exit;
 
 /// A scratch folder, deleted when dropped.
 pub struct Scratch {
@@ -179,44 +183,46 @@ pub fn protocol_example(section: &str, port: u16, actual: u16) -> String {
     rest[code..end].replace(&port.to_string(), &actual.to_string())
 }
 
-/// Runs `code` with python3 (None if this machine has no python3) and returns what it printed.
-pub fn run_python(code: &str) -> Option<std::process::Output> {
-    let mut child = match Command::new("python3")
-        .args(["-c", code])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
+/// Runs `code` with python3 for at most 10 s, stopped sooner when `server` has ended (None if
+/// this machine has no python3), and returns how it ended and what it printed.
+pub fn run_python(code: &str, server: &Running) -> Option<Finished> {
+    let mut python = Command::new("python3");
+    python.args(["-c", code]);
+    let ended = server.ended();
+    match run_to_end_unless(&mut python, b"", Duration::from_secs(10), ended.as_ref()) {
+        Ok(finished) => Some(finished),
         Err(e) => {
             println!(
                 "{}",
                 tp::told::skipped(&format!("python3 cannot be run here ({e})"))
             );
-            return None;
+            None
         }
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().ok()?.is_none() {
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            break;
-        }
-        thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().ok()
 }
 
-/// Runs the Python example of PROTOCOL.md's `section` against a server on `actual` (in place
-/// of the section's default port) and checks what it printed (skipped without python3).
+/// Runs the Python example of PROTOCOL.md's `section` against the server `server`, on its port
+/// `actual` (in place of the section's default port `port`), and checks what it printed
+/// (skipped without python3).
 #[track_caller]
-pub fn assert_python_example_prints(section: &str, (port, actual): (u16, u16), expected: &str) {
-    let Some(out) = run_python(&protocol_example(section, port, actual)) else {
+pub fn assert_python_example_prints(
+    section: &str,
+    (port, actual): (u16, u16),
+    server: &Running,
+    expected: &str,
+) {
+    let Some(out) = run_python(&protocol_example(section, port, actual), server) else {
         return;
     };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}{stderr}");
+    let (stdout, stderr) = (out.stdout, out.stderr);
+    let ended = match out.status {
+        None if server.ended()() => format!("was stopped: {} had ended", server.name()),
+        status => explain_exit(status, &stderr, Duration::from_secs(10)),
+    };
+    assert!(
+        out.status.is_some_and(|s| s.success()),
+        "expected PROTOCOL.md's Python example to download from {}, but it {ended}\n{stdout}{stderr}",
+        server.name()
+    );
     assert_eq!(stdout.trim(), expected, "{stderr}");
 }

@@ -12,9 +12,9 @@ use std::time::Duration;
 use super::build::Role;
 use super::fixtures::Scratch;
 use super::outcome::Outcome;
-use super::process::{RUN_DEADLINE, Running, START_DEADLINE};
 #[cfg(unix)]
-use super::process::{interrupt, wait_until};
+use super::process::interrupt;
+use super::process::{RUN_DEADLINE, Running, START_DEADLINE, recv_from_program};
 use super::program::reference;
 use super::verdict::{explain_exit, note_started, said, stopped, unfinished_step};
 use tp_sockets::kit::process::run_with_output_closed;
@@ -164,13 +164,14 @@ pub fn assert_no_reflection(name: &str, server: &mut Running, request: &[u8]) {
     let socket = || UdpSocket::bind(SocketAddr::new(address.ip(), 0)).unwrap();
     let lines =
         |server: &Running| server.stdout().lines().count() + server.stderr().lines().count();
+    let ended = server.ended();
+    let receive = |socket: &UdpSocket, buffer: &mut [u8], within: Duration| {
+        recv_from_program(socket, buffer, within, &ended)
+    };
     let empty = socket();
     empty.send_to(b"", address).unwrap();
-    empty
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
     let mut buffer = [0u8; 65536];
-    if let Ok((n, _)) = empty.recv_from(&mut buffer) {
+    if let Ok((n, _)) = receive(&empty, &mut buffer, Duration::from_millis(500)) {
         panic!(
             "expected {name} to answer nothing to an empty datagram (it asks nothing, and an \
              answer would be all amplification), but it answered {n} bytes\n{}",
@@ -183,11 +184,8 @@ pub fn assert_no_reflection(name: &str, server: &mut Running, request: &[u8]) {
         flooder.send_to(b"x", address).unwrap();
     }
     // What comes back, until nothing more comes for a second.
-    flooder
-        .set_read_timeout(Some(Duration::from_secs(1)))
-        .unwrap();
     let (mut back, mut count) = (0, 0);
-    while let Ok((n, _)) = flooder.recv_from(&mut buffer) {
+    while let Ok((n, _)) = receive(&flooder, &mut buffer, Duration::from_secs(1)) {
         back += n;
         count += 1;
     }
@@ -206,10 +204,9 @@ pub fn assert_no_reflection(name: &str, server: &mut Running, request: &[u8]) {
          most), but it wrote {written} lines"
     );
     let other = socket();
-    other.set_read_timeout(Some(RUN_DEADLINE)).unwrap();
     other.send_to(request, address).unwrap();
     said(
-        other.recv_from(&mut buffer),
+        receive(&other, &mut buffer, RUN_DEADLINE),
         name,
         "waiting for its answer to another sender",
     );
@@ -269,10 +266,11 @@ pub fn assert_reply_escaped(client: &Outcome) {
 #[cfg(unix)]
 #[track_caller]
 pub fn interrupted_download_leaves_nothing(client: &mut Running, out: &Scratch) {
-    wait_until(START_DEADLINE, || {
-        out.names().iter().any(|n| n.contains(".part-"))
-    })
-    .unwrap_or_else(|| panic!("no temporary file appeared\n{}", client.transcript()));
+    client
+        .wait_until(START_DEADLINE, || {
+            out.names().iter().any(|n| n.contains(".part-"))
+        })
+        .unwrap_or_else(|| panic!("no temporary file appeared\n{}", client.transcript()));
     interrupt(client);
     client.assert_exits(130, START_DEADLINE);
     assert!(out.names().is_empty(), "left behind: {:?}", out.names());

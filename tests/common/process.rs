@@ -3,9 +3,11 @@
 //! line within [`START_DEADLINE`], a client must exit within its deadline, and every process is
 //! killed and reaped when its handle is dropped (src/kit/process.rs), also when a test panics.
 
-use std::net::SocketAddr;
+use std::io::{self, ErrorKind};
+use std::net::{SocketAddr, UdpSocket};
 use std::ops::{Deref, DerefMut};
 use std::process::{Command, ExitStatus};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -71,6 +73,11 @@ impl Running {
             explain_exit(status, &self.stderr(), START_DEADLINE),
             self.transcript()
         );
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The address from the `listening on <address>` (or `receiving on`) line.
@@ -200,16 +207,71 @@ pub(super) fn refuse_wrong_build(code: Option<i32>, stderr: &str, name: &str) {
 }
 
 /// Polls `condition` every 20 ms until it holds (`Some`) or `timeout` passes (`None`).
-pub fn wait_until(timeout: Duration, mut condition: impl FnMut() -> bool) -> Option<()> {
+pub fn wait_until(timeout: Duration, condition: impl FnMut() -> bool) -> Option<()> {
+    wait_until_unless(timeout, condition, || false)
+}
+
+/// [`wait_until`], over sooner when `over` says so (after a last look at `condition`).
+fn wait_until_unless(
+    timeout: Duration,
+    mut condition: impl FnMut() -> bool,
+    over: impl Fn() -> bool,
+) -> Option<()> {
     let deadline = Instant::now() + timeout;
     loop {
+        let last = over() || Instant::now() >= deadline;
         if condition() {
             return Some(());
         }
-        if Instant::now() >= deadline {
+        if last {
             return None;
         }
         thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether a program has ended, asked from anywhere ([`Running::ended`]).
+pub type Ended = Arc<dyn Fn() -> bool + Send + Sync>;
+
+impl Running {
+    /// A way to ask, from anywhere, whether the program has ended (its output is closed):
+    /// nothing more can come from it, and a wait for it is over.
+    pub fn ended(&self) -> Ended {
+        Arc::new(self.program.end_reader())
+    }
+
+    /// Polls `condition` every 20 ms until it holds (`Some`), `timeout` passes, or the program
+    /// has ended and it still does not hold (`None`): a program that stopped does nothing more.
+    pub fn wait_until(&self, timeout: Duration, condition: impl FnMut() -> bool) -> Option<()> {
+        wait_until_unless(timeout, condition, self.ended().as_ref())
+    }
+}
+
+/// `socket.recv_from` with a read timeout of `timeout`, for a datagram from the program
+/// `ended` watches: over as soon as that program has ended, with the timeout's error (a
+/// datagram it sent before is already queued: loopback delivers it as it is sent). The
+/// socket's read timeout is changed.
+pub fn recv_from_program(
+    socket: &UdpSocket,
+    buffer: &mut [u8],
+    timeout: Duration,
+    ended: &Ended,
+) -> io::Result<(usize, SocketAddr)> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let last = ended() || left.is_zero();
+        // A last look takes what is queued; a wait is cut in slices, to ask again.
+        let wait = if last {
+            Duration::from_millis(1)
+        } else {
+            left.min(Duration::from_millis(50))
+        };
+        socket.set_read_timeout(Some(wait))?;
+        match socket.recv_from(buffer) {
+            Err(e) if !last && matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            result => return result,
+        }
     }
 }
 

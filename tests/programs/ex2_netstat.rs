@@ -213,7 +213,7 @@ fn watching_into_a_pipe_shows_each_refresh_time_and_no_screen_codes() {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    let twice = crate::common::wait_until(Duration::from_secs(5), || refreshes().len() >= 2);
+    let twice = viewer.wait_until(Duration::from_secs(5), || refreshes().len() >= 2);
     assert!(
         twice.is_some(),
         "expected two refreshes within 5 s\n{}",

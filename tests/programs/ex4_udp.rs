@@ -100,10 +100,9 @@ mod ex4_udp_server {
         );
         // Each datagram got its own answer.
         let mut buffer = [0u8; 64];
-        sender.set_read_timeout(Some(START_DEADLINE)).unwrap();
         for _ in 0..2 {
             let (n, _) = said(
-                sender.recv_from(&mut buffer),
+                recv_from_program(&sender, &mut buffer, START_DEADLINE, &server.ended()),
                 SERVER,
                 "waiting for its answers",
             );

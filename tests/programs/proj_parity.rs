@@ -2,7 +2,7 @@
 //! `OK <width> <height> <pair|impair> <pair|impair>` or `ERR <reason>`; `proj_parity_client`
 //! says it in words. Each test serves its own folder on a port the OS picks.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::Duration;
 
 use crate::common::*;
@@ -21,24 +21,22 @@ fn serve(role: Role) -> (Running, PictureFolder) {
     (server, folder)
 }
 
-/// Panics unless the server at `server` answers the datagram `request` with `expected`.
+/// Panics unless the server `server` answers the datagram `request` with `expected`.
 #[track_caller]
-fn answers(server: SocketAddr, request: &[u8], expected: &str) {
+fn answers(server: &Running, request: &[u8], expected: &str) {
     let asked = format!("the datagram {:?}", String::from_utf8_lossy(request));
     crate::common::assert_answer(SERVER, &asked, &ask(server, request), expected);
 }
 
-/// Sends one raw datagram, as a student's own client in any language would, and returns the
-/// answer.
-fn ask(server: SocketAddr, request: &[u8]) -> String {
+/// Sends one raw datagram to the server `server`, as a student's own client in any language
+/// would, and returns the answer (within 2 s).
+fn ask(server: &Running, request: &[u8]) -> String {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(2)))
-        .unwrap();
-    socket.send_to(request, server).unwrap();
+    socket.send_to(request, server.address()).unwrap();
     let mut buffer = [0u8; 2048];
+    let within = Duration::from_secs(2);
     let (n, _) = crate::common::said(
-        socket.recv_from(&mut buffer),
+        recv_from_program(&socket, &mut buffer, within, &server.ended()),
         SERVER,
         "waiting for its answer",
     );
@@ -52,25 +50,23 @@ mod proj_parity_server {
     #[test]
     fn each_side_gets_its_own_parity() {
         let (server, _folder) = serve(Role::UnderTest);
-        let address = server.address();
-        answers(address, b" \n", "OK 640 427 pair impair\n");
-        answers(address, b"car.png", "OK 640 427 pair impair\n");
-        answers(address, b"house.jpg", "OK 481 320 impair pair\n");
-        answers(address, b"dog.jpg", "OK 360 243 pair impair\n");
+        answers(&server, b" \n", "OK 640 427 pair impair\n");
+        answers(&server, b"car.png", "OK 640 427 pair impair\n");
+        answers(&server, b"house.jpg", "OK 481 320 impair pair\n");
+        answers(&server, b"dog.jpg", "OK 360 243 pair impair\n");
     }
 
     /// The students' original dimension code crashed on grayscale pictures: the header alone is read.
     #[test]
     fn a_grayscale_picture_is_measured_too() {
         let (server, _folder) = serve(Role::UnderTest);
-        answers(server.address(), b"gray.png", "OK 101 50 impair pair\n");
+        answers(&server, b"gray.png", "OK 101 50 impair pair\n");
     }
 
     #[test]
     fn unknown_names_and_paths_get_one_err_line() {
         let (server, _folder) = serve(Role::UnderTest);
-        let address = server.address();
-        answers(address, b"nope.png", "ERR no picture named nope.png\n");
+        answers(&server, b"nope.png", "ERR no picture named nope.png\n");
         for bad in [
             &b"../secret.txt"[..],
             b"/etc/passwd",
@@ -78,7 +74,7 @@ mod proj_parity_server {
             b".hidden",
             b"a\\b",
         ] {
-            let answer = ask(address, bad);
+            let answer = ask(&server, bad);
             assert!(
                 answer.starts_with("ERR ") && answer.ends_with('\n') && answer.lines().count() == 1,
                 "expected {SERVER} to answer the name {:?} with one line `ERR <reason>`, but it \
@@ -88,7 +84,7 @@ mod proj_parity_server {
         }
         #[cfg(unix)]
         answers(
-            address,
+            &server,
             b"link-out.png",
             "ERR that name leads outside the folder\n",
         );
@@ -98,7 +94,7 @@ mod proj_parity_server {
     #[test]
     fn a_request_with_terminal_codes_is_printed_escaped() {
         let (server, _folder) = serve(Role::UnderTest);
-        let _ = ask(server.address(), TERMINAL_CODES);
+        let _ = ask(&server, TERMINAL_CODES);
         crate::common::assert_logged_escaped(SERVER, &server, TERMINAL_CODES_SHOWN);
     }
 
@@ -117,7 +113,7 @@ mod proj_parity_server {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
         socket.send_to(b"\xff\xfe\x00\x1b[2J", address).unwrap();
         socket.send_to(&vec![b'x'; 60000], address).unwrap();
-        answers(address, b"car.png", "OK 640 427 pair impair\n");
+        answers(&server, b"car.png", "OK 640 427 pair impair\n");
         server.assert_running("garbage and a huge datagram");
     }
 }

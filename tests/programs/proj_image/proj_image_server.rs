@@ -183,5 +183,5 @@ fn the_python_example_of_protocol_md_downloads_a_picture() {
     let (server, _folder) = serve(&[]);
     let ports = (40674, server.address().port());
     let expected = "car.png: 9501 bytes, checksum db7cb55e";
-    crate::common::assert_python_example_prints("Pictures over TCP", ports, expected);
+    crate::common::assert_python_example_prints("Pictures over TCP", ports, &server, expected);
 }

@@ -102,21 +102,28 @@ enum Reply {
     Nothing,
 }
 
-/// A UDP socket speaking the protocol by hand, as a script written from PROTOCOL.md would.
+/// A UDP socket speaking the protocol by hand, as a script written from PROTOCOL.md would, to
+/// a running server (its waits are over when the server has ended).
 struct RawUdp {
     socket: UdpSocket,
     server: SocketAddr,
+    ended: Ended,
 }
 
 impl RawUdp {
-    fn new(server: SocketAddr) -> RawUdp {
+    fn new(server: &Running) -> RawUdp {
+        let (ended, server) = (server.ended(), server.address());
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
         socket
             .set_read_timeout(Some(Duration::from_millis(500)))
             .unwrap();
         // Room for the 256 chunks of a request, where the system allows it (rmem_max).
         let _ = socket2::SockRef::from(&socket).set_recv_buffer_size(4 << 20);
-        RawUdp { socket, server }
+        RawUdp {
+            socket,
+            server,
+            ended,
+        }
     }
 
     fn send(&self, message: &Message<'_>) -> usize {
@@ -137,11 +144,10 @@ impl RawUdp {
     fn received_within(&self, first: Duration) -> Vec<Vec<u8>> {
         let mut buffer = vec![0u8; 65536];
         let mut datagrams = Vec::new();
-        self.socket.set_read_timeout(Some(first)).unwrap();
-        while let Ok(n) = self.socket.recv(&mut buffer) {
+        let mut wait = first;
+        while let Ok((n, _)) = recv_from_program(&self.socket, &mut buffer, wait, &self.ended) {
             datagrams.push(buffer[..n].to_vec());
-            let next = Some(Duration::from_millis(500));
-            self.socket.set_read_timeout(next).unwrap();
+            wait = Duration::from_millis(500);
         }
         datagrams
     }

@@ -50,7 +50,7 @@ fn a_server_fed_random_datagrams_keeps_serving() {
 #[test]
 fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size() {
     let (server, _folder) = serve_with("data.bin", &generated(4 << 20, 6));
-    let mut owner = RawUdp::new(server.address());
+    let mut owner = RawUdp::new(&server);
     let reply = owner.meta("data.bin");
     let Reply::Meta { token, size, .. } = reply else {
         panic!(
@@ -68,7 +68,7 @@ fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size
         name: "data.bin",
         ranges: vec![(0, 64)],
     };
-    let replayed = RawUdp::new(server.address());
+    let replayed = RawUdp::new(&server);
     let sent = replayed.send(&request);
     let back: usize = replayed.received().iter().map(Vec::len).sum();
     println!("a {sent}-byte request from another socket got {back} bytes back");
@@ -95,7 +95,7 @@ fn a_data_request_replayed_from_another_socket_gets_at_most_three_times_its_size
 #[test]
 fn one_data_request_gets_at_most_256_chunks() {
     let (server, _folder) = serve_with("data.bin", &generated(2 << 20, 7));
-    let mut owner = RawUdp::new(server.address());
+    let mut owner = RawUdp::new(&server);
     let reply = owner.meta("data.bin");
     let Reply::Meta { token, .. } = reply else {
         panic!(
@@ -171,7 +171,7 @@ fn one_data_request_gets_at_most_256_chunks() {
 #[test]
 fn unpadded_and_old_version_requests_get_nothing() {
     let (server, _folder) = serve_with("data.bin", b"x");
-    let raw = RawUdp::new(server.address());
+    let raw = RawUdp::new(&server);
     let mut padded = Vec::new();
     Message::MetaRequest {
         transfer: 1,
@@ -248,7 +248,7 @@ fn a_not_found_picture_replaced_by_a_link_out_is_announced_as_nothing() {
         folder.served.join("not-found.png"),
     )
     .unwrap();
-    match RawUdp::new(server.address()).meta("other.png") {
+    match RawUdp::new(&server).meta("other.png") {
         Reply::Meta {
             size: 0,
             not_found: true,
@@ -271,7 +271,7 @@ fn a_not_found_picture_replaced_by_a_link_out_is_announced_as_nothing() {
 #[test]
 fn a_path_is_refused_and_an_unknown_name_gets_the_not_found_picture() {
     let (server, _folder) = serve_with("data.bin", b"x");
-    let mut raw = RawUdp::new(server.address());
+    let mut raw = RawUdp::new(&server);
     match raw.meta("../secret.txt") {
         Reply::Error(reason) if reason.contains("no paths") => {}
         other => panic!(
@@ -316,5 +316,5 @@ fn the_python_example_of_protocol_md_downloads_a_picture() {
         .serve();
     let ports = (40675, server.address().port());
     let expected = "car.png: 9501 bytes, checksum db7cb55e verified";
-    crate::common::assert_python_example_prints("Pictures over UDP", ports, expected);
+    crate::common::assert_python_example_prints("Pictures over UDP", ports, &server, expected);
 }

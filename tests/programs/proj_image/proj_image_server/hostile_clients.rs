@@ -111,7 +111,7 @@ fn a_client_that_resets_its_connection_is_logged_as_lost() {
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(stream);
-    let lost = wait_until(Duration::from_secs(3), || {
+    let lost = server.wait_until(Duration::from_secs(3), || {
         server.stderr().contains("connection lost")
     });
     assert!(

@@ -37,7 +37,7 @@ fn a_greedy_client_does_not_starve_another() {
     let small = generated(60_000, 9);
     std::fs::write(folder.served.join("small.bin"), &small).unwrap();
     let address = server.address();
-    let mut greedy = RawUdp::new(address);
+    let mut greedy = RawUdp::new(&server);
     let Reply::Meta { token, .. } = greedy.meta_in("big.bin", 65000) else {
         panic!(
             "{SERVER} gave no metadata for big.bin\n{}",
