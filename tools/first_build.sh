@@ -4,7 +4,9 @@
 # `cargo build --example ex1_tcp_server` (what `cargo run --example` builds before it runs) and
 # the first `cargo run -- check ex1_tcp_server`, each against a bare crate that holds only the
 # crates the handout's programs need (clap, socket2, image with png and jpeg, the kit's versions
-# and features), built cold in the same run.
+# and features), built cold in the same run with cargo's defaults; and the same bare crate with
+# its dependencies built as the kit builds them (Cargo.toml: no debug information), to show
+# what that choice saves and what is left of the kit's own cost.
 #
 #   bash tools/first_build.sh        (run by hand, on a quiet machine: it takes minutes)
 #
@@ -55,6 +57,8 @@ fn main() {
 }
 EOF
 cp "$kit/Cargo.lock" "$work/bare/Cargo.lock"
+cp -r "$work/bare" "$work/bare-profiled"
+printf '\n[profile.dev.package."*"]\ndebug = false\n' >>"$work/bare-profiled/Cargo.toml"
 
 # Seconds that `$@` takes in folder $1, its output to $work/log.
 seconds() {
@@ -69,6 +73,7 @@ seconds() {
 }
 
 bare=$(seconds "$work/bare" cargo build --offline --quiet)
+profiled=$(seconds "$work/bare-profiled" cargo build --offline --quiet)
 example=$(seconds "$work/kit" cargo build --offline --quiet --example ex1_tcp_server)
 # The first check, in a clone of its own: nothing built before it; then a project program's,
 # in another.
@@ -87,6 +92,7 @@ printf '| what (cold, crates downloaded) | seconds | vs the bare crate | goal |\
 printf '| --- | ---: | ---: | ---: |\n'
 # shellcheck disable=SC2016 # the backquotes are Markdown's
 printf '| bare crate: clap + socket2 + image (png, jpeg) | %.1f | 1.00x | |\n' "$bare"
+printf '| the same, its dependencies without debug information | %.1f | %sx | |\n' "$profiled" "$(ratio "$profiled")"
 # shellcheck disable=SC2016
 printf '| first `cargo run --example ex1_tcp_server` (its build) | %.1f | %sx | <= 1.3x |\n' "$example" "$(ratio "$example")"
 # shellcheck disable=SC2016

@@ -95,7 +95,7 @@ enum Command {
         /// without one), auto (where one can be made; the platforms' jails), off (your rights)
         #[arg(long, default_value = "required", value_name = "MODE")]
         sandbox: Mode,
-        /// Programs graded at once (default: four per core)
+        /// Programs graded at once (default: six per core)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: Option<u16>,
     },

@@ -13,11 +13,11 @@ use crate::programs::{PROGRAMS, Program};
 use crate::workspace::Workspace;
 use tp_sockets::kit::lock;
 
-/// How many jobs run at once: four per core this process may use (a job mostly waits: for
+/// How many jobs run at once: six per core this process may use (a job mostly waits: for
 /// its programs, their deadlines, the network), at least 2.
 pub fn default_workers() -> usize {
     thread::available_parallelism()
-        .map_or(2, |n| n.get() * 4)
+        .map_or(2, |n| n.get() * 6)
         .clamp(2, 32)
 }
 
