@@ -114,9 +114,6 @@ impl RawUdp {
     fn new(server: &Running) -> RawUdp {
         let (ended, server) = (server.ended(), server.address());
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(500)))
-            .unwrap();
         // Room for the 256 chunks of a request, where the system allows it (rmem_max).
         let _ = socket2::SockRef::from(&socket).set_recv_buffer_size(4 << 20);
         RawUdp {
